@@ -1,0 +1,213 @@
+// `atlas import <layer> <file>`: validate, then write the whole file in one transaction, or
+// nothing. PostGIS judges geometry validity and nesting, so the messages name GEOS's reasons.
+import fs from 'node:fs'
+import gcoord from 'gcoord'
+import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
+import type { Database, Queryable } from './database.ts'
+import { ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
+
+/** Coordinate systems a file may be declared in (`--crs`); all are stored as WGS-84. */
+export const coordinateSystems = {
+  wgs84: 'WGS-84 (EPSG:4326): GPS, OpenStreetMap',
+  cgcs2000: 'CGCS2000 (EPSG:4490): Tianditu; equal to WGS-84 at map scale',
+  gcj02: 'GCJ-02: Amap, Tencent; converted to WGS-84',
+  bd09: 'BD-09: Baidu; converted to WGS-84',
+} as const
+export type CoordinateSystem = keyof typeof coordinateSystems
+
+export interface ImportOptions {
+  /** The file's coordinate system, when the file does not say. */
+  crs?: CoordinateSystem
+  /** Replace features whose code is already in the database instead of refusing them. */
+  upsert?: boolean
+}
+
+export interface ImportResult {
+  layer: LayerName
+  file: string
+  features: number
+  inserted: number
+  updated: number
+  crs: CoordinateSystem
+}
+
+const sqlTypes: Record<PropertySpec['type'], string> = {
+  text: 'text',
+  integer: 'integer',
+  number: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+}
+
+/** The coordinate system a file declares in its (pre-RFC 7946) `crs` member. */
+export function crsFromName(name: string): CoordinateSystem | undefined {
+  const n = name.toUpperCase()
+  if (/CRS84$|EPSG:+4326$|EPSG::4326$|WGS ?84/.test(n)) return 'wgs84'
+  if (/EPSG:+4490$/.test(n) || n.includes('CGCS2000')) return 'cgcs2000'
+  if (n.includes('GCJ')) return 'gcj02'
+  if (n.includes('BD09') || n.includes('BD-09')) return 'bd09'
+  return undefined
+}
+
+export async function importFile(db: Database, layer: LayerName, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ImportError(file, [{ index: -1, reason: `cannot read the file: ${(error as Error).message}` }])
+  }
+  return importText(db, layer, file, text, options)
+}
+
+export async function importText(
+  db: Database,
+  layer: LayerName,
+  file: string,
+  text: string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const spec = layers[layer]
+  const { features, crs: declared } = parseFeatureCollection(file, text)
+  let crs: CoordinateSystem = options.crs ?? 'wgs84'
+  if (declared) {
+    const known = crsFromName(declared)
+    if (!known)
+      throw new ImportError(file, [
+        { index: -1, reason: `the file declares the coordinate system ${declared}, which the atlas cannot convert; reproject it to WGS-84 (EPSG:4326)` },
+      ])
+    if (options.crs && options.crs !== known)
+      throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
+    crs = known
+  }
+  const problems = validateFeatures(spec, features)
+  if (problems.length) throw new ImportError(file, problems)
+  const converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
+
+  const counts = await db.transaction(async (tx) => {
+    await stage(tx, spec, converted)
+    const found = await checkInDatabase(tx, spec, options)
+    if (found.length) throw new ImportError(file, found)
+    return write(tx, spec, options)
+  })
+  return { layer, file, features: features.length, ...counts, crs }
+}
+
+function toWgs84(feature: Feature, crs: 'gcj02' | 'bd09'): Feature {
+  const from = crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09
+  const geometry = gcoord.transform(structuredClone(feature.geometry) as never, from, gcoord.WGS84) as unknown as Feature['geometry']
+  return { ...feature, geometry }
+}
+
+async function stage(tx: Queryable, spec: LayerSpec, features: Feature[]): Promise<void> {
+  const parsed = `extensions.st_setsrid(extensions.st_geomfromgeojson(e.value ->> 'geometry'), 4326)`
+  const geometry = spec.geometry === 'polygon' ? `extensions.st_multi(${parsed})` : parsed
+  await tx.exec('drop table if exists pg_temp.import_staged')
+  await tx.query(
+    `create temp table import_staged on commit drop as
+     select (e.ordinality - 1)::integer as idx,
+            e.value -> 'properties' as p,
+            e.value -> 'properties' ->> 'code' as code,
+            nullif(e.value -> 'properties' ->> 'parent_code', '') as parent_code,
+            ${geometry} as geom
+     from jsonb_array_elements($1::jsonb) with ordinality e`,
+    [JSON.stringify(features)],
+  )
+}
+
+async function checkInDatabase(tx: Queryable, spec: LayerSpec, options: ImportOptions): Promise<Problem[]> {
+  const problems: Problem[] = []
+  const add = (rows: { idx: number; code: string; reason: string }[]) =>
+    rows.forEach((row) => problems.push({ index: Number(row.idx), code: row.code, reason: row.reason }))
+
+  add(
+    (
+      await tx.query<{ idx: number; code: string; reason: string }>(
+        `select idx, code, 'geometry is not valid: ' || extensions.st_isvalidreason(geom) as reason
+         from import_staged where not extensions.st_isvalid(geom) order by idx`,
+      )
+    ).rows,
+  )
+  if (!options.upsert) {
+    add(
+      (
+        await tx.query<{ idx: number; code: string; reason: string }>(
+          `select s.idx, s.code, 'code already exists in the ${spec.name} layer (import with --upsert to replace it)' as reason
+           from import_staged s join atlas.${spec.table} t on t.code = s.code order by s.idx`,
+        )
+      ).rows,
+    )
+  }
+  if (spec.parent) {
+    const parent = layers[spec.parent.layer]
+    add(
+      (
+        await tx.query<{ idx: number; code: string; reason: string }>(
+          `select s.idx, s.code, 'unknown parent_code ' || s.parent_code || ': no such ${parent.name}' as reason
+           from import_staged s where s.parent_code is not null
+             and not exists (select 1 from atlas.${parent.table} p where p.code = s.parent_code) order by s.idx`,
+        )
+      ).rows,
+    )
+    if (spec.parent.nested) {
+      add(
+        (
+          await tx.query<{ idx: number; code: string; reason: string }>(
+            `select s.idx, s.code,
+                    'lies outside its parent ${parent.name} ' || p.code || ': '
+                      || round(extensions.st_area(extensions.st_difference(s.geom, p.geom)::extensions.geography)::numeric, 1)
+                      || ' m² lie more than ' || atlas.nesting_tolerance_m() || ' m outside' as reason
+             from import_staged s join atlas.${parent.table} p on p.code = s.parent_code
+             where extensions.st_isvalid(s.geom)
+               and not extensions.st_coveredby(s.geom,
+                 extensions.st_buffer(p.geom::extensions.geography, atlas.nesting_tolerance_m())::extensions.geometry)
+             order by s.idx`,
+          )
+        ).rows,
+      )
+    }
+  }
+  return problems.sort((a, b) => a.index - b.index)
+}
+
+async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Promise<{ inserted: number; updated: number }> {
+  const columns = ['code']
+  const values = ['s.code']
+  for (const property of spec.properties) {
+    columns.push(property.column ?? property.name)
+    if (spec.name === 'walk_edge' && property.name === 'length_m')
+      values.push(`coalesce((s.p ->> 'length_m')::numeric, extensions.st_length(s.geom::extensions.geography)::numeric)`)
+    else if (spec.name === 'walk_edge' && property.name === 'steps')
+      values.push(`coalesce((s.p ->> 'steps')::boolean, s.p ->> 'highway' = 'steps')`)
+    else values.push(`nullif(s.p ->> '${property.name}', '')::${sqlTypes[property.type]}`)
+  }
+  if (spec.parent) {
+    columns.push(spec.parent.column)
+    values.push('s.parent_code')
+  }
+  columns.push('geom')
+  values.push('s.geom')
+  const updates = columns.filter((c) => c !== 'code').map((c) => `${c} = excluded.${c}`)
+  const { rows } = await tx.query<{ inserted: boolean }>(
+    `insert into atlas.${spec.table} (${columns.join(', ')})
+     select ${values.join(', ')} from import_staged s order by s.idx
+     on conflict (code) do ${options.upsert ? `update set ${updates.join(', ')}` : 'nothing'}
+     returning (xmax = 0) as inserted`,
+  )
+  if (spec.name === 'walk_edge') await linkWalkNodes(tx)
+  const inserted = rows.filter((row) => row.inserted).length
+  return { inserted, updated: rows.length - inserted }
+}
+
+/** Derives the network's nodes from the edges' end points and links every edge to them. */
+async function linkWalkNodes(tx: Queryable): Promise<void> {
+  await tx.exec(`
+    insert into atlas.walk_node (geom)
+    select distinct p from (
+      select extensions.st_startpoint(geom) p from atlas.walk_edge where source is null
+      union select extensions.st_endpoint(geom) from atlas.walk_edge where target is null) ends
+    on conflict (geom) do nothing;
+    update atlas.walk_edge e set source = n.id from atlas.walk_node n
+      where e.source is null and n.geom = extensions.st_startpoint(e.geom);
+    update atlas.walk_edge e set target = n.id from atlas.walk_node n
+      where e.target is null and n.geom = extensions.st_endpoint(e.geom);`)
+}

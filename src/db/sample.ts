@@ -1,0 +1,28 @@
+// The sample city (Longquan): real names and codes, synthetic geometry, loaded layer by layer
+// through the same importer as `atlas import`.
+import fs from 'node:fs'
+import path from 'node:path'
+import { loadOrder, type LayerName } from '../shared/layers.ts'
+import type { Database } from './database.ts'
+import { projectRoot } from './embedded.ts'
+import { importFile, type ImportResult } from './import.ts'
+
+export const sampleDir = path.join(projectRoot, 'data/longquan')
+
+export function sampleFiles(): { layer: LayerName; file: string }[] {
+  return loadOrder
+    .map((layer) => ({ layer, file: path.join(sampleDir, `${layer}.geojson`) }))
+    .filter(({ file }) => fs.existsSync(file))
+}
+
+export async function loadSample(db: Database, onLayer?: (result: ImportResult) => void): Promise<ImportResult[]> {
+  const files = sampleFiles()
+  if (files.length === 0) throw new Error(`no sample city in ${sampleDir}: run npm run sample`)
+  const results: ImportResult[] = []
+  for (const { layer, file } of files) {
+    const result = await importFile(db, layer, file)
+    onLayer?.(result)
+    results.push(result)
+  }
+  return results
+}

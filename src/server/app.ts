@@ -1,0 +1,199 @@
+// The embedded server: the app's files, and the two parts of Supabase the app uses —
+// PostgREST's RPC (`/rest/v1/rpc/<fn>`) and Auth's password grant (`/auth/v1/token`).
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import type { Connect } from 'vite'
+import type { Database } from '../db/database.ts'
+import type { JwtClaims } from '../db/session.ts'
+import { Auth, JwtRejected, accountByPassword, localAccounts } from './auth.ts'
+import { callRpc, loadFunctions, rpcError, type ApiFunction, type RpcResponse } from './rpc.ts'
+
+export interface ServerOptions {
+  db: Database
+  auth: Auth
+  /** A built app to serve (vite build's dist/), or Vite's middleware in development. */
+  staticDir?: string
+  middleware?: Connect.Server
+}
+
+const maxBody = 2 * 1024 * 1024
+const corsHeaders = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, apikey, content-type, x-client-info, prefer, accept-profile, content-profile, x-supabase-api-version',
+  'access-control-max-age': '86400',
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.pbf': 'application/x-protobuf',
+  '.wasm': 'application/wasm',
+  '.ico': 'image/x-icon',
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = body === undefined ? '' : JSON.stringify(body)
+  res.writeHead(status, { ...corsHeaders, 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.end(payload)
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > maxBody) throw Object.assign(new Error('request body too large'), { status: 413 })
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function bearer(req: http.IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim()
+  const apikey = req.headers.apikey
+  return typeof apikey === 'string' && apikey ? apikey : undefined
+}
+
+export async function createAtlasServer(options: ServerOptions): Promise<http.Server> {
+  const { db, auth } = options
+  let functions: Map<string, ApiFunction[]> = await loadFunctions(db)
+  const anonKey = await auth.anonKey()
+
+  async function claimsOf(req: http.IncomingMessage): Promise<JwtClaims> {
+    const token = bearer(req)
+    return token ? auth.verify(token) : { role: 'anon' }
+  }
+
+  async function handleRpc(req: http.IncomingMessage, url: URL, name: string): Promise<RpcResponse> {
+    let claims: JwtClaims
+    try {
+      claims = await claimsOf(req)
+    } catch (error) {
+      if (error instanceof JwtRejected)
+        return { ...rpcError(401, error.code, error.message), headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.message}"` } }
+      throw error
+    }
+    let args: Record<string, unknown>
+    if (req.method === 'GET') {
+      args = Object.fromEntries(url.searchParams.entries())
+    } else {
+      const text = await readBody(req)
+      try {
+        const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text)
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          return rpcError(400, 'PGRST102', 'The request body must be a JSON object of named arguments')
+        args = parsed as Record<string, unknown>
+      } catch (error) {
+        return rpcError(400, 'PGRST102', `Empty or invalid json: ${(error as Error).message}`)
+      }
+    }
+    const response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+    if (response.status === 404 && (response.body as { code: string }).code === 'PGRST202') {
+      // The schema may have changed under us (a migration): look again once.
+      functions = await loadFunctions(db)
+      return callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+    }
+    return response
+  }
+
+  async function handleAuth(req: http.IncomingMessage, url: URL, route: string): Promise<RpcResponse> {
+    const authError = (status: number, code: string, msg: string) => ({ status, body: { code: status, error_code: code, msg } })
+    if (route === 'settings') return { status: 200, body: { external: { email: true }, disable_signup: true, mailer_autoconfirm: true } }
+    if (route === 'token' && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>
+      const grant = url.searchParams.get('grant_type')
+      if (grant === 'password') {
+        const account = accountByPassword(body.email, body.password)
+        return account ? { status: 200, body: await auth.session(account) } : authError(400, 'invalid_credentials', 'Invalid login credentials')
+      }
+      if (grant === 'refresh_token') {
+        const account = await auth.accountOfRefreshToken(String(body.refresh_token ?? ''))
+        return account ? { status: 200, body: await auth.session(account) } : authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
+      }
+      return authError(400, 'unsupported_grant_type', `grant_type ${grant} is not supported by the embedded server`)
+    }
+    if (route === 'user' && req.method === 'GET') {
+      try {
+        const claims = await claimsOf(req)
+        const account = localAccounts.find((a) => a.id === claims.sub)
+        return account ? { status: 200, body: auth.user(account) } : authError(401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+      } catch {
+        return authError(401, 'bad_jwt', 'invalid JWT')
+      }
+    }
+    if (route === 'logout' && req.method === 'POST') return { status: 204, body: undefined }
+    return authError(404, 'not_found', `the embedded server does not implement /auth/v1/${route}`)
+  }
+
+  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    const dir = options.staticDir!
+    let file = path.join(dir, decodeURIComponent(url.pathname))
+    if (!file.startsWith(dir)) return send(res, 403, { message: 'forbidden' })
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dir, 'index.html')
+    const type = contentTypes[path.extname(file)] ?? 'application/octet-stream'
+    const cache = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+    res.writeHead(200, { 'content-type': type, 'cache-control': cache })
+    fs.createReadStream(file).pipe(res)
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, corsHeaders)
+        return res.end()
+      }
+      const rpc = url.pathname.match(/^\/rest\/v1\/rpc\/([A-Za-z_][A-Za-z0-9_]*)$/)
+      if (rpc) {
+        if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { code: 'PGRST117', message: `Unsupported HTTP method: ${req.method}`, details: null, hint: null })
+        const response = await handleRpc(req, url, rpc[1])
+        return send(res, response.status, response.body, response.headers)
+      }
+      if (url.pathname.startsWith('/rest/v1/')) {
+        const response = rpcError(404, 'PGRST205', `Could not find ${url.pathname.slice(9)} in the schema cache`, null, 'The atlas exposes functions only: call /rest/v1/rpc/<function>.')
+        return send(res, response.status, response.body)
+      }
+      const authRoute = url.pathname.match(/^\/auth\/v1\/([a-z_]+)$/)
+      if (authRoute) {
+        const response = await handleAuth(req, url, authRoute[1])
+        return send(res, response.status, response.body)
+      }
+      if (url.pathname === '/atlas/config.json') {
+        return send(res, 200, {
+          embedded: true,
+          database: db.kind,
+          anonKey,
+          accounts: localAccounts.map(({ email, password, role }) => ({ email, password, role })),
+        }, { 'cache-control': 'no-store' })
+      }
+      if (url.pathname === '/atlas/health') return send(res, 200, { ok: true, database: db.kind })
+      if (options.middleware) return options.middleware(req, res, () => send(res, 404, { message: 'not found' }))
+      if (options.staticDir) return serveStatic(req, res, url)
+      return send(res, 404, { message: 'no app is served here' })
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 500
+      if (!res.headersSent) send(res, status, { code: 'PGRST000', message: (error as Error).message, details: null, hint: null })
+      else res.end()
+    }
+  })
+  return server
+}
+
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve((server.address() as { port: number }).port)
+    })
+  })
+}

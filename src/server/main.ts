@@ -1,0 +1,79 @@
+// `npm start`: the embedded database (created, migrated and loaded with the sample city the
+// first time), the app, and the Supabase-compatible API, on one port.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { connect } from '../db/connect.ts'
+import { isPostgresUrl } from '../db/database.ts'
+import { defaultDataDir, projectRoot, readMeta, updateLockUrl, writeMeta } from '../db/embedded.ts'
+import { loadSample } from '../db/sample.ts'
+import { createAtlasServer, listen } from './app.ts'
+import { Auth } from './auth.ts'
+import { ensureBuilt } from './build.ts'
+
+export async function start(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      port: { type: 'string', default: process.env.PORT ?? '5173' },
+      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+      dev: { type: 'boolean', default: false },
+      sample: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  })
+  const t0 = Date.now()
+  const target = values.db ?? defaultDataDir
+  const embedded = !isPostgresUrl(target)
+  const log = (message: string) => console.log(`[atlas ${((Date.now() - t0) / 1000).toFixed(1)} s] ${message}`)
+
+  const building = values.dev ? undefined : ensureBuilt(log)
+  const connection = await connect(target, 'npm start')
+  const { db } = connection
+  log(`database ${db.target} open${connection.migrations.length ? `, ${connection.migrations.length} migrations applied` : ''}`)
+
+  // Only npm start's own database gets the sample city by itself; another folder on purpose (--sample).
+  const meta = embedded ? readMeta(target) : undefined
+  const wantSample = values.sample ?? (embedded && path.resolve(target) === defaultDataDir && !meta?.sampleLoadedAt)
+  if (wantSample) {
+    log('loading the sample city (Longquan) …')
+    await loadSample(db, (r) => log(`  ${r.layer}: ${r.inserted} features`))
+    if (meta) writeMeta(target, { ...meta, sampleLoadedAt: new Date().toISOString() })
+  }
+
+  const secret = meta?.jwtSecret ?? process.env.ATLAS_JWT_SECRET ?? crypto.randomBytes(32).toString('base64url')
+  const auth = new Auth(secret)
+  let middleware
+  let staticDir: string | undefined
+  if (values.dev) {
+    const { createServer } = await import('vite')
+    const vite = await createServer({ root: projectRoot, server: { middlewareMode: true }, appType: 'spa' })
+    middleware = vite.middlewares
+  } else {
+    staticDir = await building
+  }
+  const server = await createAtlasServer({ db, auth, staticDir, middleware })
+  const port = await listen(server, Number(values.port), values.host!)
+  const url = `http://localhost:${port}`
+  if (embedded) updateLockUrl(target, url)
+  log(`started in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  console.log(`ready: ${url}`)
+
+  const stop = async () => {
+    server.close()
+    server.closeAllConnections()
+    await connection.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(new URL(import.meta.url).pathname)) {
+  start().catch((error) => {
+    console.error(`atlas: ${(error as Error).message}`)
+    process.exit(1)
+  })
+}
