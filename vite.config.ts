@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   plugins: [react()],
@@ -9,4 +9,14 @@ export default defineConfig({
     sourcemap: false,
   },
   worker: { format: 'es' },
+  test: {
+    globalSetup: ['tests/global-setup.ts'],
+    include: ['tests/**/*.test.ts', 'src/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 240_000,
+    // Each file boots its own database or browser; two cores run two at a time.
+    fileParallelism: true,
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
 })

@@ -182,7 +182,8 @@ export function checkCoordinates(type: string, coordinates: unknown): string | u
       return `coordinate [${x}, ${y}] looks like projected metres (a Gauss-Krüger or Web Mercator grid); reproject to WGS-84 longitude/latitude degrees`
     if (Math.abs(y) > 90 && Math.abs(x) <= 90)
       return `coordinate [${x}, ${y}] has latitude ${y} beyond ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])`
-    return `coordinate [${x}, ${y}] is outside the range of longitude ±180, latitude ±90`
+    if (Math.abs(y) > 90) return `coordinate [${x}, ${y}] has latitude ${y} beyond ±90`
+    return `coordinate [${x}, ${y}] has longitude ${x} beyond ±180`
   }
   // In China longitude is 73–135° and latitude 18–54°: the reverse means the pair is swapped.
   const swapped = positions.every(([x, y]) => x >= 3 && x <= 54 && y >= 73 && y <= 135)
