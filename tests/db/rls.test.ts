@@ -1,0 +1,162 @@
+// Row level security, every role × every table × select/insert/update/delete, asserted both
+// ways (what is allowed succeeds, what is not is refused), on the embedded database and on the
+// Debian PostgreSQL. Each attempt runs as the API's callers do (set local role + JWT claims)
+// and is rolled back.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { migrate } from '../../src/db/migrate.ts'
+import { asCaller, userClaims, type JwtClaims } from '../../src/db/session.ts'
+import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
+
+const box = (w: number, s: number, e: number, n: number) =>
+  `extensions.st_geomfromtext('MULTIPOLYGON(((${w} ${s}, ${e} ${s}, ${e} ${n}, ${w} ${n}, ${w} ${s})))', 4326)`
+const point = (x: number, y: number) => `extensions.st_setsrid(extensions.st_point(${x}, ${y}), 4326)`
+const line = `extensions.st_geomfromtext('LINESTRING(119.141 28.071, 119.142 28.072)', 4326)`
+
+// Two rows per table: "kept" rows are parents of others; "victim" rows have no dependents and
+// are the ones updated and deleted.
+const fixtures = `
+  insert into atlas.street (code, name, kind, geom) values
+    ('331181001', '龙渊街道', '街道', ${box(119.13, 28.06, 119.17, 28.1)}),
+    ('331181002', '西街街道', '街道', ${box(119.1, 28.06, 119.13, 28.1)});
+  insert into atlas.community (code, street_code, name, community_type, geom) values
+    ('331181001001', '331181001', '大洋社区', '纯居型', ${box(119.13, 28.06, 119.15, 28.1)}),
+    ('331181001002', '331181001', '金乐社区', '村改居型', ${box(119.15, 28.06, 119.17, 28.1)});
+  insert into atlas.grid (code, community_code, name, households, geom) values
+    ('331181001001001', '331181001001', '第1网格', 600, ${box(119.13, 28.06, 119.14, 28.08)}),
+    ('331181001001002', '331181001001', '第2网格', 700, ${box(119.14, 28.06, 119.15, 28.08)});
+  insert into atlas.micro_grid (code, grid_code, name, households, geom) values
+    ('331181001001001001', '331181001001001', '1号楼', 40, ${box(119.131, 28.061, 119.132, 28.062)}),
+    ('331181001001001002', '331181001001001', '2号楼', 30, ${box(119.133, 28.061, 119.134, 28.062)});
+  insert into atlas.former_village (code, name, geom) values
+    ('331181001201', '吴岭村', ${box(119.13, 28.06, 119.16, 28.08)}),
+    ('331181001202', '七村', ${box(119.1, 28.06, 119.12, 28.08)});
+  insert into atlas.management_area (code, name, kind, geom) values
+    ('MA-1', '龙渊街道办事处', 'street_office', ${box(119.13, 28.06, 119.17, 28.1)}),
+    ('MA-2', '龙泉经济开发区', 'development_zone', ${box(119.16, 28.06, 119.18, 28.08)});
+  insert into atlas.facility (code, name, facility_type, community_code, geom) values
+    ('F-1', '大洋社区党群服务中心', 'party_service_centre', '331181001001', ${point(119.14, 28.07)}),
+    ('F-2', '大洋社区康养驿站', 'elderly_care', '331181001001', ${point(119.141, 28.071)});
+  insert into atlas.walk_node (geom) values (${point(119.141, 28.071)}), (${point(119.142, 28.072)});
+  insert into atlas.walk_edge (code, highway, length_m, geom) values ('E-1', 'footway', 140, ${line}), ('E-2', 'steps', 140, ${line});
+  insert into atlas.residence (code, community_code, households, residents, geom) values
+    ('R-1', '331181001001', 20, 56, ${point(119.1405, 28.0705)}), ('R-2', '331181001001', 10, 28, ${point(119.1406, 28.0706)});
+  insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values
+    ('BL-1', '大洋路硬化', '硬化', '331181001001', 1200000, ${line}), ('BL-2', '大洋路亮化', '亮化', '331181001001', 300000, ${line});
+  insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values
+    ('F-1', 8, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)}), ('F-2', 8, 75, 'test', ${box(119.136, 28.066, 119.146, 28.076)});
+  insert into atlas.basemap_feature (code, name, kind, geom) values
+    ('BM-1', '龙泉溪', 'river', ${box(119.1, 28.07, 119.2, 28.071)}), ('BM-2', '公园', 'park', ${box(119.14, 28.08, 119.141, 28.081)});`
+
+interface TableCase {
+  table: string
+  insert: string
+  /** A where-clause picking the victim row. */
+  victim: string
+  /** A harmless column update. */
+  set: string
+  writers: string[]
+}
+
+const units = ['planner']
+const tables: TableCase[] = [
+  { table: 'street', victim: `code = '331181002'`, set: `name = name`, writers: units,
+    insert: `insert into atlas.street (code, name, kind, geom) values ('331181003', '剑池街道', '街道', ${box(119.13, 28.02, 119.17, 28.05)})` },
+  { table: 'community', victim: `code = '331181001002'`, set: `households = 1`, writers: units,
+    insert: `insert into atlas.community (code, street_code, name, community_type, geom) values ('331181001003', '331181001', '贤良社区', '纯居型', ${box(119.15, 28.06, 119.16, 28.07)})` },
+  { table: 'grid', victim: `code = '331181001001002'`, set: `households = 1`, writers: units,
+    insert: `insert into atlas.grid (code, community_code, name, geom) values ('331181001001003', '331181001001', '第3网格', ${box(119.13, 28.08, 119.14, 28.09)})` },
+  { table: 'micro_grid', victim: `code = '331181001001001002'`, set: `households = 1`, writers: units,
+    insert: `insert into atlas.micro_grid (code, grid_code, name, geom) values ('331181001001001003', '331181001001001', '3号楼', ${box(119.135, 28.061, 119.136, 28.062)})` },
+  { table: 'former_village', victim: `code = '331181001202'`, set: `name = name`, writers: units,
+    insert: `insert into atlas.former_village (code, name, geom) values ('331181001203', '宏山村', ${box(119.1, 28.08, 119.11, 28.09)})` },
+  { table: 'management_area', victim: `code = 'MA-2'`, set: `manager = 'x'`, writers: units,
+    insert: `insert into atlas.management_area (code, name, kind, geom) values ('MA-3', '住建局片区', 'construction_bureau', ${box(119.1, 28.08, 119.11, 28.09)})` },
+  { table: 'standard', victim: `key = 'rural_service_radius_m'`, set: `value_max = 3000`, writers: [],
+    insert: `insert into atlas.standard (key, unit, label_zh, label_en, source) values ('x', 'm', 'x', 'x', 'x')` },
+  { table: 'facility', victim: `code = 'F-2'`, set: `floor_area_m2 = 1`, writers: units,
+    insert: `insert into atlas.facility (code, name, facility_type, geom) values ('F-3', '共享餐厅', 'canteen', ${point(119.142, 28.072)})` },
+  { table: 'walk_node', victim: `id = (select max(id) from atlas.walk_node)`, set: `geom = geom`, writers: units,
+    insert: `insert into atlas.walk_node (geom) values (${point(119.143, 28.073)})` },
+  { table: 'walk_edge', victim: `code = 'E-2'`, set: `name = 'x'`, writers: units,
+    insert: `insert into atlas.walk_edge (code, highway, length_m, geom) values ('E-3', 'path', 1, ${line})` },
+  { table: 'residence', victim: `code = 'R-2'`, set: `households = 1`, writers: units,
+    insert: `insert into atlas.residence (code, households, residents, geom) values ('R-3', 1, 3, ${point(119.1407, 28.0707)})` },
+  { table: 'backlog_item', victim: `code = 'BL-2'`, set: `status = 'planned'`, writers: ['works'],
+    insert: `insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values ('BL-3', '供水管网', '供水', '331181001001', 5, ${line})` },
+  { table: 'service_circle', victim: `facility_code = 'F-2'`, set: `method = 'x'`, writers: units,
+    insert: `insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values ('F-1', 5, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)})` },
+  { table: 'basemap_feature', victim: `code = 'BM-2'`, set: `name = 'x'`, writers: units,
+    insert: `insert into atlas.basemap_feature (code, kind, geom) values ('BM-3', 'water', ${box(119.15, 28.08, 119.151, 28.081)})` },
+]
+
+const callers: Record<string, JwtClaims> = {
+  anon: { role: 'anon' },
+  leader: userClaims('leader'),
+  planner: userClaims('planner'),
+  works: userClaims('works'),
+  // Signed in, but with no role of the atlas: reads nothing.
+  stranger: { role: 'authenticated', sub: 'someone', app_metadata: { provider: 'email' } },
+}
+const readers = ['leader', 'planner', 'works']
+
+class Rollback extends Error {}
+
+/** Runs one statement as a caller; "allowed" if it returned rows, else "denied". Always rolls back. */
+async function attempt(db: Database, claims: JwtClaims, sql: string): Promise<'allowed' | 'denied'> {
+  let outcome: 'allowed' | 'denied' = 'denied'
+  try {
+    await asCaller(db, claims, async (tx) => {
+      const { rows } = await tx.query(sql)
+      outcome = rows.length > 0 ? 'allowed' : 'denied'
+      throw new Rollback()
+    })
+  } catch (error) {
+    if (error instanceof Rollback) return outcome
+    const code = (error as { code?: string }).code
+    // 42501: no privilege, or a row that row level security refuses
+    if (code === '42501') return 'denied'
+    throw error
+  }
+  return outcome
+}
+
+const targets = ['embedded', 'postgres'] as const
+
+describe.each(targets)('row level security on the %s database', (target) => {
+  let db: Database
+  let throwaway: ThrowawayPostgres | undefined
+
+  beforeAll(async () => {
+    if (target === 'embedded') db = await openDatabase(copyEmptyDatabase())
+    else {
+      throwaway = await createPostgresDatabase()
+      db = await openDatabase(throwaway.url)
+      await migrate(db)
+    }
+    await db.exec(fixtures)
+  })
+  afterAll(async () => {
+    await db?.close()
+    await throwaway?.drop()
+  })
+
+  for (const t of tables) {
+    for (const [who, claims] of Object.entries(callers)) {
+      const canRead = readers.includes(who)
+      const canWrite = t.writers.includes(who)
+      const expected = (allowed: boolean) => (allowed ? 'allowed' : 'denied')
+      test(`${who} × ${t.table}: select ${expected(canRead)}, insert/update/delete ${expected(canWrite)}`, async () => {
+        expect(await attempt(db, claims, `select * from atlas.${t.table}`)).toBe(expected(canRead))
+        expect(await attempt(db, claims, `${t.insert} returning 1`)).toBe(expected(canWrite))
+        expect(await attempt(db, claims, `update atlas.${t.table} set ${t.set} where ${t.victim} returning 1`)).toBe(expected(canWrite))
+        expect(await attempt(db, claims, `delete from atlas.${t.table} where ${t.victim} returning 1`)).toBe(expected(canWrite))
+      })
+    }
+  }
+
+  test('the API functions refuse an anonymous caller in words', async () => {
+    const error = await asCaller(db, callers.anon, (tx) => tx.query('select public.layer_stats()')).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: '42501', message: expect.stringMatching(/sign in first/) })
+  })
+})
