@@ -11,6 +11,6 @@ const lockHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(ro
 const stamp = path.join(root, 'node_modules/.atlas-installed')
 if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== lockHash) {
   console.log('[atlas] installing dependencies (npm ci) …')
-  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' })
+  execSync('npm ci --prefer-offline --no-audit --no-fund', { cwd: root, stdio: 'inherit' })
   fs.writeFileSync(stamp, lockHash)
 }

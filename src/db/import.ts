@@ -84,6 +84,8 @@ export async function importText(
   const converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
 
   const counts = await db.transaction(async (tx) => {
+    // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
+    await tx.exec('set local search_path = atlas, extensions, public')
     await stage(tx, spec, converted)
     const found = await checkInDatabase(tx, spec, options)
     if (found.length) throw new ImportError(file, found)

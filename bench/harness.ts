@@ -1,0 +1,35 @@
+// Benchmarks are measured against a rival in the same run (these machines are noisy):
+// ratio = the rival's time ÷ ours, so above 1 means ours is faster.
+export interface BenchResult {
+  name: string
+  value: number
+  unit: string
+  /** The rival measured in the same run, or null where there is none (sizes). */
+  baseline: string | null
+  ratio: number | null
+  n: number
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Median wall time of n runs in milliseconds (after `warmup` unmeasured runs). */
+export async function time(n: number, run: (i: number) => Promise<unknown>, warmup = 0): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run(-1 - i)
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now()
+    await run(i)
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+export function compare(name: string, ours: number, rival: number, baseline: string, n: number, unit = 'ms'): BenchResult {
+  return { name, value: round(ours), unit, baseline, ratio: round(rival / ours, 3), n }
+}
+
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits

@@ -1,0 +1,179 @@
+// The API as the app calls it: supabase-js against the embedded server, on the sample city.
+// Feature counts are checked against the files the sample city was imported from.
+import fs from 'node:fs'
+import type http from 'node:http'
+import path from 'node:path'
+import { check } from '@placemarkio/check-geojson'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { readMeta } from '../../src/db/embedded.ts'
+import { sampleDir } from '../../src/db/sample.ts'
+import { createAtlasServer, listen } from '../../src/server/app.ts'
+import { Auth, localAccounts } from '../../src/server/auth.ts'
+import { copySampleDatabase } from '../helpers/databases.ts'
+
+const featuresIn = (layer: string) =>
+  (JSON.parse(fs.readFileSync(path.join(sampleDir, `${layer}.geojson`), 'utf8')) as { features: { properties: Record<string, unknown> }[] }).features
+
+let db: Database
+let server: http.Server
+let url: string
+let anonKey: string
+
+async function signedIn(role: 'leader' | 'planner' | 'works'): Promise<SupabaseClient> {
+  const client = createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+  const account = localAccounts.find((a) => a.role === role)!
+  const { error } = await client.auth.signInWithPassword({ email: account.email, password: account.password })
+  if (error) throw error
+  return client
+}
+
+beforeAll(async () => {
+  const dir = copySampleDatabase()
+  db = await openDatabase(dir)
+  const auth = new Auth(readMeta(dir).jwtSecret)
+  anonKey = await auth.anonKey()
+  server = await createAtlasServer({ db, auth })
+  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
+})
+
+afterAll(async () => {
+  server?.closeAllConnections()
+  server?.close()
+  await db?.close()
+})
+
+const city = { west: 118.9, south: 27.9, east: 119.4, north: 28.25 }
+
+describe('map_layer', () => {
+  test.each(['street', 'community', 'grid', 'micro_grid', 'facility', 'former_village', 'management_area', 'backlog'])(
+    'returns every %s of the city as valid GeoJSON',
+    async (layer) => {
+      const supabase = await signedIn('leader')
+      const { data, error } = await supabase.rpc('map_layer', { layer, ...city, zoom: 14 })
+      expect(error).toBeNull()
+      const collection = check(JSON.stringify(data)) // throws on invalid GeoJSON
+      const expected = featuresIn(layer).map((f) => String(f.properties.code)).sort()
+      expect(collection.features.map((f) => String(f.id)).sort()).toEqual(expected)
+    },
+  )
+
+  test('the sample city has Longquan’s 4 street offices and 28 communities, with their real names', async () => {
+    const supabase = await signedIn('planner')
+    const { data: streets } = await supabase.rpc('map_layer', { layer: 'street', ...city, zoom: 11 })
+    expect(streets.features.map((f: { properties: { name: string } }) => f.properties.name).sort()).toEqual(
+      ['剑池街道', '石达石街道', '西街街道', '龙渊街道'].sort(),
+    )
+    const { data: communities } = await supabase.rpc('map_layer', { layer: 'community', ...city, zoom: 11 })
+    expect(communities.features).toHaveLength(28)
+    expect(communities.features.map((f: { properties: { name: string } }) => f.properties.name)).toContain('水南社区')
+  })
+
+  test('a bounding box selects: a box away from the city is empty', async () => {
+    const supabase = await signedIn('works')
+    const { data } = await supabase.rpc('map_layer', { layer: 'community', west: 100, south: 20, east: 100.1, north: 20.1, zoom: 14 })
+    expect(data).toEqual({ type: 'FeatureCollection', features: [] })
+  })
+
+  test('geometry is simplified for the zoom: fewer vertices at city zoom than close in', async () => {
+    const supabase = await signedIn('leader')
+    const vertices = async (zoom: number) => {
+      const { data } = await supabase.rpc('map_layer', { layer: 'community', ...city, zoom })
+      return JSON.stringify(data.features.map((f: { geometry: unknown }) => f.geometry)).split('],[').length
+    }
+    expect(await vertices(10)).toBeLessThan(await vertices(17))
+  })
+
+  test('bad arguments are refused in words with PostgREST’s shape', async () => {
+    const supabase = await signedIn('leader')
+    const unknown = await supabase.rpc('map_layer', { layer: 'villages', ...city, zoom: 12 })
+    expect(unknown.error).toMatchObject({ code: '22023', message: "unknown layer 'villages'", hint: expect.stringContaining('street, community') })
+    expect(unknown.status).toBe(400)
+    const box = await supabase.rpc('map_layer', { layer: 'grid', west: 119.3, south: 27.9, east: 119.1, north: 28.2, zoom: 12 })
+    expect(box.error?.message).toMatch(/is not west, south, east, north/)
+    const missing = await supabase.rpc('no_such_function', {})
+    expect(missing.status).toBe(404)
+    expect(missing.error).toMatchObject({ code: 'PGRST202' })
+  })
+
+  test('an anonymous caller is refused with 401 and a reason', async () => {
+    const anonymous = createClient(url, anonKey, { auth: { persistSession: false } })
+    const { error, status } = await anonymous.rpc('map_layer', { layer: 'community', ...city, zoom: 12 })
+    expect(status).toBe(401)
+    expect(error?.message).toMatch(/sign in first/)
+  })
+
+  test('a forged token is refused', async () => {
+    const forged = await new Auth('not the secret').sign({ role: 'authenticated', app_metadata: { app_role: 'planner' } }, 60)
+    const response = await fetch(`${url}/rest/v1/rpc/layer_stats`, { method: 'POST', headers: { authorization: `Bearer ${forged}` }, body: '{}' })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ code: 'PGRST301' })
+  })
+})
+
+describe('unit_record', () => {
+  test('a grid’s record has its parents up to the street office, its counts and its standard', async () => {
+    const grid = featuresIn('grid')[0].properties
+    const supabase = await signedIn('leader')
+    const { data, error } = await supabase.rpc('unit_record', { layer: 'grid', code: grid.code })
+    expect(error).toBeNull()
+    expect(data.name).toBe(grid.name)
+    expect(data.parents.map((p: { layer: string }) => p.layer)).toEqual(['street', 'community'])
+    expect(data.parents[1].code).toBe(grid.parent_code)
+    const microGrids = featuresIn('micro_grid').filter((m) => m.properties.parent_code === grid.code)
+    expect(data.children.micro_grid).toBe(microGrids.length)
+    const check = data.checks.find((c: { key: string }) => c.key === 'grid_households')
+    expect(check).toMatchObject({ min: 500, max: 800, value: grid.households })
+    expect(check.ok).toBe((grid.households as number) >= 500 && (grid.households as number) <= 800)
+  })
+
+  test('a community’s record checks workers and service floor area against the standards', async () => {
+    const community = featuresIn('community').find((c) => c.properties.name === '东景社区')!.properties
+    const supabase = await signedIn('works')
+    const { data } = await supabase.rpc('unit_record', { layer: 'community', code: community.code })
+    const byKey = Object.fromEntries(data.checks.map((c: { key: string }) => [c.key, c]))
+    expect(byKey.service_area_provincial).toMatchObject({ value: community.service_area_m2, min: 300 })
+    expect(byKey.service_area_provincial.ok).toBe((community.service_area_m2 as number) >= 300)
+    const perTenThousand = Math.round(((community.full_time_workers as number) * 10000 * 10) / (community.resident_population as number)) / 10
+    expect(byKey.workers_per_10k.value).toBeCloseTo(perTenThousand, 1)
+  })
+
+  test('an unknown code is refused in words', async () => {
+    const supabase = await signedIn('leader')
+    const { error } = await supabase.rpc('unit_record', { layer: 'community', code: '000000000000' })
+    expect(error?.message).toBe('no community with code 000000000000')
+  })
+})
+
+describe('search_units', () => {
+  test('finds a community by part of its Chinese name, and a grid by its code', async () => {
+    const supabase = await signedIn('leader')
+    const { data: byName } = await supabase.rpc('search_units', { query: '水南', max_results: 5 })
+    expect(byName[0]).toMatchObject({ layer: 'community', name: '水南社区', parent_name: '剑池街道' })
+    const grid = featuresIn('grid')[3].properties
+    const { data: byCode } = await supabase.rpc('search_units', { query: grid.code })
+    expect(byCode[0]).toMatchObject({ layer: 'grid', code: grid.code, name: grid.name })
+    expect(byCode[0].bbox).toHaveLength(4)
+  })
+
+  test('GET works for these read-only functions, with the arguments in the query string', async () => {
+    const supabase = await signedIn('leader')
+    const { data } = await supabase.rpc('search_units', { query: '龙渊' }, { get: true })
+    expect(data[0]).toMatchObject({ layer: 'street', name: '龙渊街道' })
+  })
+})
+
+describe('layer_stats', () => {
+  test('counts and totals agree with the imported files', async () => {
+    const supabase = await signedIn('leader')
+    const { data } = await supabase.rpc('layer_stats')
+    for (const layer of ['street', 'community', 'grid', 'micro_grid', 'facility', 'walk_edge', 'residence', 'backlog']) {
+      expect(data[layer].count, layer).toBe(featuresIn(layer).length)
+    }
+    const sum = (layer: string, key: string) => featuresIn(layer).reduce((total, f) => total + Number(f.properties[key] ?? 0), 0)
+    expect(Number(data.residence.residents)).toBe(sum('residence', 'residents'))
+    expect(Number(data.backlog.cost_yuan)).toBeCloseTo(sum('backlog', 'cost_yuan'), 0)
+    expect(data.bbox).toHaveLength(4)
+  })
+})

@@ -1,0 +1,98 @@
+// A newcomer's first minutes: clone the repository, `npm start`, open the page, ask the API.
+// Then stop it and start again from the saved database.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, expect, test } from 'vitest'
+import { projectRoot } from '../../src/db/embedded.ts'
+import { tempDir } from '../helpers/databases.ts'
+
+const clone = path.join(tempDir('clone'), 'atlas')
+const running: ChildProcess[] = []
+
+interface Started {
+  child: ChildProcess
+  url: string
+  output: () => string
+}
+
+function npmStart(): Promise<Started> {
+  const child = spawn('npm', ['start', '--', '--port', '0'], {
+    cwd: clone,
+    detached: true, // its own process group, so a signal reaches npm, tsx and node alike
+    env: { ...process.env, PORT: '', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.push(child)
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const ready = output.match(/^ready: (http:\/\/localhost:\d+)$/m)
+      if (ready) resolve({ child, url: ready[1], output: () => output })
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)))
+  })
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit')
+    child.once('exit', (code) => resolve(code))
+    process.kill(-child.pid!, 'SIGINT')
+  })
+}
+
+async function askTheApi(url: string) {
+  const page = await (await fetch(url)).text()
+  expect(page).toContain('基层治理一张图')
+  const config = (await (await fetch(`${url}/atlas/config.json`)).json()) as { anonKey: string; accounts: { email: string; password: string }[] }
+  const account = config.accounts.find((a) => a.email.startsWith('leader'))!
+  const session = (await (
+    await fetch(`${url}/auth/v1/token?grant_type=password`, {
+      method: 'POST',
+      headers: { apikey: config.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    })
+  ).json()) as { access_token: string }
+  const response = await fetch(`${url}/rest/v1/rpc/layer_stats`, {
+    method: 'POST',
+    headers: { apikey: config.anonKey, authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' },
+    body: '{}',
+  })
+  expect(response.status).toBe(200)
+  return (await response.json()) as { community: { count: number }; street: { count: number } }
+}
+
+test(
+  'npm start on a fresh clone serves the page and answers an RPC; a second start reuses the saved database',
+  async () => {
+    execFileSync('git', ['clone', '--quiet', projectRoot, clone])
+    const first = await npmStart()
+    expect(first.output()).toMatch(/loading the sample city/)
+    const stats = await askTheApi(first.url)
+    expect(stats.street.count).toBe(4)
+    expect(stats.community.count).toBe(28)
+    expect(await stop(first.child)).toBe(0)
+    expect(fs.existsSync(path.join(clone, '.atlas/db.lock'))).toBe(false)
+
+    const second = await npmStart()
+    expect(second.output()).not.toMatch(/loading the sample city|installing dependencies|building the app/)
+    expect((await askTheApi(second.url)).community.count).toBe(28)
+    expect(await stop(second.child)).toBe(0)
+  },
+  { timeout: 420_000 },
+)
+
+afterAll(() => {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(path.dirname(clone), { recursive: true, force: true })
+})
