@@ -208,20 +208,33 @@ grant execute on function atlas.current_app_role() to anon, authenticated, servi
 grant execute on function atlas.has_app_role(atlas.app_role[]) to anon, authenticated, service_role;
 
 -- ── policies ─────────────────────────────────────────────────────────────────────────────
--- Every role of the app reads every unit; planners edit them; anonymous reads nothing.
-create policy street_read on atlas.street for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy street_write on atlas.street for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy community_read on atlas.community for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy community_write on atlas.community for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy grid_read on atlas.grid for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy grid_write on atlas.grid for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy micro_grid_read on atlas.micro_grid for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy micro_grid_write on atlas.micro_grid for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy former_village_read on atlas.former_village for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy former_village_write on atlas.former_village for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy management_area_read on atlas.management_area for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy management_area_write on atlas.management_area for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy standard_read on atlas.standard for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
+-- Every role of the app reads every unit; planners edit them; anonymous reads nothing. One
+-- policy per action (so no two permissive policies overlap), and the role check wrapped in a
+-- sub-select so it runs once per statement, not once per row.
+create function atlas.create_role_policies(target regclass, writer atlas.app_role) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  name text := (select c.relname from pg_catalog.pg_class c where c.oid = target);
+  reads text := '(select atlas.has_app_role(''leader'', ''planner'', ''works''))';
+  writes text := format('(select atlas.has_app_role(%L))', writer);
+begin
+  execute format('create policy %I on %s for select to authenticated using (%s)', name || '_read', target, reads);
+  if writer is not null then
+    execute format('create policy %I on %s for insert to authenticated with check (%s)', name || '_insert', target, writes);
+    execute format('create policy %I on %s for update to authenticated using (%s) with check (%s)', name || '_update', target, writes, writes);
+    execute format('create policy %I on %s for delete to authenticated using (%s)', name || '_delete', target, writes);
+  end if;
+end
+$$;
+revoke all on function atlas.create_role_policies(regclass, atlas.app_role) from public;
+
+select atlas.create_role_policies(t, 'planner') from unnest(array[
+  'atlas.street', 'atlas.community', 'atlas.grid', 'atlas.micro_grid', 'atlas.former_village', 'atlas.management_area'
+]::regclass[]) t;
+-- The standards are read by all and changed only by a migration.
+select atlas.create_role_policies('atlas.standard', null);
 
 -- ── data: the standards (DOMAIN.md) ──────────────────────────────────────────────────────
 insert into atlas.standard (key, value_min, value_max, unit, label_zh, label_en, source) values

@@ -87,6 +87,9 @@ create index facility_geom_idx on atlas.facility using gist (geom);
 create index walk_edge_geom_idx on atlas.walk_edge using gist (geom);
 create index walk_edge_source_idx on atlas.walk_edge (source);
 create index walk_edge_target_idx on atlas.walk_edge (target);
+create index facility_community_idx on atlas.facility (community_code);
+create index residence_community_idx on atlas.residence (community_code);
+create index service_circle_facility_idx on atlas.service_circle (facility_code);
 create index residence_geom_idx on atlas.residence using gist (geom);
 create index backlog_item_geom_idx on atlas.backlog_item using gist (geom);
 create index backlog_item_community_idx on atlas.backlog_item (community_code);
@@ -107,21 +110,11 @@ alter table atlas.service_circle enable row level security;
 alter table atlas.basemap_feature enable row level security;
 
 -- ── policies ─────────────────────────────────────────────────────────────────────────────
-create policy facility_read on atlas.facility for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy facility_write on atlas.facility for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy walk_node_read on atlas.walk_node for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy walk_node_write on atlas.walk_node for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy walk_edge_read on atlas.walk_edge for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy walk_edge_write on atlas.walk_edge for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy residence_read on atlas.residence for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy residence_write on atlas.residence for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy service_circle_read on atlas.service_circle for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy service_circle_write on atlas.service_circle for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
-create policy basemap_feature_read on atlas.basemap_feature for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy basemap_feature_write on atlas.basemap_feature for all to authenticated using (atlas.has_app_role('planner')) with check (atlas.has_app_role('planner'));
+select atlas.create_role_policies(t, 'planner') from unnest(array[
+  'atlas.facility', 'atlas.walk_node', 'atlas.walk_edge', 'atlas.residence', 'atlas.service_circle', 'atlas.basemap_feature'
+]::regclass[]) t;
 -- The construction bureau keeps the backlog.
-create policy backlog_item_read on atlas.backlog_item for select to authenticated using (atlas.has_app_role('leader', 'planner', 'works'));
-create policy backlog_item_write on atlas.backlog_item for all to authenticated using (atlas.has_app_role('works')) with check (atlas.has_app_role('works'));
+select atlas.create_role_policies('atlas.backlog_item', 'works');
 
 -- ── grants ───────────────────────────────────────────────────────────────────────────────
 grant select, insert, update, delete on atlas.facility, atlas.walk_node, atlas.walk_edge, atlas.residence,
