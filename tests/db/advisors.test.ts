@@ -24,7 +24,7 @@ test('supabase db advisors finds nothing at WARN or above', async () => {
   const run = promisify(execFile)
   const result = await run(
     'npx',
-    ['supabase', 'db', 'advisors', `--remote=${throwaway.url}`, '--level', 'warn', '--fail-on', 'warn', '--output-format', 'json'],
+    ['supabase', 'db', 'advisors', '--db-url', throwaway.url, '--level', 'warn', '--fail-on', 'warn', '--output-format', 'json'],
     { cwd: projectRoot, env: { ...process.env, PGSSLMODE: 'disable', SUPABASE_TELEMETRY_DISABLED: '1' } },
   ).catch((error: { stdout: string; stderr: string; code: number }) => error)
   const report = JSON.parse(result.stdout) as { results: { name: string; level: string; detail: string }[] }
