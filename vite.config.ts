@@ -17,6 +17,8 @@ export default defineConfig({
     // Each file boots its own database or browser; two cores run two at a time.
     fileParallelism: true,
     maxWorkers: 2,
+    // supabase-js's realtime client wants a global WebSocket, which Node 20 has behind a flag.
+    execArgv: ['--experimental-websocket'],
     reporters: ['default'],
   },
 })

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   fs.cpSync(empty, sample, { recursive: true })
   readMeta(sample)
   const loaded = await connect(sample, 'test setup')
-  if (!process.env.TMP_NO_SAMPLE) await loadSample(loaded.db)
+  await loadSample(loaded.db)
   await loaded.close()
   project.provide('emptyDatabase', empty)
   project.provide('sampleDatabase', sample)

@@ -68,6 +68,7 @@ async function askTheApi(url: string) {
 
 test(
   'npm start on a fresh clone serves the page and answers an RPC; a second start reuses the saved database',
+  { timeout: 420_000 },
   async () => {
     execFileSync('git', ['clone', '--quiet', projectRoot, clone])
     const first = await npmStart()
@@ -83,7 +84,6 @@ test(
     expect((await askTheApi(second.url)).community.count).toBe(28)
     expect(await stop(second.child)).toBe(0)
   },
-  { timeout: 420_000 },
 )
 
 afterAll(() => {
