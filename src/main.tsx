@@ -1,3 +1,9 @@
+import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { App } from './app/App.tsx'
 
-createRoot(document.getElementById('root')!).render(<h1>基层治理一张图</h1>)
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

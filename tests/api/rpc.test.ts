@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
+import type { FeatureCollection } from 'geojson'
 import { check } from '@placemarkio/check-geojson'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -53,7 +54,7 @@ describe('map_layer', () => {
       const supabase = await signedIn('leader')
       const { data, error } = await supabase.rpc('map_layer', { layer, ...city, zoom: 14 })
       expect(error).toBeNull()
-      const collection = check(JSON.stringify(data)) // throws on invalid GeoJSON
+      const collection = check(JSON.stringify(data)) as FeatureCollection // throws on invalid GeoJSON
       const expected = featuresIn(layer).map((f) => String(f.properties.code)).sort()
       expect(collection.features.map((f) => String(f.id)).sort()).toEqual(expected)
     },

@@ -1,0 +1,91 @@
+// The URL holds the view, the visible layers, the selection, the language, the role and the
+// basemap, so a reload restores the map and a copied link opens the same one. It lives in the
+// hash: the embedded server and any static host serve the same page for every link.
+import type { AppRole } from '../data/config.ts'
+import type { Lang } from '../i18n/index.tsx'
+import { defaultLayers, isMapLayer, maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
+import { isLayerName, type LayerName } from '../shared/layers.ts'
+
+export type BasemapChoice = 'atlas' | 'osm' | 'tianditu'
+export const basemapChoices: readonly BasemapChoice[] = ['atlas', 'osm', 'tianditu']
+
+export interface View {
+  zoom: number
+  lat: number
+  lon: number
+}
+
+export interface Selection {
+  layer: LayerName
+  code: string
+}
+
+export interface UrlState {
+  view: View | null
+  layers: MapLayer[]
+  selection: Selection | null
+  lang: Lang
+  role: AppRole | null
+  basemap: BasemapChoice
+}
+
+export const defaultUrlState: UrlState = {
+  view: null,
+  layers: [...defaultLayers],
+  selection: null,
+  lang: 'zh',
+  role: null,
+  basemap: 'atlas',
+}
+
+const finite = (value: string | undefined): number | null => {
+  if (value === undefined || value.trim() === '') return null
+  const n = Number(value)
+  return Number.isFinite(n) ? n : null
+}
+
+export function parseUrlState(hash: string): UrlState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const state: UrlState = { ...defaultUrlState, layers: [...defaultUrlState.layers] }
+
+  const map = params.get('map')?.split('/')
+  if (map && map.length === 3) {
+    const [zoom, lat, lon] = map.map(finite)
+    if (zoom !== null && lat !== null && lon !== null && Math.abs(lat) <= 85 && Math.abs(lon) <= 180) {
+      state.view = { zoom: Math.min(Math.max(zoom, minMapZoom), maxMapZoom), lat, lon }
+    }
+  }
+  const layers = params.get('layers')
+  if (layers !== null) state.layers = [...new Set(layers.split(',').filter(isMapLayer))]
+
+  const sel = params.get('sel')
+  if (sel) {
+    const at = sel.indexOf(':')
+    const layer = sel.slice(0, at)
+    const code = sel.slice(at + 1)
+    if (at > 0 && isLayerName(layer) && /^[\w-]{1,40}$/.test(code)) state.selection = { layer, code }
+  }
+  const lang = params.get('lang')
+  if (lang === 'en' || lang === 'zh') state.lang = lang
+  const role = params.get('role')
+  if (role === 'leader' || role === 'planner' || role === 'works') state.role = role
+  const basemap = params.get('basemap')
+  if (basemap && (basemapChoices as readonly string[]).includes(basemap)) state.basemap = basemap as BasemapChoice
+  return state
+}
+
+/** The hash for a state; the view's precision follows its zoom (about a pixel). */
+export function formatUrlState(state: UrlState): string {
+  const parts: string[] = []
+  if (state.view) {
+    const { zoom, lat, lon } = state.view
+    const digits = Math.max(4, Math.min(7, Math.ceil(zoom * Math.LOG10E * Math.LN2 + 2.5)))
+    parts.push(`map=${zoom.toFixed(2)}/${lat.toFixed(digits)}/${lon.toFixed(digits)}`)
+  }
+  parts.push(`layers=${state.layers.join(',')}`)
+  if (state.selection) parts.push(`sel=${state.selection.layer}:${state.selection.code}`)
+  if (state.lang !== 'zh') parts.push(`lang=${state.lang}`)
+  if (state.role) parts.push(`role=${state.role}`)
+  if (state.basemap !== 'atlas') parts.push(`basemap=${state.basemap}`)
+  return '#' + parts.join('&')
+}

@@ -1,0 +1,21 @@
+// Typed wrappers of the API functions the map calls.
+import type { LayerName } from '../shared/layers.ts'
+import { rpc, type AtlasClient } from './client.ts'
+import type { AtlasFeatureCollection, Bbox, LayerStats, SearchHit, UnitRecord } from './types.ts'
+
+export function mapLayer(client: AtlasClient, layer: LayerName, bbox: Bbox, zoom: number, signal?: AbortSignal): Promise<AtlasFeatureCollection> {
+  const [west, south, east, north] = bbox
+  return rpc<AtlasFeatureCollection>(client, 'map_layer', { layer, west, south, east, north, zoom }, signal)
+}
+
+export function unitRecord(client: AtlasClient, layer: LayerName, code: string): Promise<UnitRecord> {
+  return rpc<UnitRecord>(client, 'unit_record', { layer, code })
+}
+
+export function searchUnits(client: AtlasClient, query: string, maxResults = 10, signal?: AbortSignal): Promise<SearchHit[]> {
+  return rpc<SearchHit[]>(client, 'search_units', { query, max_results: maxResults }, signal)
+}
+
+export function layerStats(client: AtlasClient): Promise<LayerStats> {
+  return rpc<LayerStats>(client, 'layer_stats')
+}

@@ -1,0 +1,38 @@
+// Where the backend is: a real Supabase project when the build says so (VITE_SUPABASE_URL and
+// VITE_SUPABASE_ANON_KEY), otherwise the embedded server that served this page.
+import type { AtlasError } from './errors.ts'
+
+export type AppRole = 'leader' | 'planner' | 'works'
+export const appRoles: readonly AppRole[] = ['leader', 'planner', 'works']
+
+export interface LocalAccount {
+  email: string
+  password: string
+  role: AppRole
+}
+
+export type BackendConfig =
+  | { mode: 'supabase'; url: string; anonKey: string }
+  | { mode: 'embedded'; url: string; anonKey: string; database: string; accounts: LocalAccount[] }
+
+export async function loadBackendConfig(fetcher: typeof fetch = fetch): Promise<BackendConfig> {
+  const url = import.meta.env.VITE_SUPABASE_URL as string | undefined
+  const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY as string | undefined
+  if (url && anonKey) return { mode: 'supabase', url, anonKey }
+  let response: Response
+  try {
+    response = await fetcher('/atlas/config.json', { cache: 'no-store' })
+  } catch (error) {
+    throw { kind: 'network', message: (error as Error).message } satisfies AtlasError
+  }
+  if (!response.ok) throw { kind: 'config', status: response.status, message: `GET /atlas/config.json: HTTP ${response.status}` } satisfies AtlasError
+  const body = (await response.json()) as { embedded?: boolean; database?: string; anonKey?: string; accounts?: LocalAccount[] }
+  if (!body.embedded || !body.anonKey) throw { kind: 'config', message: '/atlas/config.json does not describe an embedded server' } satisfies AtlasError
+  return {
+    mode: 'embedded',
+    url: window.location.origin,
+    anonKey: body.anonKey,
+    database: body.database ?? 'embedded',
+    accounts: (body.accounts ?? []).filter((a) => appRoles.includes(a.role)),
+  }
+}

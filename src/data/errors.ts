@@ -1,0 +1,33 @@
+// Every failure the app shows is an AtlasError: PostgREST's {code, message, details, hint}
+// plus the HTTP status, so the views can say in words what went wrong and offer a retry.
+export interface AtlasError {
+  kind: 'network' | 'auth' | 'rpc' | 'config'
+  status?: number
+  code?: string
+  message: string
+  details?: string | null
+  hint?: string | null
+}
+
+export function isAtlasError(value: unknown): value is AtlasError {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value
+}
+
+/** Turns what supabase-js or fetch threw or returned into an AtlasError. */
+export function toAtlasError(error: unknown, status?: number): AtlasError {
+  if (isAtlasError(error)) return error
+  const e = (error ?? {}) as { code?: unknown; message?: unknown; details?: unknown; hint?: unknown; status?: unknown; name?: unknown }
+  const message = typeof e.message === 'string' && e.message ? e.message : String(error)
+  const httpStatus = status ?? (typeof e.status === 'number' ? e.status : undefined)
+  // supabase-js reports a failed fetch (server down, refused connection) as a TypeError or as
+  // a PostgREST error without a code whose message names the fetch.
+  const network = e.name === 'TypeError' || /failed to fetch|fetch failed|networkerror|load failed/i.test(message) || httpStatus === 0
+  return {
+    kind: network ? 'network' : httpStatus === 401 ? 'auth' : 'rpc',
+    status: httpStatus,
+    code: typeof e.code === 'string' ? e.code : undefined,
+    message,
+    details: typeof e.details === 'string' ? e.details : null,
+    hint: typeof e.hint === 'string' ? e.hint : null,
+  }
+}

@@ -1,0 +1,55 @@
+// The shapes the API functions return (supabase/migrations/*_api.sql).
+import type { Feature, FeatureCollection, Geometry } from 'geojson'
+import type { LayerName } from '../shared/layers.ts'
+
+export type Bbox = [west: number, south: number, east: number, north: number]
+
+export type AtlasFeature = Feature<Geometry, Record<string, unknown>> & { id: string }
+export type AtlasFeatureCollection = FeatureCollection<Geometry, Record<string, unknown>>
+
+export interface UnitParent {
+  layer: LayerName
+  code: string
+  name: string | null
+}
+
+export interface StandardCheck {
+  key: string
+  label_zh: string
+  label_en: string
+  value: number | null
+  unit: string
+  min: number | null
+  max: number | null
+  ok: boolean | null
+  source: string
+  band?: 'under' | 'in' | 'over' | null
+}
+
+export interface UnitRecord {
+  layer: LayerName
+  code: string
+  name: string | null
+  attributes: Record<string, unknown>
+  parents: UnitParent[]
+  children: Record<string, number>
+  checks: StandardCheck[]
+  area_m2: number | null
+  length_m: number | null
+  bbox: Bbox
+  center: [number, number]
+}
+
+export interface SearchHit {
+  layer: LayerName
+  code: string
+  name: string
+  parent_name: string | null
+  bbox: Bbox
+  center: [number, number]
+}
+
+export interface LayerStats {
+  bbox: Bbox | null
+  [layer: string]: unknown
+}

@@ -1,0 +1,152 @@
+// The one owner of the map: a MapLibre map for the basemap and labels, with deck.gl's data
+// layers drawn inside it (MapboxOverlay, interleaved, below the labels). Everything else gives
+// it layers and data and hears back about the view, clicks and hovers.
+import { MapboxOverlay } from '@deck.gl/mapbox'
+import type { Layer, PickingInfo } from '@deck.gl/core'
+import type { FeatureCollection } from 'geojson'
+import maplibregl, { type GeoJSONSource, type StyleSpecification } from 'maplibre-gl'
+import 'maplibre-gl/dist/maplibre-gl.css'
+import { useEffect, useRef } from 'react'
+import type { View } from '../app/urlState.ts'
+import type { Bbox } from '../data/types.ts'
+import { maxMapZoom, minMapZoom } from '../layers/zoom.ts'
+import { firstLabelLayer, localIdeographFont } from './basemapStyle.ts'
+
+export interface MapViewProps {
+  style: StyleSpecification
+  /** Data of the style's GeoJSON sources, by source id; set without rebuilding the style. */
+  sources: Record<string, FeatureCollection>
+  layers: Layer[]
+  initialView: View | null
+  initialBounds: Bbox | null
+  onView: (view: View, bounds: Bbox) => void
+  onPick: (info: PickingInfo | null) => void
+  onIdle: (idle: boolean) => void
+  tooltip: (info: PickingInfo) => string | null
+  onError: (message: string) => void
+  onReady: (map: maplibregl.Map) => void
+}
+
+/** Room for the panels over the map's left side when fitting the city. */
+export const cityPadding = { top: 30, bottom: 40, left: 260, right: 30 }
+
+declare global {
+  interface Window {
+    __atlas?: { map: maplibregl.Map }
+  }
+}
+
+function withData(style: StyleSpecification, sources: Record<string, FeatureCollection>): StyleSpecification {
+  const copy = { ...style, sources: { ...style.sources } }
+  for (const [id, data] of Object.entries(sources)) {
+    const source = copy.sources[id]
+    if (source?.type === 'geojson') copy.sources[id] = { ...source, data }
+  }
+  return copy
+}
+
+function viewOf(map: maplibregl.Map): [View, Bbox] {
+  const { lng, lat } = map.getCenter()
+  const b = map.getBounds()
+  return [{ zoom: map.getZoom(), lat, lon: lng }, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]]
+}
+
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null)
+  const mapRef = useRef<maplibregl.Map | null>(null)
+  const overlayRef = useRef<MapboxOverlay | null>(null)
+  const latest = useRef(props)
+  latest.current = props
+
+  useEffect(() => {
+    let map: maplibregl.Map
+    try {
+      map = new maplibregl.Map({
+        container: container.current!,
+        style: withData(props.style, props.sources),
+        center: props.initialView ? [props.initialView.lon, props.initialView.lat] : [119.14, 28.07],
+        zoom: props.initialView?.zoom ?? 12,
+        minZoom: minMapZoom,
+        maxZoom: maxMapZoom,
+        localIdeographFontFamily: localIdeographFont,
+        attributionControl: { compact: false },
+        dragRotate: false,
+        pitchWithRotate: false,
+        fadeDuration: 0,
+      })
+    } catch (error) {
+      props.onError((error as Error).message)
+      return
+    }
+    if (!props.initialView && props.initialBounds) map.fitBounds(props.initialBounds, { padding: cityPadding, duration: 0 })
+    map.touchZoomRotate.disableRotation()
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right')
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
+
+    const overlay = new MapboxOverlay({
+      interleaved: true,
+      layers: [],
+      onClick: (info) => latest.current.onPick(info.picked ? info : null),
+      onHover: (info) => {
+        map.getCanvas().style.cursor = info.picked ? 'pointer' : ''
+      },
+      getTooltip: (info) => {
+        if (!info.picked) return null
+        const text = latest.current.tooltip(info)
+        return text ? { text, className: 'atlas-tooltip' } : null
+      },
+    })
+    map.addControl(overlay)
+    mapRef.current = map
+    overlayRef.current = overlay
+    window.__atlas = { map }
+    props.onReady(map)
+
+    const report = () => {
+      const [view, bounds] = viewOf(map)
+      latest.current.onView(view, bounds)
+    }
+    map.on('moveend', report)
+    map.on('load', report)
+    map.on('idle', () => latest.current.onIdle(true))
+    map.on('movestart', () => latest.current.onIdle(false))
+    map.on('error', (event) => {
+      // a raster tile that fails to load (offline) is not worth a banner; anything else is
+      const message = event.error?.message ?? 'map error'
+      if (!/tile|Failed to fetch|AJAXError/i.test(message)) latest.current.onError(message)
+    })
+    report()
+    return () => {
+      map.removeControl(overlay)
+      map.remove()
+      mapRef.current = null
+      overlayRef.current = null
+      delete window.__atlas
+    }
+    // the map is made once; later changes arrive through the effects below
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  // The basemap's style: diffed, with the current data of its sources.
+  const styleRef = useRef(props.style)
+  useEffect(() => {
+    const map = mapRef.current
+    if (!map || styleRef.current === props.style) return
+    styleRef.current = props.style
+    map.setStyle(withData(props.style, latest.current.sources), { diff: true })
+  }, [props.style])
+
+  useEffect(() => {
+    const map = mapRef.current
+    if (!map) return
+    for (const [id, data] of Object.entries(props.sources)) (map.getSource(id) as GeoJSONSource | undefined)?.setData(data)
+  }, [props.sources])
+
+  useEffect(() => {
+    const overlay = overlayRef.current
+    if (!overlay) return
+    overlay.setProps({ layers: props.layers.map((layer) => layer.clone({ beforeId: firstLabelLayer } as never)) })
+  }, [props.layers])
+
+  return <div id="map" data-testid="map" ref={container} className="map" />
+}

@@ -1,0 +1,124 @@
+// The basemap as a MapLibre style. The default is drawn from the project's own data (county
+// outline, river, water, parks), so the map works with no network at all; OpenStreetMap and
+// Tianditu are raster choices for those online. Labels of units always come from the atlas.
+//
+// No `glyphs` URL: MapLibre (≥ 5.11) then draws every glyph in the browser with TinySDF from the
+// named fonts, so Chinese and English labels need no font server.
+import type { FeatureCollection } from 'geojson'
+import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl'
+import type { Translate } from '../i18n/index.tsx'
+import { basemapColors } from '../layers/palette.ts'
+import type { BasemapChoice } from '../app/urlState.ts'
+
+export const labelFont = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif']
+export const localIdeographFont = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+
+/** The id of the first label layer: deck.gl's data layers are drawn just below it. */
+export const firstLabelLayer = 'label-grid'
+
+const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
+
+export interface BasemapOptions {
+  choice: BasemapChoice
+  tiandituKey?: string
+  basemap: FeatureCollection
+  labels: FeatureCollection
+  t: Translate
+}
+
+function rasterSource(tiles: string[], attribution: string, maxzoom = 19): SourceSpecification {
+  return { type: 'raster', tiles, tileSize: 256, maxzoom, attribution }
+}
+
+/** Tianditu's Web-Mercator WMTS tiles (CGCS2000: WGS-84 at map scale), over its 8 hosts. */
+function tiandituTiles(layer: 'vec' | 'cva', key: string): string[] {
+  return [0, 1, 2, 3, 4, 5, 6, 7].map(
+    (n) =>
+      `https://t${n}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${encodeURIComponent(key)}`,
+  )
+}
+
+const kind = (k: string) => ['==', ['get', 'kind'], k] as const
+
+export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: BasemapOptions): StyleSpecification {
+  const sources: Record<string, SourceSpecification> = {
+    atlas: { type: 'geojson', data: basemap ?? empty, attribution: t('attribution.local') },
+    labels: { type: 'geojson', data: labels ?? empty },
+  }
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': basemapColors.background } }]
+
+  if (choice === 'osm') {
+    sources.raster = rasterSource(['https://tile.openstreetmap.org/{z}/{x}/{y}.png'], t('attribution.osm'))
+    layers.push({ id: 'raster', type: 'raster', source: 'raster' })
+  } else if (choice === 'tianditu' && tiandituKey) {
+    sources.raster = rasterSource(tiandituTiles('vec', tiandituKey), t('attribution.tianditu'), 18)
+    sources.rasterLabels = rasterSource(tiandituTiles('cva', tiandituKey), t('attribution.tianditu'), 18)
+    layers.push({ id: 'raster', type: 'raster', source: 'raster' }, { id: 'raster-labels', type: 'raster', source: 'rasterLabels' })
+  } else {
+    layers.push(
+      { id: 'land', type: 'fill', source: 'atlas', filter: kind('outline') as never, paint: { 'fill-color': basemapColors.land } },
+      { id: 'park', type: 'fill', source: 'atlas', filter: kind('park') as never, paint: { 'fill-color': basemapColors.park } },
+      { id: 'water', type: 'fill', source: 'atlas', filter: kind('water') as never, paint: { 'fill-color': basemapColors.water } },
+      { id: 'river', type: 'fill', source: 'atlas', filter: kind('river') as never, paint: { 'fill-color': basemapColors.river } },
+    )
+  }
+  layers.push({
+    id: 'outline',
+    type: 'line',
+    source: 'atlas',
+    filter: kind('outline') as never,
+    paint: { 'line-color': basemapColors.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5], 'line-dasharray': [4, 2] },
+  })
+
+  // Unit labels: a label appears from the zoom at which it fits inside its polygon (computed
+  // per feature, `minzoom`), MapLibre keeps labels from colliding, and communities win over grids.
+  const text = (size: [number, number, number, number]) =>
+    ({
+      'text-field': ['get', 'name'],
+      'text-font': labelFont,
+      'text-size': ['interpolate', ['linear'], ['zoom'], size[0], size[1], size[2], size[3]],
+      'text-max-width': 8,
+      'text-padding': 3,
+      'text-allow-overlap': false,
+      'text-ignore-placement': false,
+    }) as const
+  layers.push(
+    {
+      id: 'label-grid',
+      type: 'symbol',
+      source: 'labels',
+      minzoom: 13,
+      filter: ['all', ['==', ['get', 'layer'], 'grid'], ['>=', ['zoom'], ['get', 'minzoom']]] as never,
+      layout: { ...text([13, 11, 17, 14]), 'symbol-sort-key': ['get', 'rank'] } as never,
+      paint: { 'text-color': '#1f3d35', 'text-halo-color': 'rgba(255,255,255,0.92)', 'text-halo-width': 1.4 },
+    },
+    {
+      id: 'label-water',
+      type: 'symbol',
+      source: 'atlas',
+      minzoom: 11,
+      filter: ['any', kind('river'), kind('water'), kind('park')] as never,
+      layout: { 'text-field': ['get', 'name'], 'text-font': labelFont, 'text-size': 12, 'symbol-placement': 'point', 'text-padding': 4 } as never,
+      paint: { 'text-color': '#2f6f97', 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.2 },
+    },
+    {
+      id: 'label-community',
+      type: 'symbol',
+      source: 'labels',
+      minzoom: 10.5,
+      filter: ['all', ['==', ['get', 'layer'], 'community'], ['>=', ['zoom'], ['get', 'minzoom']]] as never,
+      layout: { ...text([11, 12, 16, 17]), 'symbol-sort-key': ['get', 'rank'] } as never,
+      paint: { 'text-color': '#3b2412', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
+    },
+    {
+      id: 'label-street',
+      type: 'symbol',
+      source: 'labels',
+      maxzoom: 12.5,
+      filter: ['==', ['get', 'layer'], 'street'] as never,
+      layout: text([8, 12, 12, 16]) as never,
+      paint: { 'text-color': '#34404f', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 2 },
+    },
+  )
+  return { version: 8, name: `atlas-${choice}`, sources, layers }
+}

@@ -1,0 +1,151 @@
+// The inspector: every attribute of the selected unit in words, the chain of its parents as a
+// breadcrumb to click up, what it holds, and its figures against the standards.
+import type { AppRole } from '../data/config.ts'
+import type { AtlasError } from '../data/errors.ts'
+import type { UnitRecord } from '../data/types.ts'
+import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import type { LayerName } from '../shared/layers.ts'
+import type { Selection } from '../app/urlState.ts'
+import { formatArea, formatLength, formatValue } from './format.ts'
+
+export interface InspectorProps {
+  selection: Selection
+  record: UnitRecord | null
+  error: AtlasError | null
+  role: AppRole | null
+  onSelect: (selection: Selection, fly: boolean) => void
+  onZoomTo: (record: UnitRecord) => void
+  onClose: () => void
+  onRetry: () => void
+}
+
+// Columns the breadcrumb and the header already say, or that only the database needs.
+const hidden = new Set(['geom', 'code', 'name', 'street_code', 'community_code', 'grid_code', 'source', 'target', 'updated_at', 'created_at'])
+
+const editableBy: Record<AppRole, readonly LayerName[]> = {
+  leader: [],
+  planner: ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'facility', 'walk_edge', 'residence'],
+  works: ['backlog'],
+}
+
+export function Inspector({ selection, record, error, role, onSelect, onZoomTo, onClose, onRetry }: InspectorProps) {
+  const { t, lang } = useI18n()
+  const attributeLabel = (key: string) => {
+    const k = `attr.${key}` as MessageKey
+    return t(k) === k ? key : t(k)
+  }
+  return (
+    <aside className="inspector" data-testid="inspector" aria-label={t(`layer.${selection.layer}` as MessageKey)}>
+      <header className="inspector-head">
+        <div>
+          <div className="inspector-layer">{t(`layer.${selection.layer}` as MessageKey)}</div>
+          <h2 data-testid="inspector-name">{record?.name ?? (error ? selection.code : t('inspector.loading'))}</h2>
+          <div className="inspector-code">
+            {t('inspector.code')} {selection.code}
+          </div>
+        </div>
+        <button className="icon-button" onClick={onClose} aria-label={t('inspector.close')} title={t('inspector.close')}>
+          ×
+        </button>
+      </header>
+
+      {error && (
+        <div className="inline-error" role="alert">
+          {t('inspector.failed', { message: error.message })}{' '}
+          <button onClick={onRetry}>{t('app.retry')}</button>
+        </div>
+      )}
+
+      {record && (
+        <>
+          <nav className="breadcrumb" data-testid="breadcrumb" aria-label={t('inspector.breadcrumb')}>
+            {record.parents.map((parent) => (
+              <span key={parent.code}>
+                <button onClick={() => onSelect({ layer: parent.layer, code: parent.code }, true)} title={t(`layer.${parent.layer}` as MessageKey)}>
+                  {parent.name ?? parent.code}
+                </button>
+                <span className="breadcrumb-sep" aria-hidden>
+                  ›
+                </span>
+              </span>
+            ))}
+            <span className="breadcrumb-here" aria-current="true">
+              {record.name ?? record.code}
+            </span>
+          </nav>
+
+          <div className="inspector-actions">
+            <button onClick={() => onZoomTo(record)}>{t('inspector.zoomTo')}</button>
+            {role && <span className="muted">{t(editableBy[role].includes(selection.layer) ? 'inspector.editable' : 'inspector.readonly')}</span>}
+          </div>
+
+          {record.checks.length > 0 && (
+            <section>
+              <h3>{t('inspector.checks')}</h3>
+              <ul className="checks">
+                {record.checks.map((check) => (
+                  <li key={check.key} className={check.ok === null ? 'unknown' : check.ok ? 'ok' : 'fail'} data-check={check.key}>
+                    <div className="check-line">
+                      <span className="check-mark" aria-hidden>
+                        {check.ok === null ? '?' : check.ok ? '✓' : '✗'}
+                      </span>
+                      <span className="check-label">{lang === 'zh' ? check.label_zh : check.label_en}</span>
+                      <span className="check-verdict">{t(check.ok === null ? 'inspector.unknown' : check.ok ? 'inspector.ok' : 'inspector.notOk')}</span>
+                    </div>
+                    <div className="check-figures">
+                      {check.value === null ? t('inspector.unknown') : `${formatNumber(lang, check.value, 1)} ${check.unit}`}
+                      {' · '}
+                      {t('inspector.standard')}{' '}
+                      {check.min !== null && check.max !== null ? `${formatNumber(lang, check.min)}–${formatNumber(lang, check.max)}` : check.min !== null ? `≥ ${formatNumber(lang, check.min)}` : `≤ ${formatNumber(lang, check.max ?? 0)}`}{' '}
+                      {check.unit}
+                    </div>
+                    <div className="check-source">
+                      {t('inspector.source')}: {check.source}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+
+          {Object.keys(record.children).length > 0 && (
+            <section>
+              <h3>{t('inspector.children')}</h3>
+              <ul className="children">
+                {Object.entries(record.children).map(([key, n]) => (
+                  <li key={key}>{t(`child.${key}` as MessageKey, { n })}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+
+          <section>
+            <h3>{t('inspector.attributes')}</h3>
+            <dl className="attributes">
+              {record.area_m2 !== null && (
+                <div className="attribute">
+                  <dt>{t('inspector.area')}</dt>
+                  <dd>{formatArea(t, lang, record.area_m2)}</dd>
+                </div>
+              )}
+              {record.length_m !== null && (
+                <div className="attribute">
+                  <dt>{t('inspector.length')}</dt>
+                  <dd>{formatLength(t, lang, record.length_m)}</dd>
+                </div>
+              )}
+              {Object.entries(record.attributes)
+                .filter(([key]) => !hidden.has(key))
+                .map(([key, value]) => (
+                  <div key={key} className="attribute">
+                    <dt>{attributeLabel(key)}</dt>
+                    <dd>{formatValue(t, lang, key, value)}</dd>
+                  </div>
+                ))}
+            </dl>
+          </section>
+        </>
+      )}
+    </aside>
+  )
+}

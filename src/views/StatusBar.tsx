@@ -1,0 +1,47 @@
+// Loading and failures in words: a progress bar while tiles are in flight, and for a failure
+// what went wrong and a retry — never a silently empty map.
+import type { LayerFailure } from '../data/layerStore.ts'
+import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+
+export interface StatusBarProps {
+  loading: string[]
+  pending: number
+  failures: LayerFailure[]
+  zoom: number
+  onRetry: () => void
+}
+
+export function StatusBar({ loading, pending, failures, zoom, onRetry }: StatusBarProps) {
+  const { t, lang } = useI18n()
+  const network = failures.find((f) => f.error.kind === 'network')
+  return (
+    <>
+      {pending > 0 && (
+        <div className="progress" data-testid="progress" role="progressbar" aria-label={t('status.loading', { layers: loading.join('、') })}>
+          <div className="progress-bar" />
+          <span className="progress-text">{t('status.loading', { layers: loading.map((l) => t(`layer.${l}` as MessageKey)).join(lang === 'zh' ? '、' : ', ') })}</span>
+        </div>
+      )}
+      {failures.length > 0 && (
+        <div className="error-banner" data-testid="error" role="alert">
+          <div>
+            {network
+              ? t('status.backendDown', { message: network.error.message })
+              : failures.map((f) => (
+                  <div key={f.layer}>
+                    {t('status.loadFailed', {
+                      layer: t(`layer.${f.layer}` as MessageKey),
+                      message: f.error.status ? `${t('error.http', { status: f.error.status })} ${f.error.message}` : f.error.message,
+                    })}
+                  </div>
+                ))}
+          </div>
+          <button data-testid="retry" onClick={onRetry}>
+            {t('app.retry')}
+          </button>
+        </div>
+      )}
+      <div className="zoom-readout">{t('status.zoom', { z: formatNumber(lang, zoom, 1) })}</div>
+    </>
+  )
+}
