@@ -172,6 +172,13 @@ export const en: Record<MessageKey, string> = {
   'unit.year': '{n}',
   'unit.count': '{n}',
 
+  'standardUnit.户': 'households',
+  'standardUnit.人/万人': 'per 10,000 residents',
+  'standardUnit.m²/百户': 'm² per 100 households',
+  'standardUnit.m²': 'm²',
+  'standardUnit.分钟': 'minutes',
+  'standardUnit.m': 'm',
+
   'tooltip.households': '{n} households',
 
   'role.label': 'Role',

@@ -170,6 +170,13 @@ export const zh = {
   'unit.year': '{n} 年',
   'unit.count': '{n} 个',
 
+  'standardUnit.户': '户',
+  'standardUnit.人/万人': '人/万人',
+  'standardUnit.m²/百户': 'm²/百户',
+  'standardUnit.m²': 'm²',
+  'standardUnit.分钟': '分钟',
+  'standardUnit.m': '米',
+
   'tooltip.households': '{n} 户',
 
   'role.label': '角色',

@@ -43,9 +43,10 @@ export const communityOutline: RGBA = hex('#7a5a3a', 220)
 export const streetLine: RGBA = hex('#34404f', 235)
 
 export const gridBandFill: Record<'under' | 'in' | 'over', RGBA> = {
-  under: hex('#5d9fd6', unitAlpha),
+  // under the band: a caution yellow (not blue, which reads as water); within: green; over: red
+  under: hex('#f3d35c', unitAlpha),
   in: hex('#94cf8f', unitAlpha),
-  over: hex('#f0823e', unitAlpha),
+  over: hex('#e8603c', unitAlpha),
 }
 export const gridFallback: RGBA = hex('#c8c8c8', unitAlpha)
 export const gridLine: RGBA = hex('#ffffff', 220)
@@ -87,5 +88,5 @@ export const walkColors = {
 }
 
 export const selectionLine: RGBA = hex('#e6005c')
-export const selectionFill: RGBA = hex('#e6005c', 40)
+export const selectionHalo: RGBA = hex('#ffffff', 230)
 export const hoverFill: RGBA = [255, 255, 255, 90]

@@ -28,8 +28,18 @@ const editableBy: Record<AppRole, readonly LayerName[]> = {
   works: ['backlog'],
 }
 
+/** A standard's unit as the database stores it (户, 人/万人, m²/百户…), in the page's language. */
+function useStandardUnit() {
+  const { t } = useI18n()
+  return (unit: string) => {
+    const key = `standardUnit.${unit}` as MessageKey
+    return t(key) === key ? unit : t(key)
+  }
+}
+
 export function Inspector({ selection, record, error, role, onSelect, onZoomTo, onClose, onRetry }: InspectorProps) {
   const { t, lang } = useI18n()
+  const unitText = useStandardUnit()
   const attributeLabel = (key: string) => {
     const k = `attr.${key}` as MessageKey
     return t(k) === k ? key : t(k)
@@ -93,11 +103,11 @@ export function Inspector({ selection, record, error, role, onSelect, onZoomTo, 
                       <span className="check-verdict">{t(check.ok === null ? 'inspector.unknown' : check.ok ? 'inspector.ok' : 'inspector.notOk')}</span>
                     </div>
                     <div className="check-figures">
-                      {check.value === null ? t('inspector.unknown') : `${formatNumber(lang, check.value, 1)} ${check.unit}`}
+                      {check.value === null ? t('inspector.unknown') : `${formatNumber(lang, check.value, 1)} ${unitText(check.unit)}`}
                       {' · '}
                       {t('inspector.standard')}{' '}
                       {check.min !== null && check.max !== null ? `${formatNumber(lang, check.min)}–${formatNumber(lang, check.max)}` : check.min !== null ? `≥ ${formatNumber(lang, check.min)}` : `≤ ${formatNumber(lang, check.max ?? 0)}`}{' '}
-                      {check.unit}
+                      {unitText(check.unit)}
                     </div>
                     <div className="check-source">
                       {t('inspector.source')}: {check.source}
