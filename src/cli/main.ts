@@ -147,7 +147,10 @@ const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleSt
 
 function formatStats(stats: Record<string, unknown>): string {
   const lines = ['layer             count  totals']
-  for (const [layer, value] of Object.entries(stats)) {
+  // the layers in the order of the hierarchy and of loading, then anything newer the API reports
+  const order = (layer: string) => (layerNames as readonly string[]).indexOf(layer) >>> 0
+  const entries = Object.entries(stats).sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+  for (const [layer, value] of entries) {
     if (layer === 'bbox' || value === null || typeof value !== 'object') continue
     const { count, ...totals } = value as Record<string, unknown>
     const rest = Object.entries(totals).map(([k, v]) => `${k} ${number(v)}`).join(', ')
