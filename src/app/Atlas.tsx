@@ -5,11 +5,11 @@ import type { PickingInfo } from '@deck.gl/core'
 import type { Feature, FeatureCollection } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { mapLayer, unitRecord } from '../data/api.ts'
+import { mapLayer, myAccess, unitRecord } from '../data/api.ts'
 import { signInAsRole, type AtlasClient } from '../data/client.ts'
 import { appRoles, type AppRole } from '../data/config.ts'
 import { toAtlasError, type AtlasError } from '../data/errors.ts'
-import type { Bbox, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
+import type { Access, Bbox, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
 import { communityLayers } from '../layers/communityLayer.ts'
 import { atlasLayerOf, type LayerContext } from '../layers/context.ts'
@@ -59,6 +59,17 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [tiandituKey, setTiandituKey] = useState(() => localStorage.getItem(tiandituKeyStorage) ?? undefined)
   const mapRef = useRef<maplibregl.Map | null>(null)
+  // what row level security lets this role write, asked of the database after every sign-in
+  const [access, setAccess] = useState<Access | null>(null)
+  useEffect(() => {
+    let cancelled = false
+    myAccess(client)
+      .then((found) => !cancelled && setAccess(found))
+      .catch(() => !cancelled && setAccess(null))
+    return () => {
+      cancelled = true
+    }
+  }, [client, roleGeneration])
 
   const zoom = view?.zoom ?? 12
   const drawn = useMemo(() => drawnLayers(zoom, url.layers), [zoom, url.layers])
@@ -276,7 +287,18 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
             onToggle={(layer, on) => setUrl((s) => ({ ...s, layers: on ? [...s.layers, layer] : s.layers.filter((l) => l !== layer) }))}
           />
           <Legend drawn={drawn} basemap={atlasBasemap} />
-          {role && <p className="role-note muted">{t(`role.${role}.can` as MessageKey)}</p>}
+          {role && (
+            <p className="role-note muted" data-testid="role-note">
+              {t(`role.${role}.can` as MessageKey)}
+              {access && (
+                <>
+                  {' · '}
+                  {t('role.writes')}
+                  {Object.entries(access.write).filter(([, ok]) => ok).map(([layer]) => t(`layer.${layer}` as MessageKey)).join(lang === 'zh' ? '、' : ', ') || t('role.writesNothing')}
+                </>
+              )}
+            </p>
+          )}
           <button
             className="reset-view"
             onClick={() => cityBounds && mapRef.current?.fitBounds(cityBounds, { padding: cityPadding, duration: 600 })}
@@ -290,7 +312,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
             selection={selection}
             record={record}
             error={recordError}
-            role={role}
+            access={access}
             onSelect={(next) => {
               select(next)
             }}

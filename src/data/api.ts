@@ -1,7 +1,7 @@
 // Typed wrappers of the API functions the map calls.
 import type { LayerName } from '../shared/layers.ts'
 import { rpc, type AtlasClient } from './client.ts'
-import type { AtlasFeatureCollection, Bbox, LayerStats, SearchHit, UnitRecord } from './types.ts'
+import type { Access, AtlasFeatureCollection, Bbox, LayerStats, SearchHit, UnitRecord } from './types.ts'
 
 export function mapLayer(client: AtlasClient, layer: LayerName, bbox: Bbox, zoom: number, signal?: AbortSignal): Promise<AtlasFeatureCollection> {
   const [west, south, east, north] = bbox
@@ -18,4 +18,9 @@ export function searchUnits(client: AtlasClient, query: string, maxResults = 10,
 
 export function layerStats(client: AtlasClient): Promise<LayerStats> {
   return rpc<LayerStats>(client, 'layer_stats')
+}
+
+/** The caller's role and what row level security lets it write, layer by layer. */
+export function myAccess(client: AtlasClient): Promise<Access> {
+  return rpc<Access>(client, 'my_access')
 }

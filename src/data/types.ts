@@ -53,3 +53,9 @@ export interface LayerStats {
   bbox: Bbox | null
   [layer: string]: unknown
 }
+
+export interface Access {
+  role: 'leader' | 'planner' | 'works'
+  /** Per layer: whether row level security lets this role insert and change its rows. */
+  write: Partial<Record<LayerName, boolean>>
+}

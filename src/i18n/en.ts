@@ -188,6 +188,8 @@ export const en: Record<MessageKey, string> = {
   'role.leader.can': 'reads every layer (read-only)',
   'role.planner.can': 'may edit communities, grids, micro-grids and facilities',
   'role.works.can': 'may edit the infrastructure backlog',
+  'role.writes': 'row level security lets it edit: ',
+  'role.writesNothing': 'nothing',
   'role.switching': 'Switching role…',
   'role.rls': 'What a role sees and may edit is decided by the database’s row level security',
   'role.signedInAs': 'Signed in as {email}',

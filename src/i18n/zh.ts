@@ -186,6 +186,8 @@ export const zh = {
   'role.leader.can': '查看全部图层（只读）',
   'role.planner.can': '可编辑社区、网格、微网格和服务设施',
   'role.works.can': '可编辑基础设施欠账',
+  'role.writes': '（数据库 RLS）可编辑：',
+  'role.writesNothing': '无',
   'role.switching': '正在切换角色…',
   'role.rls': '可见与可编辑的范围由数据库行级安全策略（RLS）决定',
   'role.signedInAs': '已登录：{email}',

@@ -39,8 +39,8 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = body === undefined ? '' : JSON.stringify(body)
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, json?: string): void {
+  const payload = json ?? (body === undefined ? '' : JSON.stringify(body))
   res.writeHead(status, { ...corsHeaders, 'content-type': 'application/json; charset=utf-8', ...headers })
   res.end(payload)
 }
@@ -156,7 +156,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       if (rpc) {
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { code: 'PGRST117', message: `Unsupported HTTP method: ${req.method}`, details: null, hint: null })
         const response = await handleRpc(req, url, rpc[1])
-        return send(res, response.status, response.body, response.headers)
+        return send(res, response.status, response.body, response.headers, response.json)
       }
       if (url.pathname.startsWith('/rest/v1/')) {
         const response = rpcError(404, 'PGRST205', `Could not find ${url.pathname.slice(9)} in the schema cache`, null, 'The atlas exposes functions only: call /rest/v1/rpc/<function>.')

@@ -22,6 +22,8 @@ export interface RpcError {
 export interface RpcResponse {
   status: number
   body: unknown
+  /** The body already as JSON text, straight from the database (sent as is, never re-parsed). */
+  json?: string
   headers?: Record<string, string>
 }
 
@@ -132,15 +134,17 @@ export async function callRpc(
     return `${quoteIdent(key)} => $${params.length}::${arg.type}`
   })
   const call = `public.${quoteIdent(fn.name)}(${named.join(', ')})`
+  // The result leaves the database as JSON text: a map layer's thousands of features are
+  // neither converted to jsonb there nor parsed and re-serialised here.
   const sql = fn.returnsSet
-    ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]'::jsonb) as result from ${call} r`
-    : `select to_jsonb(${call}) as result`
+    ? `select coalesce(json_agg(to_json(r)), '[]'::json)::text as result from ${call} r`
+    : `select to_json(${call})::text as result`
   const anonymous = (claims.role ?? 'anon') === 'anon'
   try {
-    const result = await asCaller(db, claims, async (tx) => (await tx.query<{ result: unknown }>(sql, params)).rows[0]?.result, method === 'GET')
+    const result = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows[0]?.result, method === 'GET')
     if (fn.returnsVoid) return { status: 204, body: undefined }
     // A function returning one row of a table type comes back as that object.
-    return { status: 200, body: result ?? null }
+    return { status: 200, body: undefined, json: result ?? 'null' }
   } catch (error) {
     return fromDatabaseError(error, anonymous)
   }

@@ -1,10 +1,8 @@
 // The inspector: every attribute of the selected unit in words, the chain of its parents as a
 // breadcrumb to click up, what it holds, and its figures against the standards.
-import type { AppRole } from '../data/config.ts'
 import type { AtlasError } from '../data/errors.ts'
-import type { UnitRecord } from '../data/types.ts'
+import type { Access, UnitRecord } from '../data/types.ts'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
-import type { LayerName } from '../shared/layers.ts'
 import type { Selection } from '../app/urlState.ts'
 import { formatArea, formatLength, formatValue } from './format.ts'
 
@@ -12,7 +10,7 @@ export interface InspectorProps {
   selection: Selection
   record: UnitRecord | null
   error: AtlasError | null
-  role: AppRole | null
+  access: Access | null
   onSelect: (selection: Selection, fly: boolean) => void
   onZoomTo: (record: UnitRecord) => void
   onClose: () => void
@@ -21,12 +19,6 @@ export interface InspectorProps {
 
 // Columns the breadcrumb and the header already say, or that only the database needs.
 const hidden = new Set(['geom', 'code', 'name', 'street_code', 'community_code', 'grid_code', 'source', 'target', 'updated_at', 'created_at'])
-
-const editableBy: Record<AppRole, readonly LayerName[]> = {
-  leader: [],
-  planner: ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'facility', 'walk_edge', 'residence'],
-  works: ['backlog'],
-}
 
 /** A standard's unit as the database stores it (户, 人/万人, m²/百户…), in the page's language. */
 function useStandardUnit() {
@@ -37,7 +29,7 @@ function useStandardUnit() {
   }
 }
 
-export function Inspector({ selection, record, error, role, onSelect, onZoomTo, onClose, onRetry }: InspectorProps) {
+export function Inspector({ selection, record, error, access, onSelect, onZoomTo, onClose, onRetry }: InspectorProps) {
   const { t, lang } = useI18n()
   const unitText = useStandardUnit()
   const attributeLabel = (key: string) => {
@@ -86,7 +78,7 @@ export function Inspector({ selection, record, error, role, onSelect, onZoomTo, 
 
           <div className="inspector-actions">
             <button onClick={() => onZoomTo(record)}>{t('inspector.zoomTo')}</button>
-            {role && <span className="muted">{t(editableBy[role].includes(selection.layer) ? 'inspector.editable' : 'inspector.readonly')}</span>}
+            {access && <span className="muted" title={t('role.rls')}>{t(access.write[selection.layer] ? 'inspector.editable' : 'inspector.readonly')}</span>}
           </div>
 
           {record.checks.length > 0 && (

@@ -178,3 +178,24 @@ describe('layer_stats', () => {
     expect(data.bbox).toHaveLength(4)
   })
 })
+
+describe('my_access', () => {
+  test.each([
+    ['leader', []],
+    ['planner', ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'facility', 'walk_edge', 'residence', 'basemap']],
+    ['works', ['backlog']],
+  ] as const)('%s may write exactly what row level security lets it', async (role, writable) => {
+    const supabase = await signedIn(role)
+    const { data, error } = await supabase.rpc('my_access')
+    expect(error).toBeNull()
+    expect(data.role).toBe(role)
+    const granted = Object.entries(data.write as Record<string, boolean>).filter(([, ok]) => ok).map(([layer]) => layer)
+    expect(granted.sort()).toEqual([...writable].sort())
+  })
+
+  test('an anonymous caller is told to sign in', async () => {
+    const { data, error } = await createClient(url, anonKey, { auth: { persistSession: false } }).rpc('my_access')
+    expect(data).toBeNull()
+    expect(error?.message).toMatch(/sign in/)
+  })
+})

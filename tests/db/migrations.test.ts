@@ -64,7 +64,7 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
        where n.nspname = 'public' and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
        order by 1`,
     )
-    expect(api.map((f) => f.name)).toEqual(['layer_stats', 'map_layer', 'search_units', 'unit_record'])
+    expect(api.map((f) => f.name)).toEqual(['layer_stats', 'map_layer', 'my_access', 'search_units', 'unit_record'])
     for (const fn of api) expect(fn).toMatchObject({ anon: true, authenticated: true, public: false })
   })
 
