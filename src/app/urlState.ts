@@ -1,7 +1,7 @@
 // The URL holds the view, the visible layers, the selection, the language, the role and the
 // basemap, so a reload restores the map and a copied link opens the same one. It lives in the
 // hash: the embedded server and any static host serve the same page for every link.
-import type { AppRole } from '../data/config.ts'
+import { isAppRole, type AppRole } from '../shared/roles.ts'
 import type { Lang } from '../i18n/index.tsx'
 import { defaultLayers, isMapLayer, maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
 import { isLayerName, type LayerName } from '../shared/layers.ts'
@@ -68,7 +68,7 @@ export function parseUrlState(hash: string): UrlState {
   const lang = params.get('lang')
   if (lang === 'en' || lang === 'zh') state.lang = lang
   const role = params.get('role')
-  if (role === 'leader' || role === 'planner' || role === 'works') state.role = role
+  if (isAppRole(role)) state.role = role
   const basemap = params.get('basemap')
   if (basemap && (basemapChoices as readonly string[]).includes(basemap)) state.basemap = basemap as BasemapChoice
   return state

@@ -1,9 +1,9 @@
 // Where the backend is: a real Supabase project when the build says so (VITE_SUPABASE_URL and
 // VITE_SUPABASE_ANON_KEY), otherwise the embedded server that served this page.
+import { appRoles, isAppRole, type AppRole } from '../shared/roles.ts'
 import type { AtlasError } from './errors.ts'
 
-export type AppRole = 'leader' | 'planner' | 'works'
-export const appRoles: readonly AppRole[] = ['leader', 'planner', 'works']
+export { appRoles, type AppRole }
 
 export interface LocalAccount {
   email: string
@@ -33,6 +33,6 @@ export async function loadBackendConfig(fetcher: typeof fetch = fetch): Promise<
     url: window.location.origin,
     anonKey: body.anonKey,
     database: body.database ?? 'embedded',
-    accounts: (body.accounts ?? []).filter((a) => appRoles.includes(a.role)),
+    accounts: (body.accounts ?? []).filter((a) => isAppRole(a.role)),
   }
 }

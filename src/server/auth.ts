@@ -5,8 +5,9 @@ import crypto from 'node:crypto'
 import { SignJWT, jwtVerify, errors } from 'jose'
 import type { JwtClaims } from '../db/session.ts'
 
-export type AppRole = 'leader' | 'planner' | 'works'
-export const appRoles: readonly AppRole[] = ['leader', 'planner', 'works']
+import { appRoles, type AppRole } from '../shared/roles.ts'
+
+export { appRoles, type AppRole }
 
 export interface LocalAccount {
   id: string
