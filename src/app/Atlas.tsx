@@ -23,7 +23,7 @@ import { streetLayers } from '../layers/streetLayer.ts'
 import { walkLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, layerZooms, zoomShowing, type MapLayer } from '../layers/zoom.ts'
 import { basemapStyle } from '../map/basemapStyle.ts'
-import { MapView, cityPadding } from '../map/MapView.tsx'
+import { MapView, cityPadding, unitPadding } from '../map/MapView.tsx'
 import type { LayerName } from '../shared/layers.ts'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
 import { Inspector } from '../views/Inspector.tsx'
@@ -152,7 +152,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     (layer: LayerName, bbox: Bbox) => {
       const map = mapRef.current
       if (!map) return
-      const camera = map.cameraForBounds(bbox, { padding: 60 })
+      const camera = map.cameraForBounds(bbox, { padding: unitPadding })
       const target = camera?.zoom ?? map.getZoom()
       const z = isMapLayer(layer) ? zoomShowing(layer, Math.min(target, layerZooms[layer].maxZoom - 0.5)) : target
       const center = camera?.center ?? map.getCenter()

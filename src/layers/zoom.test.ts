@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultLayers, drawnLayers, fetchLevel, inZoom, unitStyle, zoomShowing } from './zoom.ts'
+import { defaultLayers, drawnLayers, fetchLevel, inZoom, layerZooms, unitStyle, zoomShowing } from './zoom.ts'
 
 describe('zoom → layers', () => {
   it('draws street offices and communities at city zoom, not grids', () => {
@@ -33,5 +33,11 @@ describe('zoom → layers', () => {
     expect(inZoom('micro_grid', zoomShowing('micro_grid', 12))).toBe(true)
     expect(inZoom('community', zoomShowing('community', 18))).toBe(true)
     expect(zoomShowing('grid', 14.2)).toBe(14.2)
+  })
+
+  it('flies to a grid at a zoom where its household band is still the fill', () => {
+    expect(zoomShowing('grid', 17)).toBeLessThan(layerZooms.micro_grid.minZoom)
+    expect(zoomShowing('grid', 10)).toBeGreaterThanOrEqual(layerZooms.grid.minZoom)
+    expect(zoomShowing('micro_grid', 17)).toBe(17)
   })
 })

@@ -82,8 +82,15 @@ export function unitStyle(layer: MapLayer, drawn: readonly MapLayer[]): 'fill' |
   return deeper ? 'outline' : 'fill'
 }
 
+/**
+ * The deepest zoom at which a unit layer is still the filled one (its colour carries its
+ * meaning: a grid's household band), where it has finer units that would take over.
+ */
+const filledUpTo: Partial<Record<MapLayer, number>> = { grid: layerZooms.micro_grid.minZoom - 0.1 }
+
 /** A zoom at which a unit layer is drawn, near the given one: where search flies to. */
 export function zoomShowing(layer: MapLayer, zoom: number): number {
   const { minZoom, maxZoom } = layerZooms[layer]
-  return Math.min(Math.max(zoom, minZoom + 0.5), Math.min(maxZoom, maxMapZoom) - 0.5)
+  const top = Math.min(maxZoom - 0.5, maxMapZoom - 0.5, filledUpTo[layer] ?? Infinity)
+  return Math.min(Math.max(zoom, minZoom + 0.5), top)
 }

@@ -29,6 +29,8 @@ export interface MapViewProps {
 
 /** Room for the panels over the map's left side when fitting the city. */
 export const cityPadding = { top: 30, bottom: 40, left: 260, right: 30 }
+/** …and for the inspector on the right when flying to a unit. */
+export const unitPadding = { top: 60, bottom: 60, left: 280, right: 380 }
 
 declare global {
   interface Window {
