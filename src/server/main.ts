@@ -61,14 +61,19 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
   log(`started in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   console.log(`ready: ${url}`)
 
+  // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx): the second must
+  // not kill it half-way through closing the database and releasing its lock.
+  let stopping = false
   const stop = async () => {
+    if (stopping) return
+    stopping = true
     server.close()
     server.closeAllConnections()
     await connection.close()
     process.exit(0)
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(new URL(import.meta.url).pathname)) {
