@@ -1,11 +1,13 @@
 // npm run bench: every benchmark, one JSON object per line, also written to bench/results/latest.json.
 import fs from 'node:fs'
 import path from 'node:path'
+import { runBrowserBenchmarks } from './browser.ts'
 import { runDatabaseBenchmarks } from './database.ts'
 import type { BenchResult } from './harness.ts'
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   database: runDatabaseBenchmarks,
+  browser: runBrowserBenchmarks,
 }
 
 const only = process.argv.slice(2)

@@ -220,7 +220,10 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   }, [state])
 
   const loadingLayers = requests.filter((request) => !store?.complete(request)).map((request) => request.layer)
-  const counts = Object.fromEntries(drawn.map((layer) => [layer, features[layer]?.length ?? 0]))
+  // the city's totals, not what happens to be loaded
+  const counts = Object.fromEntries(
+    Object.entries(stats).flatMap(([layer, value]) => (isMapLayer(layer) && typeof (value as { count?: unknown })?.count === 'number' ? [[layer, (value as { count: number }).count]] : [])),
+  )
   const community = stats.community as { count: number; resident_population: number; households: number } | undefined
   const hasCity = !!stats.bbox
 
@@ -264,7 +267,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
         </div>
       </header>
 
-      <main className="stage">
+      <main className={selection ? 'stage inspecting' : 'stage'}>
         <MapView
           style={style}
           sources={sources}

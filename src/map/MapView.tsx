@@ -34,7 +34,7 @@ export const unitPadding = { top: 60, bottom: 60, left: 280, right: 380 }
 
 declare global {
   interface Window {
-    __atlas?: { map: maplibregl.Map }
+    __atlas?: { map: maplibregl.Map; overlay: MapboxOverlay }
   }
 }
 
@@ -101,7 +101,7 @@ export function MapView(props: MapViewProps) {
     map.addControl(overlay)
     mapRef.current = map
     overlayRef.current = overlay
-    window.__atlas = { map }
+    window.__atlas = { map, overlay }
     props.onReady(map)
 
     const report = () => {

@@ -14,7 +14,7 @@ export const labelFont = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Mi
 export const localIdeographFont = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 /** The id of the first label layer: deck.gl's data layers are drawn just below it. */
-export const firstLabelLayer = 'label-grid'
+export const firstLabelLayer = 'label-street'
 
 const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
 
@@ -71,7 +71,8 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: Basema
   })
 
   // Unit labels: a label appears from the zoom at which it fits inside its polygon (computed
-  // per feature, `minzoom`), MapLibre keeps labels from colliding, and communities win over grids.
+  // per feature, `minzoom`), and MapLibre keeps labels from colliding. Layers higher in the stack
+  // place first: communities win over grids and water, and all of them over street offices.
   const text = (size: [number, number, number, number]) =>
     ({
       'text-field': ['get', 'name'],
@@ -83,6 +84,15 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: Basema
       'text-ignore-placement': false,
     }) as const
   layers.push(
+    {
+      id: 'label-street',
+      type: 'symbol',
+      source: 'labels',
+      maxzoom: 12.5,
+      filter: ['==', ['get', 'layer'], 'street'] as never,
+      layout: text([8, 12, 12, 16]) as never,
+      paint: { 'text-color': '#34404f', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 2 },
+    },
     {
       id: 'label-grid',
       type: 'symbol',
@@ -109,15 +119,6 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: Basema
       filter: ['all', ['==', ['get', 'layer'], 'community'], ['>=', ['zoom'], ['get', 'minzoom']]] as never,
       layout: { ...text([11, 12, 16, 17]), 'symbol-sort-key': ['get', 'rank'] } as never,
       paint: { 'text-color': '#3b2412', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
-    },
-    {
-      id: 'label-street',
-      type: 'symbol',
-      source: 'labels',
-      maxzoom: 12.5,
-      filter: ['==', ['get', 'layer'], 'street'] as never,
-      layout: text([8, 12, 12, 16]) as never,
-      paint: { 'text-color': '#34404f', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 2 },
     },
   )
   return { version: 8, name: `atlas-${choice}`, sources, layers }

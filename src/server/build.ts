@@ -6,7 +6,8 @@ import { projectRoot } from '../db/embedded.ts'
 
 export const distDir = path.join(projectRoot, 'dist')
 const stampFile = path.join(distDir, '.sources-hash')
-const inputs = ['src', 'index.html', 'vite.config.ts', 'package-lock.json', 'tsconfig.json']
+// .env too: it may point the build at a Supabase project (VITE_SUPABASE_URL, VITE_SUPABASE_ANON_KEY)
+const inputs = ['src', 'index.html', 'vite.config.ts', 'package-lock.json', 'tsconfig.json', '.env']
 
 function listFiles(entry: string): string[] {
   const full = path.join(projectRoot, entry)
@@ -30,7 +31,16 @@ export async function ensureBuilt(log: (message: string) => void = () => {}): Pr
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash) return distDir
   log('building the app …')
   const { build } = await import('vite')
-  await build({ root: projectRoot, logLevel: 'warn' })
+  // A production bundle whatever NODE_ENV this process was started with (a test runner sets
+  // 'test', and Vite would then ship React's development build).
+  const inherited = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ root: projectRoot, mode: 'production', logLevel: 'warn' })
+  } finally {
+    if (inherited === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = inherited
+  }
   fs.writeFileSync(stampFile, hash)
   log('app built')
   return distDir
