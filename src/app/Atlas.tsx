@@ -1,7 +1,7 @@
 // The map page: header (search, role, language, settings), the map, the layers and legend on
 // the left, the inspector on the right, loading and errors at the bottom. It holds the state
 // that lives in the URL and wires data → layers → map.
-import type { PickingInfo } from '@deck.gl/core'
+import type { Layer, PickingInfo } from '@deck.gl/core'
 import type { Feature, FeatureCollection } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
@@ -22,7 +22,8 @@ import { selectionLayers } from '../layers/selectionLayer.ts'
 import { streetLayers } from '../layers/streetLayer.ts'
 import { walkLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, layerZooms, zoomShowing, type MapLayer } from '../layers/zoom.ts'
-import { basemapStyle } from '../map/basemapStyle.ts'
+import { basemapStyle, boundarySource } from '../map/basemapStyle.ts'
+import { unitLayerNames, type Boundary, type UnitDrawing, type UnitLayerName } from '../layers/unitLayer.ts'
 import { MapView, cityPadding, unitPadding } from '../map/MapView.tsx'
 import type { LayerName } from '../shared/layers.ts'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
@@ -45,6 +46,16 @@ export interface AtlasProps {
 }
 
 const emptyCollection: FeatureCollection = { type: 'FeatureCollection', features: [] }
+
+// One collection per array of features, so the map is handed the same object until the data
+// changes and re-tiles nothing it already has.
+const collections = new WeakMap<readonly Feature[], FeatureCollection>()
+function collectionOf(features: readonly Feature[] | undefined): FeatureCollection {
+  if (!features || !features.length) return emptyCollection
+  let collection = collections.get(features)
+  if (!collection) collections.set(features, (collection = { type: 'FeatureCollection', features: features as Feature[] }))
+  return collection
+}
 
 export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: AtlasProps) {
   const { t, lang } = useI18n()
@@ -80,25 +91,31 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   const features = Object.fromEntries(drawn.map((layer) => [layer, featuresAt(store, layer, zoom)])) as Record<MapLayer, ReturnType<typeof featuresAt>>
   const basemapFeatures = featuresAt(store, 'basemap', zoom)
   const version = store?.getVersion() ?? 0
-  const deckLayers = useMemo(() => {
+  const { deckLayers, boundaries } = useMemo(() => {
     const context: LayerContext = { drawn, zoom }
-    const out = []
+    const out: Layer[] = []
+    const lines: Partial<Record<UnitLayerName, Boundary>> = {}
+    const unit = (layer: UnitLayerName, drawing: UnitDrawing) => {
+      out.push(...drawing.layers)
+      lines[layer] = drawing.boundary
+    }
     for (const layer of drawn) {
       const data = features[layer]
-      if (layer === 'street') out.push(...streetLayers(data, context))
-      if (layer === 'community') out.push(...communityLayers(data, context))
-      if (layer === 'grid') out.push(...gridLayers(data, context))
-      if (layer === 'micro_grid') out.push(...microGridLayers(data, context))
+      if (layer === 'street') unit(layer, streetLayers(data, context))
+      if (layer === 'community') unit(layer, communityLayers(data, context))
+      if (layer === 'grid') unit(layer, gridLayers(data, context))
+      if (layer === 'micro_grid') unit(layer, microGridLayers(data, context))
       if (layer === 'walk_edge') out.push(...walkLayers(data))
       if (layer === 'former_village') out.push(...formerVillageLayers(data))
       if (layer === 'facility') out.push(...facilityLayers(data, context))
     }
-    // frames drawn over fills: outlines of coarser units, then former villages, then points
+    // over the fills: the walking network, then former villages, then points
     const order = (id: string) => (id.endsWith('/fill') ? 0 : id.startsWith('walk_edge') ? 1 : id.startsWith('former_village') ? 3 : id.startsWith('facility') ? 4 : 2)
-    return out.sort((a, b) => order(a.id) - order(b.id))
+    return { deckLayers: out.sort((a, b) => order(a.id) - order(b.id)), boundaries: lines }
     // features change only with the store's version
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, drawn, Math.round(zoom * 2)])
+  const boundaryKey = JSON.stringify(boundaries)
 
   const labels = useMemo(() => {
     const parts = []
@@ -108,11 +125,19 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     return labelCollection(parts)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, drawn])
-  const basemapCollection = useMemo<FeatureCollection>(() => ({ type: 'FeatureCollection', features: basemapFeatures }), [basemapFeatures])
-  const sources = useMemo(() => ({ atlas: basemapCollection, labels }), [basemapCollection, labels])
+  const basemapCollection = collectionOf(basemapFeatures)
+  const sources = useMemo(() => {
+    const all: Record<string, FeatureCollection> = { atlas: basemapCollection, labels }
+    for (const layer of unitLayerNames)
+      all[boundarySource(layer)] = drawn.includes(layer) ? collectionOf(features[layer]) : emptyCollection
+    return all
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [basemapCollection, labels, version, drawn])
   const style = useMemo(
-    () => basemapStyle({ choice: atlasBasemap ? 'atlas' : url.basemap, tiandituKey, basemap: emptyCollection, labels: emptyCollection, t }),
-    [atlasBasemap, url.basemap, tiandituKey, t],
+    () => basemapStyle({ choice: atlasBasemap ? 'atlas' : url.basemap, tiandituKey, basemap: emptyCollection, labels: emptyCollection, boundaries, t }),
+    // the boundaries by value: a new object with the same lines must not restyle the map
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [atlasBasemap, url.basemap, tiandituKey, t, boundaryKey],
   )
 
   // ── selection and the inspector

@@ -10,13 +10,11 @@ export function communityColor(feature: AtlasFeature) {
 }
 
 export function communityLayers(features: readonly AtlasFeature[], context: LayerContext) {
-  return [
-    unitLayer('community', features, context, {
-      fill: communityColor,
-      line: communityLine,
-      outline: communityOutline,
-      lineWidth: 1.5,
-      outlineWidth: context.zoom < 15 ? 2 : 2.5,
-    }),
-  ]
+  return unitLayer('community', features, context, {
+    fill: communityColor,
+    line: communityLine,
+    outline: communityOutline,
+    lineWidth: 1.5,
+    outlineWidth: context.zoom < 15 ? 2 : 2.5,
+  })
 }

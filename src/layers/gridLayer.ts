@@ -10,5 +10,5 @@ export function gridColor(feature: AtlasFeature) {
 }
 
 export function gridLayers(features: readonly AtlasFeature[], context: LayerContext) {
-  return [unitLayer('grid', features, context, { fill: gridColor, line: gridLine, outline: gridOutline, lineWidth: 1, outlineWidth: 1.5 })]
+  return unitLayer('grid', features, context, { fill: gridColor, line: gridLine, outline: gridOutline, lineWidth: 1, outlineWidth: 1.5 })
 }

@@ -10,5 +10,5 @@ export function microGridColor(feature: AtlasFeature) {
 }
 
 export function microGridLayers(features: readonly AtlasFeature[], context: LayerContext) {
-  return [unitLayer('micro_grid', features, context, { fill: microGridColor, line: microGridLine, outline: gridOutline, lineWidth: 0.8, outlineWidth: 1 })]
+  return unitLayer('micro_grid', features, context, { fill: microGridColor, line: microGridLine, outline: gridOutline, lineWidth: 0.8, outlineWidth: 1 })
 }

@@ -6,5 +6,5 @@ import { unitLayer } from './unitLayer.ts'
 
 export function streetLayers(features: readonly AtlasFeature[], context: LayerContext) {
   const width = context.zoom < 12 ? 2.5 : 3.5
-  return [unitLayer('street', features, context, { fill: () => [0, 0, 0, 0], line: streetLine, outline: streetLine, lineWidth: width, outlineWidth: width })]
+  return unitLayer('street', features, context, { fill: () => [0, 0, 0, 0], line: streetLine, outline: streetLine, lineWidth: width, outlineWidth: width })
 }

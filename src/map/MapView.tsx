@@ -138,16 +138,26 @@ export function MapView(props: MapViewProps) {
     map.setStyle(withData(props.style, latest.current.sources), { diff: true })
   }, [props.style])
 
+  // Only the sources whose data changed are set again (MapLibre re-tiles a source on setData).
+  const sentRef = useRef<Record<string, FeatureCollection>>(props.sources)
   useEffect(() => {
     const map = mapRef.current
     if (!map) return
-    for (const [id, data] of Object.entries(props.sources)) (map.getSource(id) as GeoJSONSource | undefined)?.setData(data)
+    for (const [id, data] of Object.entries(props.sources)) {
+      if (sentRef.current[id] === data) continue
+      ;(map.getSource(id) as GeoJSONSource | undefined)?.setData(data)
+    }
+    sentRef.current = props.sources
   }, [props.sources])
 
   useEffect(() => {
     const overlay = overlayRef.current
     if (!overlay) return
-    overlay.setProps({ layers: props.layers.map((layer) => layer.clone({ beforeId: firstLabelLayer } as never)) })
+    // each layer below its own MapLibre layer if it names one (unit fills: below the boundaries),
+    // otherwise below the labels
+    overlay.setProps({
+      layers: props.layers.map((layer) => layer.clone({ beforeId: (layer.props as { beforeId?: string }).beforeId ?? firstLabelLayer } as never)),
+    })
   }, [props.layers])
 
   return <div id="map" data-testid="map" ref={container} className="map" />

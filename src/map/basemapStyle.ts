@@ -7,7 +7,8 @@
 import type { FeatureCollection } from 'geojson'
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl'
 import type { Translate } from '../i18n/index.tsx'
-import { basemapColors } from '../layers/palette.ts'
+import { basemapColors, cssColor } from '../layers/palette.ts'
+import { unitLayerNames, type Boundary, type UnitLayerName } from '../layers/unitLayer.ts'
 import type { BasemapChoice } from '../app/urlState.ts'
 
 export const labelFont = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif']
@@ -23,8 +24,13 @@ export interface BasemapOptions {
   tiandituKey?: string
   basemap: FeatureCollection
   labels: FeatureCollection
+  /** The boundary of each unit layer drawn; the others' boundary layers are hidden. */
+  boundaries: Partial<Record<UnitLayerName, Boundary>>
   t: Translate
 }
+
+/** The GeoJSON source of a unit layer's boundaries. */
+export const boundarySource = (layer: UnitLayerName) => `boundary-${layer}`
 
 function rasterSource(tiles: string[], attribution: string, maxzoom = 19): SourceSpecification {
   return { type: 'raster', tiles, tileSize: 256, maxzoom, attribution }
@@ -40,11 +46,12 @@ function tiandituTiles(layer: 'vec' | 'cva', key: string): string[] {
 
 const kind = (k: string) => ['==', ['get', 'kind'], k] as const
 
-export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: BasemapOptions): StyleSpecification {
+export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, t }: BasemapOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
     atlas: { type: 'geojson', data: basemap ?? empty, attribution: t('attribution.local') },
     labels: { type: 'geojson', data: labels ?? empty },
   }
+  for (const layer of unitLayerNames) sources[boundarySource(layer)] = { type: 'geojson', data: empty }
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': basemapColors.background } }]
 
   if (choice === 'osm') {
@@ -69,6 +76,19 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, t }: Basema
     filter: kind('outline') as never,
     paint: { 'line-color': basemapColors.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5], 'line-dasharray': [4, 2] },
   })
+
+  // Unit boundaries, finest first so coarser ones lie on top; deck.gl's fills are drawn below
+  // the first of them (unitBoundaryAnchor), its points and overlays above them.
+  for (const layer of unitLayerNames) {
+    const boundary = boundaries[layer]
+    layers.push({
+      id: boundarySource(layer),
+      type: 'line',
+      source: boundarySource(layer),
+      layout: { visibility: boundary ? 'visible' : 'none', 'line-join': 'round' },
+      paint: { 'line-color': cssColor(boundary?.color ?? [0, 0, 0, 255]), 'line-width': boundary?.width ?? 1 },
+    })
+  }
 
   // Unit labels: a label appears from the zoom at which it fits inside its polygon (computed
   // per feature, `minzoom`), and MapLibre keeps labels from colliding. Layers higher in the stack
