@@ -1,7 +1,7 @@
 // The map page: header (search, role, language, settings), the map, the layers and legend on
 // the left, the inspector on the right, loading and errors at the bottom. It holds the state
 // that lives in the URL and wires data → layers → map.
-import type { Layer, PickingInfo } from '@deck.gl/core'
+import type { Layer } from '@deck.gl/core'
 import type { Feature, FeatureCollection } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
@@ -12,7 +12,7 @@ import { toAtlasError, type AtlasError } from '../data/errors.ts'
 import type { Access, Bbox, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
 import { communityLayers } from '../layers/communityLayer.ts'
-import { atlasLayerOf, type LayerContext } from '../layers/context.ts'
+import type { LayerContext } from '../layers/context.ts'
 import { facilityLayers } from '../layers/facilityLayer.ts'
 import { formerVillageLayers } from '../layers/formerVillageLayer.ts'
 import { gridLayers } from '../layers/gridLayer.ts'
@@ -20,11 +20,11 @@ import { labelCollection, labelFeatures } from '../layers/labels.ts'
 import { microGridLayers } from '../layers/microGridLayer.ts'
 import { selectionLayers } from '../layers/selectionLayer.ts'
 import { streetLayers } from '../layers/streetLayer.ts'
-import { walkLayers } from '../layers/walkLayer.ts'
+import { walkQueryLayers, walkSource } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, layerZooms, zoomShowing, type MapLayer } from '../layers/zoom.ts'
 import { basemapStyle, boundarySource } from '../map/basemapStyle.ts'
 import { unitLayerNames, type Boundary, type UnitDrawing, type UnitLayerName } from '../layers/unitLayer.ts'
-import { MapView, cityPadding, unitPadding } from '../map/MapView.tsx'
+import { MapView, cityPadding, unitPadding, type Pick } from '../map/MapView.tsx'
 import type { LayerName } from '../shared/layers.ts'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
 import { Inspector } from '../views/Inspector.tsx'
@@ -105,23 +105,24 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
       if (layer === 'community') unit(layer, communityLayers(data, context))
       if (layer === 'grid') unit(layer, gridLayers(data, context))
       if (layer === 'micro_grid') unit(layer, microGridLayers(data, context))
-      if (layer === 'walk_edge') out.push(...walkLayers(data))
       if (layer === 'former_village') out.push(...formerVillageLayers(data))
       if (layer === 'facility') out.push(...facilityLayers(data, context))
     }
-    // over the fills: the walking network, then former villages, then points
-    const order = (id: string) => (id.endsWith('/fill') ? 0 : id.startsWith('walk_edge') ? 1 : id.startsWith('former_village') ? 3 : id.startsWith('facility') ? 4 : 2)
+    // over the fills (and MapLibre's walking network and boundaries): former villages, then points
+    const order = (id: string) => (id.endsWith('/fill') ? 0 : id.startsWith('former_village') ? 1 : 2)
     return { deckLayers: out.sort((a, b) => order(a.id) - order(b.id)), boundaries: lines }
     // features change only with the store's version
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, drawn, Math.round(zoom * 2)])
   const boundaryKey = JSON.stringify(boundaries)
+  const walkDrawn = drawn.includes('walk_edge')
 
   const labels = useMemo(() => {
     const parts = []
     if (drawn.includes('street') && features.street) parts.push(labelFeatures('street', features.street))
     if (drawn.includes('community') && features.community) parts.push(labelFeatures('community', features.community))
     if (drawn.includes('grid') && features.grid) parts.push(labelFeatures('grid', features.grid))
+    parts.push(labelFeatures('basemap', basemapFeatures.filter((f) => f.properties?.kind !== 'outline')))
     return labelCollection(parts)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, drawn])
@@ -130,14 +131,15 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     const all: Record<string, FeatureCollection> = { atlas: basemapCollection, labels }
     for (const layer of unitLayerNames)
       all[boundarySource(layer)] = drawn.includes(layer) ? collectionOf(features[layer]) : emptyCollection
+    all[walkSource] = drawn.includes('walk_edge') ? collectionOf(features.walk_edge) : emptyCollection
     return all
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [basemapCollection, labels, version, drawn])
   const style = useMemo(
-    () => basemapStyle({ choice: atlasBasemap ? 'atlas' : url.basemap, tiandituKey, basemap: emptyCollection, labels: emptyCollection, boundaries, t }),
+    () => basemapStyle({ choice: atlasBasemap ? 'atlas' : url.basemap, tiandituKey, basemap: emptyCollection, labels: emptyCollection, boundaries, walk: walkDrawn, t }),
     // the boundaries by value: a new object with the same lines must not restyle the map
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [atlasBasemap, url.basemap, tiandituKey, t, boundaryKey],
+    [atlasBasemap, url.basemap, tiandituKey, t, boundaryKey, walkDrawn],
   )
 
   // ── selection and the inspector
@@ -187,20 +189,16 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   )
 
   const onPick = useCallback(
-    (info: PickingInfo | null) => {
-      const layer = info?.layer ? atlasLayerOf(info.layer.id) : null
-      const code = (info?.object as { id?: string; properties?: { code?: string } } | undefined)?.properties?.code ?? (info?.object as { id?: string })?.id
-      if (layer && code) select({ layer, code: String(code) })
+    (pick: Pick | null) => {
+      const code = pick?.properties.code
+      if (pick && code) select({ layer: pick.layer, code: String(code) })
       else select(null)
     },
     [select],
   )
 
   const tooltip = useCallback(
-    (info: PickingInfo) => {
-      const layer = info.layer ? atlasLayerOf(info.layer.id) : null
-      const props = (info.object as { properties?: Record<string, unknown> })?.properties
-      if (!layer || !props) return null
+    ({ layer, properties: props }: Pick) => {
       const name = (props.name as string) || String(props.code)
       const households = typeof props.households === 'number' ? ` · ${t('tooltip.households', { n: props.households })}` : ''
       const kind = layer === 'facility' ? t(`facility.${props.type}` as MessageKey) : t(`layer.${layer}` as MessageKey)
@@ -303,6 +301,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
           onPick={onPick}
           onIdle={setMapIdle}
           tooltip={tooltip}
+          queryable={walkQueryLayers}
           onError={(message) => setMapError(t('map.webglFailed', { message }))}
           onReady={(map) => (mapRef.current = map)}
         />

@@ -43,3 +43,11 @@ describe('unit labels', () => {
     expect(labels[0].properties!.layer).toBe('community')
   })
 })
+
+describe('basemap labels', () => {
+  it('a named river or park gets one label, at any zoom', () => {
+    const labels = labelFeatures('basemap', [square('river', '龙泉溪', 200)])
+    expect(labels).toHaveLength(1)
+    expect(labels[0].properties!.minzoom).toBe(0)
+  })
+})

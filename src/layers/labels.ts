@@ -5,7 +5,8 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'g
 import { polylabel, type LabelPoint } from '../analysis/polylabel.ts'
 import type { AtlasFeature } from '../data/types.ts'
 
-export type LabelledLayer = 'street' | 'community' | 'grid'
+/** Units, and the basemap's named water and parks (one label each, not one per tile). */
+export type LabelledLayer = 'street' | 'community' | 'grid' | 'basemap'
 
 /** Metres per pixel at zoom 0 on MapLibre's 512-pixel tiles, at the equator. */
 const metresPerPixelZ0 = 78271.517
@@ -40,7 +41,7 @@ function bestPoint(feature: AtlasFeature): LabelPoint | null {
   return best
 }
 
-const labelSize: Record<LabelledLayer, number> = { street: 15, community: 14, grid: 12 }
+const labelSize: Record<LabelledLayer, number> = { street: 15, community: 14, grid: 12, basemap: 12 }
 
 export function labelFeatures(layer: LabelledLayer, features: readonly AtlasFeature[]): Feature<Point>[] {
   const out: Feature<Point>[] = []
@@ -49,7 +50,7 @@ export function labelFeatures(layer: LabelledLayer, features: readonly AtlasFeat
     if (typeof name !== 'string' || !name) continue
     const point = bestPoint(feature)
     if (!point) continue
-    const minzoom = layer === 'street' ? 0 : fitZoom(point.radiusM, labelWidthPx(name, labelSize[layer]), point.point[1])
+    const minzoom = layer === 'street' || layer === 'basemap' ? 0 : fitZoom(point.radiusM, labelWidthPx(name, labelSize[layer]), point.point[1])
     if (!Number.isFinite(minzoom)) continue
     out.push({
       type: 'Feature',

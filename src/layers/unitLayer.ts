@@ -9,6 +9,7 @@ import type { Layer } from '@deck.gl/core'
 import { GeoJsonLayer } from '@deck.gl/layers'
 import type { AtlasFeature } from '../data/types.ts'
 import type { LayerContext } from './context.ts'
+import { fillsBelow } from './order.ts'
 import { hoverFill, type RGBA } from './palette.ts'
 import { unitStyle, type MapLayer } from './zoom.ts'
 
@@ -16,8 +17,6 @@ export type UnitLayerName = 'street' | 'community' | 'grid' | 'micro_grid'
 /** Finest first: the order the boundaries are stacked in, coarser on top. */
 export const unitLayerNames: readonly UnitLayerName[] = ['micro_grid', 'grid', 'community', 'street']
 
-/** The MapLibre layer deck.gl's unit fills are drawn below: the lowest of the boundaries. */
-export const unitBoundaryAnchor = `boundary-${unitLayerNames[0]}`
 
 export interface UnitLayerStyle {
   fill: (feature: AtlasFeature) => RGBA
@@ -56,8 +55,8 @@ export function unitLayer(layer: UnitLayerName & MapLayer, features: readonly At
     highlightColor: hoverFill,
     getFillColor: style.fill as never,
     updateTriggers: { getFillColor: style.trigger },
-    // below the boundaries and the labels MapLibre draws (interleaved mode)
-    beforeId: unitBoundaryAnchor,
+    // below the walking network, the boundaries and the labels MapLibre draws (interleaved mode)
+    beforeId: fillsBelow,
   } as never)
   return { layers: [fill], boundary }
 }

@@ -9,8 +9,15 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import { useEffect, useRef } from 'react'
 import type { View } from '../app/urlState.ts'
 import type { Bbox } from '../data/types.ts'
-import { maxMapZoom, minMapZoom } from '../layers/zoom.ts'
+import { atlasLayerOf } from '../layers/context.ts'
+import { maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
 import { firstLabelLayer, localIdeographFont } from './basemapStyle.ts'
+
+/** What a click or a hover hit: a feature of an atlas layer, drawn by deck.gl or by MapLibre. */
+export interface Pick {
+  layer: MapLayer
+  properties: Record<string, unknown>
+}
 
 export interface MapViewProps {
   style: StyleSpecification
@@ -20,9 +27,11 @@ export interface MapViewProps {
   initialView: View | null
   initialBounds: Bbox | null
   onView: (view: View, bounds: Bbox) => void
-  onPick: (info: PickingInfo | null) => void
+  onPick: (pick: Pick | null) => void
   onIdle: (idle: boolean) => void
-  tooltip: (info: PickingInfo) => string | null
+  tooltip: (pick: Pick) => string | null
+  /** MapLibre layers that clicks and hovers reach (where deck.gl picks nothing), and their atlas layer. */
+  queryable: Record<string, MapLayer>
   onError: (message: string) => void
   onReady: (map: maplibregl.Map) => void
 }
@@ -85,16 +94,37 @@ export function MapView(props: MapViewProps) {
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right')
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
 
+    // deck.gl's pick first; where it hits nothing, MapLibre's features under the pointer
+    let hovered: { source: string; id: string | number } | null = null
+    const pickAt = (info: PickingInfo): (Pick & { feature?: maplibregl.MapGeoJSONFeature }) | null => {
+      const layer = info.picked && info.layer ? atlasLayerOf(info.layer.id) : null
+      const properties = (info.object as { properties?: Record<string, unknown> } | undefined)?.properties
+      if (layer && properties) return { layer, properties }
+      const queryable = latest.current.queryable
+      const ids = Object.keys(queryable).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none')
+      if (!ids.length || info.x < 0 || info.y < 0) return null
+      const r = 4
+      const [feature] = map.queryRenderedFeatures([[info.x - r, info.y - r], [info.x + r, info.y + r]], { layers: ids })
+      return feature ? { layer: queryable[feature.layer.id], properties: feature.properties, feature } : null
+    }
     const overlay = new MapboxOverlay({
       interleaved: true,
       layers: [],
-      onClick: (info) => latest.current.onPick(info.picked ? info : null),
+      onClick: (info) => {
+        const pick = pickAt(info)
+        latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
+      },
       onHover: (info) => {
-        map.getCanvas().style.cursor = info.picked ? 'pointer' : ''
+        const pick = pickAt(info)
+        map.getCanvas().style.cursor = pick ? 'pointer' : ''
+        const next = pick?.feature?.id !== undefined ? { source: pick.feature.source, id: pick.feature.id } : null
+        if (hovered && (hovered.id !== next?.id || hovered.source !== next?.source)) map.setFeatureState(hovered, { hover: false })
+        if (next) map.setFeatureState(next, { hover: true })
+        hovered = next
       },
       getTooltip: (info) => {
-        if (!info.picked) return null
-        const text = latest.current.tooltip(info)
+        const pick = pickAt(info)
+        const text = pick && latest.current.tooltip(pick)
         return text ? { text, className: 'atlas-tooltip' } : null
       },
     })

@@ -8,14 +8,17 @@ import type { FeatureCollection } from 'geojson'
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl'
 import type { Translate } from '../i18n/index.tsx'
 import { basemapColors, cssColor } from '../layers/palette.ts'
+import { overlaysBelow } from '../layers/order.ts'
 import { unitLayerNames, type Boundary, type UnitLayerName } from '../layers/unitLayer.ts'
+import { walkSource, walkStyleLayers } from '../layers/walkLayer.ts'
+import { layerZooms } from '../layers/zoom.ts'
 import type { BasemapChoice } from '../app/urlState.ts'
 
 export const labelFont = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif']
 export const localIdeographFont = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
-/** The id of the first label layer: deck.gl's data layers are drawn just below it. */
-export const firstLabelLayer = 'label-street'
+/** The id of the first label layer: deck.gl's overlays are drawn just below it. */
+export const firstLabelLayer = overlaysBelow
 
 const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
 
@@ -26,6 +29,8 @@ export interface BasemapOptions {
   labels: FeatureCollection
   /** The boundary of each unit layer drawn; the others' boundary layers are hidden. */
   boundaries: Partial<Record<UnitLayerName, Boundary>>
+  /** Whether the walking network is drawn (switched on; its own zoom range applies). */
+  walk: boolean
   t: Translate
 }
 
@@ -46,12 +51,13 @@ function tiandituTiles(layer: 'vec' | 'cva', key: string): string[] {
 
 const kind = (k: string) => ['==', ['get', 'kind'], k] as const
 
-export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, t }: BasemapOptions): StyleSpecification {
+export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, walk, t }: BasemapOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
     atlas: { type: 'geojson', data: basemap ?? empty, attribution: t('attribution.local') },
     labels: { type: 'geojson', data: labels ?? empty },
   }
   for (const layer of unitLayerNames) sources[boundarySource(layer)] = { type: 'geojson', data: empty }
+  sources[walkSource] = { type: 'geojson', data: empty, promoteId: 'code' }
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': basemapColors.background } }]
 
   if (choice === 'osm') {
@@ -77,8 +83,9 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
     paint: { 'line-color': basemapColors.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5], 'line-dasharray': [4, 2] },
   })
 
-  // Unit boundaries, finest first so coarser ones lie on top; deck.gl's fills are drawn below
-  // the first of them (unitBoundaryAnchor), its points and overlays above them.
+  // The walking network over the unit fills, then the unit boundaries, finest first so coarser
+  // ones lie on top (deck.gl's fills are drawn below the first of these: layers/order.ts).
+  layers.push(...walkStyleLayers(walk, layerZooms.walk_edge.minZoom))
   for (const layer of unitLayerNames) {
     const boundary = boundaries[layer]
     layers.push({
@@ -125,9 +132,9 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
     {
       id: 'label-water',
       type: 'symbol',
-      source: 'atlas',
+      source: 'labels',
       minzoom: 11,
-      filter: ['any', kind('river'), kind('water'), kind('park')] as never,
+      filter: ['==', ['get', 'layer'], 'basemap'] as never,
       layout: { 'text-field': ['get', 'name'], 'text-font': labelFont, 'text-size': 12, 'symbol-placement': 'point', 'text-padding': 4 } as never,
       paint: { 'text-color': '#2f6f97', 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.2 },
     },

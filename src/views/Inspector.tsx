@@ -41,7 +41,7 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
       <header className="inspector-head">
         <div>
           <div className="inspector-layer">{t(`layer.${selection.layer}` as MessageKey)}</div>
-          <h2 data-testid="inspector-name">{record?.name ?? (error ? selection.code : t('inspector.loading'))}</h2>
+          <h2 data-testid="inspector-name">{record ? (record.name ?? record.code) : error ? selection.code : t('inspector.loading')}</h2>
           <div className="inspector-code">
             {t('inspector.code')} {selection.code}
           </div>
@@ -130,7 +130,7 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
                   <dd>{formatArea(t, lang, record.area_m2)}</dd>
                 </div>
               )}
-              {record.length_m !== null && (
+              {record.length_m !== null && record.attributes.length_m == null && (
                 <div className="attribute">
                   <dt>{t('inspector.length')}</dt>
                   <dd>{formatLength(t, lang, record.length_m)}</dd>

@@ -22,6 +22,7 @@ const enumPrefix: Record<string, string> = {
   facility_type: 'facility',
   status: 'backlogStatus',
   band: 'band',
+  highway: 'highway',
 }
 
 export function formatValue(t: Translate, lang: Lang, key: string, value: unknown): string {
