@@ -237,7 +237,8 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   const pending = store?.pending() ?? 0
   const failures = store?.errors() ?? []
   const complete = requests.every((request) => store?.complete(request))
-  const state = failures.length || mapError ? 'error' : !bounds || pending > 0 || !complete || !mapIdle ? 'loading' : 'idle'
+  const inspecting = !!selection && !record && !recordError
+  const state = failures.length || mapError ? 'error' : !bounds || pending > 0 || !complete || !mapIdle || inspecting ? 'loading' : 'idle'
   useEffect(() => {
     document.documentElement.dataset.atlasState = state
   }, [state])
