@@ -174,6 +174,16 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
 
   const select = useCallback((next: Selection | null) => setUrl((state) => ({ ...state, selection: next })), [setUrl])
 
+  // Escape closes the inspector (unless one is typing in a field, where it means something else)
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null
+      if (event.key === 'Escape' && !(target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))) select(null)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [select])
+
   /** Flies to a box at a zoom where the layer is drawn. */
   const flyTo = useCallback(
     (layer: LayerName, bbox: Bbox) => {
