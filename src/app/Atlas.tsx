@@ -85,7 +85,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   const zoom = view?.zoom ?? 12
   const drawn = useMemo(() => drawnLayers(zoom, url.layers), [zoom, url.layers])
   const atlasBasemap = url.basemap === 'atlas' || (url.basemap === 'tianditu' && !tiandituKey)
-  const requests = useWantedTiles(store, bounds, zoom, drawn, true, roleGeneration)
+  const requests = useWantedTiles(store, bounds, zoom, drawn, roleGeneration)
 
   // ── data → layers
   const features = Object.fromEntries(drawn.map((layer) => [layer, featuresAt(store, layer, zoom)])) as Record<MapLayer, ReturnType<typeof featuresAt>>

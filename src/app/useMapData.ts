@@ -22,14 +22,15 @@ export function requestFor(layer: MapLayer | 'basemap', bounds: Bbox, zoom: numb
   return { layer: layer as LayerName, detailZoom: level.detailZoom, tiles: tilesCovering(bounds, level.tileZoom) }
 }
 
-/** Asks the store for what the view shows; nothing is fetched for a layer that is not drawn. */
-export function useWantedTiles(store: LayerStore | null, bounds: Bbox | null, zoom: number, drawn: readonly MapLayer[], withBasemap: boolean, generation: unknown): LayerRequest[] {
-  const key = bounds ? `${bounds.map((v) => v.toFixed(5)).join(',')}|${zoom.toFixed(2)}|${drawn.join(',')}|${withBasemap}` : ''
+/**
+ * Asks the store for what the view shows, and the basemap under it; nothing is fetched for a
+ * layer that is not drawn.
+ */
+export function useWantedTiles(store: LayerStore | null, bounds: Bbox | null, zoom: number, drawn: readonly MapLayer[], generation: unknown): LayerRequest[] {
+  const key = bounds ? `${bounds.map((v) => v.toFixed(5)).join(',')}|${zoom.toFixed(2)}|${drawn.join(',')}` : ''
   const requests = useMemo(() => {
     if (!bounds) return []
-    const list = drawn.map((layer) => requestFor(layer, bounds, zoom))
-    if (withBasemap) list.push(requestFor('basemap', bounds, zoom))
-    return list
+    return [...drawn.map((layer) => requestFor(layer, bounds, zoom)), requestFor('basemap', bounds, zoom)]
     // the key says everything the requests depend on
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key])

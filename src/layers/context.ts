@@ -1,6 +1,6 @@
 // What every layer file is given besides its own data: what else is drawn, so it knows whether
 // it is the filled layer or a frame around a finer one.
-import type { MapLayer } from './zoom.ts'
+import { isMapLayer, type MapLayer } from './zoom.ts'
 
 export interface LayerContext {
   drawn: readonly MapLayer[]
@@ -10,8 +10,5 @@ export interface LayerContext {
 /** The deck.gl layer ids start with the atlas layer's name, so a pick names what was hit. */
 export function atlasLayerOf(deckLayerId: string): MapLayer | null {
   const name = deckLayerId.split('/')[0]
-  return name === 'street' || name === 'community' || name === 'grid' || name === 'micro_grid' ||
-    name === 'former_village' || name === 'facility' || name === 'walk_edge'
-    ? name
-    : null
+  return isMapLayer(name) ? name : null
 }

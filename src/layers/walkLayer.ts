@@ -4,6 +4,7 @@
 // through MapLibre's rendered features.
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl'
 import type { AtlasFeature } from '../data/types.ts'
+import { fillsBelow } from './order.ts'
 import { cssColor, walkColors } from './palette.ts'
 
 export type WalkClass = 'major' | 'minor' | 'foot' | 'steps'
@@ -49,7 +50,7 @@ export function walkStyleLayers(visible: boolean, minzoom: number): LayerSpecifi
   const visibility = visible ? 'visible' : 'none'
   return [
     {
-      id: 'walk-casing',
+      id: fillsBelow, // 'walk-casing', the lowest of MapLibre's lines over the fills
       type: 'line',
       source: walkSource,
       minzoom,

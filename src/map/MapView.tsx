@@ -11,7 +11,8 @@ import type { View } from '../app/urlState.ts'
 import type { Bbox } from '../data/types.ts'
 import { atlasLayerOf } from '../layers/context.ts'
 import { maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
-import { firstLabelLayer, localIdeographFont } from './basemapStyle.ts'
+import { overlaysBelow } from '../layers/order.ts'
+import { localIdeographFont } from './basemapStyle.ts'
 
 /** What a click or a hover hit: a feature of an atlas layer, drawn by deck.gl or by MapLibre. */
 export interface Pick {
@@ -186,7 +187,7 @@ export function MapView(props: MapViewProps) {
     // each layer below its own MapLibre layer if it names one (unit fills: below the boundaries),
     // otherwise below the labels
     overlay.setProps({
-      layers: props.layers.map((layer) => layer.clone({ beforeId: (layer.props as { beforeId?: string }).beforeId ?? firstLabelLayer } as never)),
+      layers: props.layers.map((layer) => layer.clone({ beforeId: (layer.props as { beforeId?: string }).beforeId ?? overlaysBelow } as never)),
     })
   }, [props.layers])
 

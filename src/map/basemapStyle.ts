@@ -17,8 +17,6 @@ import type { BasemapChoice } from '../app/urlState.ts'
 export const labelFont = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif']
 export const localIdeographFont = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
-/** The id of the first label layer: deck.gl's overlays are drawn just below it. */
-export const firstLabelLayer = overlaysBelow
 
 const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
 
@@ -112,7 +110,7 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
     }) as const
   layers.push(
     {
-      id: 'label-street',
+      id: overlaysBelow, // 'label-street', the lowest label layer
       type: 'symbol',
       source: 'labels',
       maxzoom: 12.5,

@@ -36,6 +36,22 @@ function Row({ fill, line, dot, children }: { fill?: string; line?: string; dot?
   )
 }
 
+/** A heading over classes of fill colour, each swatch as it looks drawn over the land. */
+function Classes({ heading, classes }: { heading: string; classes: { key: string; color: RGBA; label: string }[] }) {
+  return (
+    <li>
+      <div className="legend-heading">{heading}</div>
+      <ul>
+        {classes.map(({ key, color, label }) => (
+          <Row key={key} fill={swatch(color)} line="#ffffff">
+            {label}
+          </Row>
+        ))}
+      </ul>
+    </li>
+  )
+}
+
 export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap: boolean }) {
   const { t } = useI18n()
   const sections: ReactNode[] = []
@@ -45,16 +61,15 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
     if (layer === 'community')
       sections.push(
         filled ? (
-          <li key="community">
-            <div className="legend-heading">{t('legend.community.type')}</div>
-            <ul>
-              {(Object.keys(communityFill) as (keyof typeof communityFill)[]).map((type) => (
-                <Row key={type} fill={swatch(communityFill[type])} line="#ffffff">
-                  {t(`communityType.${type}` as MessageKey)}
-                </Row>
-              ))}
-            </ul>
-          </li>
+          <Classes
+            key="community"
+            heading={t('legend.community.type')}
+            classes={(Object.keys(communityFill) as (keyof typeof communityFill)[]).map((type) => ({
+              key: type,
+              color: communityFill[type],
+              label: t(`communityType.${type}` as MessageKey),
+            }))}
+          />
         ) : (
           <Row key="community" line={cssColor(communityOutline)}>{t('legend.community.outline')}</Row>
         ),
@@ -62,36 +77,31 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
     if (layer === 'grid')
       sections.push(
         filled ? (
-          <li key="grid">
-            <div className="legend-heading">{t('legend.grid.band')}</div>
-            <ul>
-              {(['under', 'in', 'over'] as const).map((band) => (
-                <Row key={band} fill={swatch(gridBandFill[band])} line="#ffffff">
-                  {t(`legend.grid.${band}`)}
-                </Row>
-              ))}
-            </ul>
-          </li>
+          <Classes
+            key="grid"
+            heading={t('legend.grid.band')}
+            classes={(['under', 'in', 'over'] as const).map((band) => ({ key: band, color: gridBandFill[band], label: t(`legend.grid.${band}`) }))}
+          />
         ) : (
           <Row key="grid" line={cssColor(gridOutline)}>{t('legend.grid.outline')}</Row>
         ),
       )
     if (layer === 'micro_grid')
       sections.push(
-        <li key="micro_grid">
-          <div className="legend-heading">{t('legend.micro_grid.households')}</div>
-          <ul>
-            {microGridRamp.map((color, i) => (
-              <Row key={i} fill={swatch(color)} line="#ffffff">
-                {i === 0
-                  ? t('legend.below', { b: microGridBreaks[0] })
-                  : i === microGridBreaks.length
-                    ? t('legend.above', { a: microGridBreaks[i - 1] })
-                    : t('legend.range', { a: microGridBreaks[i - 1], b: microGridBreaks[i] - 1 })}
-              </Row>
-            ))}
-          </ul>
-        </li>,
+        <Classes
+          key="micro_grid"
+          heading={t('legend.micro_grid.households')}
+          classes={microGridRamp.map((color, i) => ({
+            key: String(i),
+            color,
+            label:
+              i === 0
+                ? t('legend.below', { b: microGridBreaks[0] })
+                : i === microGridBreaks.length
+                  ? t('legend.above', { a: microGridBreaks[i - 1] })
+                  : t('legend.range', { a: microGridBreaks[i - 1], b: microGridBreaks[i] - 1 }),
+          }))}
+        />,
       )
     if (layer === 'former_village') sections.push(<Row key="former_village" line={cssColor(formerVillageLine)}>{t('legend.former_village')}</Row>)
     if (layer === 'facility')
