@@ -10,6 +10,7 @@ import { asCaller, userClaims } from '../db/session.ts'
 import { ImportError } from '../db/validate.ts'
 import { isLayerName, layerNames } from '../shared/layers.ts'
 import { Auth } from '../server/auth.ts'
+import { CommandError, coverage, describeCoverage, describeIsochrone, describeIsochrones, isochrone, isochrones, parsePoint, walkParams } from './commands/circles.ts'
 
 const usage = `atlas — Grassroots Atlas (基层治理一张图) command line
 
@@ -20,6 +21,13 @@ commands:
       --crs <system>      the file's coordinate system when it does not say: ${Object.keys(coordinateSystems).join(', ')}
       --upsert            replace features whose code already exists
   stats                   feature counts and totals per layer
+  isochrones              compute and store every facility's service circle (and the 5/10/15-minute
+                          bands) and every residence's walking time to each facility type
+      --minutes <n>       time budget, 1–60 (default 8)
+      --speed <m/min>     walking speed (default 66.7, i.e. 4 km/h)
+  isochrone --at <lon>,<lat>   one circle from a point, not stored (--minutes, --speed)
+  coverage                households and residents inside and outside the circles, per
+                          community and facility type, and city totals (--minutes, --speed)
   load-sample             load the sample city (Longquan) into this database
   migrate                 create or update the schema (every command does this first)
   help                    this text
@@ -44,6 +52,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         json: { type: 'boolean', default: false },
         crs: { type: 'string' },
         upsert: { type: 'boolean', default: false },
+        minutes: { type: 'string' },
+        speed: { type: 'string' },
+        at: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -87,6 +98,30 @@ export async function main(argv: string[], out = console.log, err = console.erro
         print(results.map(describeImport).join('\n'), results)
         return 0
       }
+      case 'isochrones': {
+        if (rest.length) throw new UsageError('isochrones takes no arguments: atlas isochrones [--minutes 8] [--speed 66.7]')
+        const params = walkParams(values)
+        const progress = values.json || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\r  circles ${done}/${total}`)
+        const summary = await withDatabase(target, (db) => isochrones(db, params, progress))
+        if (progress) process.stderr.write('\n')
+        print(describeIsochrones(summary), summary)
+        return 0
+      }
+      case 'isochrone': {
+        if (rest.length) throw new UsageError('isochrone takes no arguments: atlas isochrone --at <lon>,<lat> [--minutes 8] [--speed 66.7]')
+        const at = parsePoint(values.at)
+        const params = walkParams(values)
+        const result = await withDatabase(target, (db) => isochrone(db, at, params))
+        print(describeIsochrone(result), result)
+        return 0
+      }
+      case 'coverage': {
+        if (rest.length) throw new UsageError('coverage takes no arguments: atlas coverage [--minutes 8] [--speed 66.7]')
+        const params = walkParams(values)
+        const report = await withDatabase(target, (db) => coverage(db, params))
+        print(describeCoverage(report), report)
+        return 0
+      }
       case 'migrate': {
         const applied = await withDatabase(target, async () => [], true)
         print(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date', { applied })
@@ -96,7 +131,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         throw new UsageError(`unknown command "${command}"`)
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CommandError) {
       err(`atlas: ${error.message}\n\nrun "atlas help" for the commands`)
       return 2
     }
@@ -140,7 +175,17 @@ async function readStats(target: string): Promise<Record<string, unknown>> {
 function describeImport(result: ImportResult): string {
   const updated = result.updated ? `, ${result.updated} replaced` : ''
   const crs = result.crs === 'wgs84' ? '' : ` (converted from ${result.crs} to WGS-84)`
-  return `${result.layer}: ${result.inserted} features imported${updated} from ${result.file}${crs}`
+  const formats = { osm: 'OSM XML', pbf: 'OSM PBF', graphml: 'OSMnx GraphML', geojson: 'GeoJSON' }
+  const format = result.format && result.format !== 'geojson' ? ` (${formats[result.format]})` : ''
+  const lines = [`${result.layer}: ${result.inserted} features imported${updated} from ${result.file}${format}${crs}`]
+  const excluded = Object.entries(result.excluded ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+  if (excluded.length) {
+    const total = excluded.reduce((sum, [, n]) => sum + n, 0)
+    const what = result.format === 'graphml' ? (total === 1 ? 'edge' : 'edges') : total === 1 ? 'way' : 'ways'
+    lines.push(`left out ${total} ${what} a pedestrian cannot use: ${excluded.map(([reason, n]) => `${reason} ${n}`).join(', ')}`)
+  }
+  for (const warning of result.warnings ?? []) lines.push(`warning: ${warning}`)
+  return lines.join('\n')
 }
 
 const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value))

@@ -174,6 +174,8 @@ export const layers: Record<LayerName, LayerSpec> = {
       { name: 'highway', type: 'text', required: true, description: 'OSM highway class (residential, footway, steps, …)' },
       { name: 'steps', type: 'boolean', description: 'whether the edge is a flight of steps' },
       { name: 'length_m', type: 'number', min: 0, description: 'length in metres (computed on the ellipsoid when absent)' },
+      { name: 'foot', type: 'text', description: 'OSM foot=* (yes, designated, no, …): whether pedestrians may use it' },
+      { name: 'access', type: 'text', description: 'OSM access=* (private, no, …)' },
     ],
   },
   residence: {

@@ -64,7 +64,10 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
        where n.nspname = 'public' and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
        order by 1`,
     )
-    expect(api.map((f) => f.name)).toEqual(['layer_stats', 'map_layer', 'my_access', 'search_units', 'unit_record'])
+    expect(api.map((f) => f.name)).toEqual([
+      'circle_points', 'circle_status', 'coverage', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal',
+      'save_proposal', 'search_units', 'service_circles', 'uncovered_residences', 'unit_record', 'walk_graph',
+    ])
     for (const fn of api) expect(fn).toMatchObject({ anon: true, authenticated: true, public: false })
   })
 

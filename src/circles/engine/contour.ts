@@ -1,0 +1,219 @@
+// The separating polygon of what a walk reached: every point within `radius` metres of a reached
+// piece of road, traced as the contour of a distance field sampled on a square grid (marching
+// squares). Each ring vertex lies on its own grid edge and each segment inside its own cell, so
+// rings never cross or touch: the polygon is valid by construction, keeps its holes (blocks the
+// walk went round) and its separate parts, and never bridges a gap wider than 2 × radius.
+//
+// Bounds, for grid spacing `cell` (c) and radius r, with c·√2 ≤ r:
+//  - every reached road point is inside: the four grid points around it lie within c·√2 ≤ r of it;
+//  - every point inside lies within r + c·√2 of a reached road point (some grid point of its cell
+//    is within r), so no unreached road farther than that from a reached one is inside.
+import { fromPlane, localPlane, toPlane } from './projection.ts'
+
+export interface ContourOptions {
+  /** Half-width of the band drawn round the reached roads, metres. */
+  radius: number
+  /** Grid spacing, metres. */
+  cell: number
+}
+
+export const defaultContour: ContourOptions = { radius: 18, cell: 4 }
+/** The farthest an unreached road inside a circle can be from a reached one. */
+export const tolerance = (options: ContourOptions) => options.radius + options.cell * Math.SQRT2
+/** Largest grid the contour will sample; larger areas get a coarser grid and a narrower band. */
+const maxCells = 16_000_000
+
+export type Ring = [number, number][]
+/** GeoJSON MultiPolygon coordinates: polygons of [shell, ...holes], shells counter-clockwise. */
+export type MultiPolygonCoordinates = Ring[][]
+
+/**
+ * The band of `radius` metres round polylines given in lon/lat, as MultiPolygon coordinates
+ * in lon/lat (empty when there are no lines).
+ */
+export function contourLines(lines: readonly (readonly [number, number][])[], options: ContourOptions = defaultContour): { coordinates: MultiPolygonCoordinates; options: ContourOptions } {
+  const points = lines.filter((line) => line.length > 0)
+  if (!points.length) return { coordinates: [], options }
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const line of points)
+    for (const [lon, lat] of line) {
+      minLon = Math.min(minLon, lon)
+      maxLon = Math.max(maxLon, lon)
+      minLat = Math.min(minLat, lat)
+      maxLat = Math.max(maxLat, lat)
+    }
+  const plane = localPlane((minLon + maxLon) / 2, (minLat + maxLat) / 2)
+  const projected = points.map((line) => line.map(([lon, lat]) => toPlane(plane, lon, lat)))
+  const [x0, y0] = toPlane(plane, minLon, minLat)
+  const [x1, y1] = toPlane(plane, maxLon, maxLat)
+  let { radius, cell } = options
+  const cellsFor = (c: number, r: number) => (Math.ceil((x1 - x0 + 2 * r) / c) + 4) * (Math.ceil((y1 - y0 + 2 * r) / c) + 4)
+  if (cellsFor(cell, radius) > maxCells) {
+    // keep the tolerance: a coarser grid takes its extra error out of the band
+    const limit = tolerance(options)
+    while (cellsFor(cell, radius) > maxCells) {
+      cell *= 1.25
+      radius = limit - cell * Math.SQRT2
+      if (radius < cell * Math.SQRT2) throw new Error('the area reached is too large to draw at the stated tolerance')
+    }
+  }
+  const used = { radius, cell }
+  // grid points (i, j) at (ox + i·cell, oy + j·cell); a margin of two cells beyond the band
+  // keeps the border outside, so every ring closes
+  const ox = x0 - radius - 2 * cell
+  const oy = y0 - radius - 2 * cell
+  const w = Math.ceil((x1 - x0 + 2 * radius) / cell) + 5
+  const h = Math.ceil((y1 - y0 + 2 * radius) / cell) + 5
+  const far = radius + cell
+  const distance = new Float32Array(w * h).fill(far)
+  for (const line of projected) {
+    if (line.length === 1) line.push(line[0])
+    for (let k = 0; k + 1 < line.length; k++) stamp(distance, w, h, ox, oy, cell, radius, line[k], line[k + 1])
+  }
+  const rings = trace(distance, w, h, ox, oy, cell, radius)
+  const coordinates = assemble(rings).map((polygon) =>
+    polygon.map((ring) => ring.map(([x, y]) => fromPlane(plane, x, y))),
+  )
+  return { coordinates, options: used }
+}
+
+/** Lowers the distance of every grid point within `radius` of the segment a–b to its true distance. */
+function stamp(distance: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number, a: [number, number], b: [number, number]): void {
+  const [ax, ay] = a
+  const [dx, dy] = [b[0] - ax, b[1] - ay]
+  const length2 = dx * dx + dy * dy
+  const i0 = Math.max(0, Math.floor((Math.min(ax, b[0]) - radius - ox) / cell))
+  const i1 = Math.min(w - 1, Math.ceil((Math.max(ax, b[0]) + radius - ox) / cell))
+  const j0 = Math.max(0, Math.floor((Math.min(ay, b[1]) - radius - oy) / cell))
+  const j1 = Math.min(h - 1, Math.ceil((Math.max(ay, b[1]) + radius - oy) / cell))
+  for (let j = j0; j <= j1; j++) {
+    const py = oy + j * cell - ay
+    for (let i = i0; i <= i1; i++) {
+      const px = ox + i * cell - ax
+      const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0
+      const ex = px - t * dx
+      const ey = py - t * dy
+      const d = Math.sqrt(ex * ex + ey * ey)
+      const k = j * w + i
+      if (d < distance[k]) distance[k] = d
+    }
+  }
+}
+
+/**
+ * Marching squares over the field f = radius − distance (inside where f > 0). Rings run with the
+ * inside on their left: shells counter-clockwise, holes clockwise.
+ */
+function trace(distance: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number): Ring[] {
+  const inside = (k: number) => distance[k] < radius
+  // crossing ids: the horizontal grid edge from (i, j) to (i+1, j) is 2·(j·w+i), the vertical one
+  // from (i, j) to (i, j+1) is 2·(j·w+i)+1
+  const next = new Map<number, number>()
+  const point = (id: number): [number, number] => {
+    const k = id >> 1
+    const i = k % w
+    const j = (k - i) / w
+    const other = id & 1 ? k + w : k + 1
+    const fa = radius - distance[k]
+    const fb = radius - distance[other]
+    // a vertex never sits on a grid point, so two edges never share one
+    const t = Math.min(0.999, Math.max(0.001, fa / (fa - fb)))
+    return id & 1 ? [ox + i * cell, oy + (j + t) * cell] : [ox + (i + t) * cell, oy + j * cell]
+  }
+  const corners = [0, 0, 0, 0]
+  const crossing = [0, 0, 0, 0]
+  const isIn = [false, false, false, false]
+  for (let j = 0; j + 1 < h; j++) {
+    for (let i = 0; i + 1 < w; i++) {
+      const bl = j * w + i
+      corners[0] = bl // bottom left, then counter-clockwise
+      corners[1] = bl + 1
+      corners[2] = bl + w + 1
+      corners[3] = bl + w
+      let count = 0
+      for (let c = 0; c < 4; c++) if ((isIn[c] = inside(corners[c]))) count++
+      if (count === 0 || count === 4) continue
+      // the cell's edges counter-clockwise: bottom, right, top, left
+      crossing[0] = 2 * bl
+      crossing[1] = 2 * (bl + 1) + 1
+      crossing[2] = 2 * (bl + w)
+      crossing[3] = 2 * bl + 1
+      const saddle = count === 2 && isIn[0] === isIn[2]
+      const joined = saddle && (radius * 4 - (distance[corners[0]] + distance[corners[1]] + distance[corners[2]] + distance[corners[3]])) > 0
+      for (let c = 0; c < 4; c++) {
+        // edge c runs from corner c to corner c+1; leave the inside where it goes out
+        if (!(isIn[c] && !isIn[(c + 1) & 3])) continue
+        // …and come back where an edge leads in: the next one round the cell for a joined
+        // saddle, otherwise the one before (the only one, outside a saddle)
+        let d = c
+        do d = joined ? (d + 1) & 3 : (d + 3) & 3
+        while (!(!isIn[d] && isIn[(d + 1) & 3]))
+        next.set(crossing[c], crossing[d])
+      }
+    }
+  }
+  const rings: Ring[] = []
+  for (const start of next.keys()) {
+    if (!next.has(start)) continue
+    const ring: Ring = []
+    let id = start
+    do {
+      ring.push(point(id))
+      const following = next.get(id)!
+      next.delete(id)
+      id = following
+    } while (id !== start)
+    ring.push(ring[0])
+    rings.push(ring)
+  }
+  return rings
+}
+
+function signedArea(ring: Ring): number {
+  let sum = 0
+  for (let k = 0; k + 1 < ring.length; k++) sum += ring[k][0] * ring[k + 1][1] - ring[k + 1][0] * ring[k][1]
+  return sum / 2
+}
+
+function bbox(ring: Ring): [number, number, number, number] {
+  let [a, b, c, d] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [x, y] of ring) {
+    a = Math.min(a, x)
+    b = Math.min(b, y)
+    c = Math.max(c, x)
+    d = Math.max(d, y)
+  }
+  return [a, b, c, d]
+}
+
+function contains(ring: Ring, [x, y]: [number, number]): boolean {
+  let inside = false
+  for (let k = 0, l = ring.length - 2; k < ring.length - 1; l = k++) {
+    const [xi, yi] = ring[k]
+    const [xj, yj] = ring[l]
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+/** Gives each hole to the innermost shell around it. */
+function assemble(rings: Ring[]): MultiPolygonCoordinates {
+  const shells: { ring: Ring; area: number; box: number[]; holes: Ring[] }[] = []
+  const holes: Ring[] = []
+  for (const ring of rings) {
+    const area = signedArea(ring)
+    if (area > 0) shells.push({ ring, area, box: bbox(ring), holes: [] })
+    else holes.push(ring)
+  }
+  shells.sort((a, b) => a.area - b.area)
+  for (const hole of holes) {
+    const probe = hole[0]
+    const owner = shells.find(
+      (shell) => probe[0] >= shell.box[0] && probe[0] <= shell.box[2] && probe[1] >= shell.box[1] && probe[1] <= shell.box[3] && contains(shell.ring, probe),
+    )
+    if (!owner) throw new Error('contour: a hole lies in no shell')
+    owner.holes.push(hole)
+  }
+  shells.sort((a, b) => b.area - a.area)
+  return shells.map((shell) => [shell.ring, ...shell.holes])
+}

@@ -1,0 +1,311 @@
+// The service-circle model of a city: the walking graph, its snapping index, the facilities and
+// residences snapped onto it, and what a walk from any of them reaches. The command line
+// (`atlas isochrones`, `isochrone`, `coverage`) and the page's worker both run this one model.
+import { contourLines, defaultContour, type ContourOptions, type MultiPolygonCoordinates } from './contour.ts'
+import { buildGraph, type EdgeInput, type WalkGraph } from './graph.ts'
+import { budgetOf, checkWalkParams, methodOf, piecesOf, piecesToLines, sourcesOf, type CircleMethod, type WalkParams } from './isochrone.ts'
+import { stepsFactor } from './rules.ts'
+import { Search, type Source } from './search.ts'
+import { SnapIndex, type Snap } from './snap.ts'
+
+/** A residence farther than this from every walkable road is off the network: no access time. */
+export const connectorCapM = 300
+
+export interface FacilityPoint {
+  code: string
+  name: string
+  type: string
+  lon: number
+  lat: number
+  community: string | null
+}
+
+export interface ResidencePoint {
+  code: string
+  lon: number
+  lat: number
+  households: number
+  residents: number
+  community: string | null
+}
+
+export interface FacilityTypeInfo {
+  type: string
+  basic: boolean
+  name_zh: string
+  name_en: string
+  source?: string | null
+}
+
+/** What `walk_graph()` returns: [code, source, target, length_m, steps, highway, foot, access, coordinates]. */
+export interface WalkGraphJson {
+  edges: [string, number, number, number, boolean, string, string | null, string | null, number[][]][]
+}
+
+/** What `circle_points()` returns. */
+export interface CirclePointsJson {
+  facilities: [string, string, string, number, number, string | null][]
+  residences: [string, number, number, number, number, string | null][]
+  types: FacilityTypeInfo[] | null
+}
+
+export function edgesFromJson(json: WalkGraphJson): EdgeInput[] {
+  return json.edges.map(([code, source, target, lengthM, steps, highway, foot, access, coordinates]) => ({
+    code,
+    source: Number(source),
+    target: Number(target),
+    lengthM: Number(lengthM),
+    steps: !!steps,
+    highway,
+    foot,
+    access,
+    coordinates,
+  }))
+}
+
+export function pointsFromJson(json: CirclePointsJson): { facilities: FacilityPoint[]; residences: ResidencePoint[]; types: FacilityTypeInfo[] } {
+  return {
+    facilities: json.facilities.map(([code, name, type, lon, lat, community]) => ({ code, name, type, lon: Number(lon), lat: Number(lat), community })),
+    residences: json.residences.map(([code, lon, lat, households, residents, community]) => ({
+      code,
+      lon: Number(lon),
+      lat: Number(lat),
+      households: Number(households),
+      residents: Number(residents),
+      community,
+    })),
+    types: json.types ?? [],
+  }
+}
+
+/** One residence's access to a facility type: level metres on the network plus the straight walk. */
+export interface Access {
+  /** Network cost in level metres from the nearest facility to the residence's road point; Infinity if none is reachable. */
+  network: Float64Array
+  /** Index of the nearest facility (into model.facilities), -1 if none. */
+  facility: Int32Array
+}
+
+export interface StoredCircle {
+  facility: FacilityPoint
+  minutes: number
+  speed: number
+  polygon: MultiPolygonCoordinates
+  method: CircleMethod
+  reachedNodes: number
+  reachedKm: number
+}
+
+export interface WhatIf {
+  polygon: MultiPolygonCoordinates
+  /** Residences (indices) the proposed facility newly covers. */
+  newly: number[]
+  households: number
+  residents: number
+  /** The proposed point's road point and its distance from the road. */
+  snap: Snap
+  method: CircleMethod
+  /** Milliseconds the computation took. */
+  ms: number
+}
+
+export class CircleModel {
+  readonly graph: WalkGraph
+  readonly index: SnapIndex
+  readonly search: Search
+  readonly facilitySnaps: (Snap | null)[]
+  readonly residenceSnaps: (Snap | null)[]
+  /** Residences by the edge their road point lies on (CSR): edge e holds byEdge[edgeStart[e] … edgeStart[e+1]-1]. */
+  private readonly edgeStart: Int32Array
+  private readonly byEdge: Int32Array
+  private readonly accessCache = new Map<string, Access>()
+
+  constructor(
+    edges: readonly EdgeInput[],
+    readonly facilities: readonly FacilityPoint[],
+    readonly residences: readonly ResidencePoint[],
+    readonly types: readonly FacilityTypeInfo[] = [],
+    readonly contour: ContourOptions = defaultContour,
+  ) {
+    this.graph = buildGraph(edges)
+    this.index = new SnapIndex(this.graph)
+    this.search = new Search(this.graph)
+    this.facilitySnaps = facilities.map((f) => this.index.snap(f.lon, f.lat))
+    this.residenceSnaps = residences.map((r) => this.index.snap(r.lon, r.lat, connectorCapM))
+    const m = this.graph.edgeCount
+    const count = new Int32Array(m + 1)
+    for (const snap of this.residenceSnaps) if (snap) count[snap.edge + 1]++
+    for (let e = 0; e < m; e++) count[e + 1] += count[e]
+    this.edgeStart = count
+    this.byEdge = new Int32Array(count[m])
+    const fill = count.slice(0, m)
+    this.residenceSnaps.forEach((snap, i) => {
+      if (snap) this.byEdge[fill[snap.edge]++] = i
+    })
+  }
+
+  static fromJson(graph: WalkGraphJson, points: CirclePointsJson, contour?: ContourOptions): CircleModel {
+    const { facilities, residences, types } = pointsFromJson(points)
+    return new CircleModel(edgesFromJson(graph), facilities, residences, types, contour)
+  }
+
+  get basicTypes(): string[] {
+    return this.types.filter((t) => t.basic).map((t) => t.type)
+  }
+
+  /** The parameters every stored figure records. */
+  params(): Record<string, unknown> {
+    return { steps_factor: stepsFactor, connector_cap_m: connectorCapM, method: methodOf(this.contour) }
+  }
+
+  /** A point's road point, or an error in words when it is off every network. */
+  snapPoint(lon: number, lat: number, maxDistance = connectorCapM): Snap {
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90)
+      throw new RangeError(`(${lon}, ${lat}) is not a longitude and latitude in degrees`)
+    if (this.graph.edgeCount === 0) throw new RangeError('there is no walking network: import walk_edge first')
+    const snap = this.index.snap(lon, lat, maxDistance)
+    if (!snap) throw new RangeError(`(${lon}, ${lat}) is more than ${maxDistance} m from every walkable road of the network`)
+    return snap
+  }
+
+  /** The circle of a walk from snapped start points, at each of the given budgets (minutes), largest search once. */
+  circles(starts: readonly Snap[], speed: number, minutesList: readonly number[]): { minutes: number; polygon: MultiPolygonCoordinates; method: CircleMethod; nodes: number; km: number }[] {
+    const largest = Math.max(...minutesList)
+    checkWalkParams({ minutes: largest, speed })
+    this.search.run(starts.flatMap((snap) => sourcesOf(this.graph, snap)), largest * speed)
+    return minutesList.map((minutes) => {
+      checkWalkParams({ minutes, speed })
+      const budget = minutes * speed
+      const pieces = piecesOf(this.search, starts, budget)
+      const { coordinates, options } = contourLines(piecesToLines(this.graph, pieces), this.contour)
+      let nodes = 0
+      for (let i = 0; i < this.search.touchedCount; i++) if (this.search.cost[this.search.touched[i]] <= budget) nodes++
+      let metres = 0
+      for (const piece of pieces) metres += (piece.to - piece.from) * this.graph.edgeLength[piece.edge]
+      return { minutes, polygon: coordinates, method: methodOf(options), nodes, km: metres / 1000 }
+    })
+  }
+
+  /** Every facility's circle at the budget and the 5/10/15-minute life-circle bands (GB 50180-2018). */
+  *facilityCircles(params: WalkParams, bands: readonly number[] = [5, 10, 15]): Generator<StoredCircle> {
+    checkWalkParams(params)
+    const minutesList = [...new Set([params.minutes, ...bands])].sort((a, b) => b - a)
+    for (let i = 0; i < this.facilities.length; i++) {
+      const snap = this.facilitySnaps[i]
+      if (!snap) continue
+      for (const c of this.circles([snap], params.speed, minutesList))
+        yield { facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon, method: c.method, reachedNodes: c.nodes, reachedKm: c.km }
+    }
+  }
+
+  /** The least network cost from any facility of the type to each residence's road point (a multi-source walk over the whole network). */
+  access(type: string, extra: readonly Snap[] = []): Access {
+    const cached = extra.length ? undefined : this.accessCache.get(type)
+    if (cached) return cached
+    const starts: { snap: Snap; facility: number }[] = []
+    this.facilities.forEach((f, i) => {
+      const snap = this.facilitySnaps[i]
+      if (f.type === type && snap) starts.push({ snap, facility: i })
+    })
+    extra.forEach((snap) => starts.push({ snap, facility: -2 }))
+    const sources: Source[] = starts.flatMap(({ snap, facility }) => sourcesOf(this.graph, snap, facility))
+    this.search.run(sources)
+    const result: Access = { network: new Float64Array(this.residences.length).fill(Infinity), facility: new Int32Array(this.residences.length).fill(-1) }
+    const onEdge = new Map<number, { fraction: number; facility: number }[]>()
+    for (const start of starts) {
+      const list = onEdge.get(start.snap.edge) ?? []
+      list.push({ fraction: start.snap.fraction, facility: start.facility })
+      onEdge.set(start.snap.edge, list)
+    }
+    this.residenceSnaps.forEach((snap, i) => {
+      if (!snap) return
+      const [best, facility] = this.costAt(snap, onEdge.get(snap.edge))
+      result.network[i] = best
+      result.facility[i] = facility
+    })
+    if (!extra.length) this.accessCache.set(type, result)
+    return result
+  }
+
+  /** Cost from the last search's sources to a road point: through either end of its edge, or straight along it from a start on the same edge. */
+  private costAt(snap: Snap, sameEdge?: readonly { fraction: number; facility: number }[]): [number, number] {
+    const { cost, label } = this.search
+    const e = snap.edge
+    const c = this.graph.edgeCost[e]
+    const [u, v] = [this.graph.edgeSource[e], this.graph.edgeTarget[e]]
+    let best = cost[u] + snap.fraction * c
+    let facility = cost[u] < Infinity ? label[u] : -1
+    const viaTarget = cost[v] + (1 - snap.fraction) * c
+    if (viaTarget < best) {
+      best = viaTarget
+      facility = label[v]
+    }
+    for (const start of sameEdge ?? []) {
+      const direct = Math.abs(start.fraction - snap.fraction) * c
+      if (direct < best) {
+        best = direct
+        facility = start.facility
+      }
+    }
+    return [best, facility]
+  }
+
+  /** Seconds from residence i's nearest facility, given its network cost, at a speed (m/min); null when unreachable. */
+  seconds(i: number, network: number, speed: number): number | null {
+    const snap = this.residenceSnaps[i]
+    if (!snap || network === Infinity) return null
+    return ((network + snap.distance) / speed) * 60
+  }
+
+  /** Whether residence i is within the budget of a type's current facilities. */
+  covered(type: string, params: WalkParams): Uint8Array {
+    const access = this.access(type)
+    const out = new Uint8Array(this.residences.length)
+    const budget = budgetOf(params)
+    this.residenceSnaps.forEach((snap, i) => {
+      if (snap && access.network[i] + snap.distance <= budget + 1e-9) out[i] = 1
+    })
+    return out
+  }
+
+  /**
+   * A proposed facility of a type at a point: its circle, and the residences it newly brings
+   * within the budget (outside every circle of that type before). Only the edges the walk
+   * touched are looked at, so it costs what the circle reaches.
+   */
+  whatIf(lon: number, lat: number, type: string, params: WalkParams): WhatIf {
+    const t0 = performance.now()
+    checkWalkParams(params)
+    const snap = this.snapPoint(lon, lat)
+    const before = this.access(type)
+    const budget = budgetOf(params)
+    const [c] = this.circles([snap], params.speed, [params.minutes])
+    const newly: number[] = []
+    let households = 0
+    let residents = 0
+    const seen = new Set<number>()
+    const visit = (e: number) => {
+      if (seen.has(e)) return
+      seen.add(e)
+      for (let k = this.edgeStart[e]; k < this.edgeStart[e + 1]; k++) {
+        const i = this.byEdge[k]
+        const rs = this.residenceSnaps[i]!
+        const [cost] = this.costAt(rs, e === snap.edge ? [{ fraction: snap.fraction, facility: -2 }] : undefined)
+        const total = cost + rs.distance
+        if (total <= budget + 1e-9 && !(before.network[i] + rs.distance <= budget + 1e-9)) {
+          newly.push(i)
+          households += this.residences[i].households
+          residents += this.residences[i].residents
+        }
+      }
+    }
+    visit(snap.edge)
+    const { touched, touchedCount } = this.search
+    const { adjStart, adjEdge } = this.graph
+    for (let n = 0; n < touchedCount; n++) {
+      const node = touched[n]
+      for (let h = adjStart[node]; h < adjStart[node + 1]; h++) visit(adjEdge[h])
+    }
+    return { polygon: c.polygon, newly: newly.sort((a, b) => a - b), households, residents, snap, method: c.method, ms: performance.now() - t0 }
+  }
+}
