@@ -6,6 +6,9 @@ import { loadOrder, type LayerName } from '../shared/layers.ts'
 import type { Database } from './database.ts'
 import { projectRoot } from './embedded.ts'
 import { importFile, type ImportResult } from './import.ts'
+import { userClaims } from './session.ts'
+import { computeAndStore, type ComputeSummary } from '../circles/store.ts'
+import { defaultWalk } from '../circles/engine/isochrone.ts'
 
 export const sampleDir = path.join(projectRoot, 'data/longquan')
 
@@ -15,7 +18,8 @@ export function sampleFiles(): { layer: LayerName; file: string }[] {
     .filter(({ file }) => fs.existsSync(file))
 }
 
-export async function loadSample(db: Database, onLayer?: (result: ImportResult) => void): Promise<ImportResult[]> {
+/** Loads every layer, then computes the service circles and access times, so the sample city opens with them. */
+export async function loadSample(db: Database, onLayer?: (result: ImportResult) => void, onCircles?: (summary: ComputeSummary) => void): Promise<ImportResult[]> {
   const files = sampleFiles()
   if (files.length === 0) throw new Error(`no sample city in ${sampleDir}: run npm run sample`)
   const results: ImportResult[] = []
@@ -24,5 +28,7 @@ export async function loadSample(db: Database, onLayer?: (result: ImportResult) 
     onLayer?.(result)
     results.push(result)
   }
+  const summary = await computeAndStore(db, userClaims('planner', 'atlas-sample'), defaultWalk)
+  onCircles?.(summary)
   return results
 }

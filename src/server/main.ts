@@ -39,7 +39,11 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
   const wantSample = values.sample ?? (embedded && path.resolve(target) === defaultDataDir && !meta?.sampleLoadedAt)
   if (wantSample) {
     log('loading the sample city (Longquan) …')
-    await loadSample(db, (r) => log(`  ${r.layer}: ${r.inserted} features`))
+    await loadSample(
+      db,
+      (r) => log(`  ${r.layer}: ${r.inserted} features`),
+      (c) => log(`  service circles: ${c.circles} for ${c.facilities} facilities, ${c.access_times} access times`),
+    )
     if (meta) writeMeta(target, { ...meta, sampleLoadedAt: new Date().toISOString() })
   }
 

@@ -15,11 +15,13 @@ export interface ContourOptions {
   radius: number
   /** Grid spacing, metres. */
   cell: number
+  /** Rings are simplified (Douglas–Peucker) by up to this many metres where that crosses nothing. */
+  simplify: number
 }
 
-export const defaultContour: ContourOptions = { radius: 18, cell: 4 }
+export const defaultContour: ContourOptions = { radius: 18, cell: 4, simplify: 0.5 }
 /** The farthest an unreached road inside a circle can be from a reached one. */
-export const tolerance = (options: ContourOptions) => options.radius + options.cell * Math.SQRT2
+export const tolerance = (options: ContourOptions) => options.radius + options.cell * Math.SQRT2 + options.simplify
 /** Largest grid the contour will sample; larger areas get a coarser grid and a narrower band. */
 const maxCells = 16_000_000
 
@@ -57,7 +59,7 @@ export function contourLines(lines: readonly (readonly [number, number][])[], op
       if (radius < cell * Math.SQRT2) throw new Error('the area reached is too large to draw at the stated tolerance')
     }
   }
-  const used = { radius, cell }
+  const used = { radius, cell, simplify: options.simplify }
   // grid points (i, j) at (ox + i·cell, oy + j·cell); a margin of two cells beyond the band
   // keeps the border outside, so every ring closes
   const ox = x0 - radius - 2 * cell
@@ -70,7 +72,11 @@ export function contourLines(lines: readonly (readonly [number, number][])[], op
     if (line.length === 1) line.push(line[0])
     for (let k = 0; k + 1 < line.length; k++) stamp(distance, w, h, ox, oy, cell, radius, line[k], line[k + 1])
   }
-  const rings = trace(distance, w, h, ox, oy, cell, radius)
+  const traced = trace(distance, w, h, ox, oy, cell, radius)
+  const simplified = options.simplify > 0 ? traced.map((ring) => simplifyRing(ring, options.simplify)) : traced
+  // simplifying moves each ring by at most `simplify`; where two rings (or two stretches of one)
+  // run closer than that it could make them cross, so then the traced rings are kept
+  const rings = simplified === traced || crossesNothing(simplified, cell) ? simplified : traced
   const coordinates = assemble(rings).map((polygon) =>
     polygon.map((ring) => ring.map(([x, y]) => fromPlane(plane, x, y))),
   )
@@ -216,4 +222,105 @@ function assemble(rings: Ring[]): MultiPolygonCoordinates {
   }
   shells.sort((a, b) => b.area - a.area)
   return shells.map((shell) => [shell.ring, ...shell.holes])
+}
+
+/** Douglas–Peucker on a closed ring; keeps the ring as it is if it would collapse. */
+export function simplifyRing(ring: Ring, epsilon: number): Ring {
+  const n = ring.length - 1 // the last point repeats the first
+  if (n < 8) return ring
+  // anchor at the first point and at the point farthest from it
+  let far = 0
+  let best = -1
+  for (let k = 1; k < n; k++) {
+    const d = (ring[k][0] - ring[0][0]) ** 2 + (ring[k][1] - ring[0][1]) ** 2
+    if (d > best) [best, far] = [d, k]
+  }
+  const keep = new Uint8Array(n + 1)
+  keep[0] = keep[far] = keep[n] = 1
+  const stack: [number, number][] = [[0, far], [far, n]]
+  const e2 = epsilon * epsilon
+  while (stack.length) {
+    const [a, b] = stack.pop()!
+    const [ax, ay] = ring[a]
+    const [dx, dy] = [ring[b][0] - ax, ring[b][1] - ay]
+    const length2 = dx * dx + dy * dy
+    let worst = -1
+    let at = -1
+    for (let k = a + 1; k < b; k++) {
+      const [px, py] = [ring[k][0] - ax, ring[k][1] - ay]
+      const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0
+      const d = (px - t * dx) ** 2 + (py - t * dy) ** 2
+      if (d > worst) [worst, at] = [d, k]
+    }
+    if (worst > e2) {
+      keep[at] = 1
+      stack.push([a, at], [at, b])
+    }
+  }
+  const out: Ring = []
+  for (let k = 0; k <= n; k++) if (keep[k]) out.push(ring[k])
+  // a thin ring could turn inside out: keep it as traced
+  const [before, after] = [signedArea(ring), signedArea(out)]
+  return out.length >= 5 && Math.sign(before) === Math.sign(after) && Math.abs(after) > Math.abs(before) / 2 ? out : ring
+}
+
+/** Whether no two segments of the rings cross or touch, other than neighbours sharing their vertex. */
+export function crossesNothing(rings: readonly Ring[], cell: number): boolean {
+  const size = Math.max(cell * 4, 1)
+  const buckets = new Map<string, number[]>()
+  const segments: [number, number, number, number, number, number][] = [] // x1 y1 x2 y2 ring index
+  rings.forEach((ring, r) => {
+    for (let k = 0; k + 1 < ring.length; k++) {
+      const s = segments.length
+      segments.push([ring[k][0], ring[k][1], ring[k + 1][0], ring[k + 1][1], r, k])
+      const [x1, y1, x2, y2] = segments[s]
+      for (let i = Math.floor(Math.min(x1, x2) / size); i <= Math.floor(Math.max(x1, x2) / size); i++)
+        for (let j = Math.floor(Math.min(y1, y2) / size); j <= Math.floor(Math.max(y1, y2) / size); j++) {
+          const key = `${i},${j}`
+          const list = buckets.get(key)
+          if (list) list.push(s)
+          else buckets.set(key, [s])
+        }
+    }
+  })
+  const neighbours = (a: number, b: number) => {
+    const [sa, sb] = [segments[a], segments[b]]
+    if (sa[4] !== sb[4]) return false
+    const last = rings[sa[4]].length - 2
+    const d = Math.abs(sa[5] - sb[5])
+    return d === 1 || d === last
+  }
+  for (const list of buckets.values())
+    for (let p = 0; p < list.length; p++)
+      for (let q = p + 1; q < list.length; q++) {
+        const [a, b] = [list[p], list[q]]
+        if (neighbours(a, b)) continue
+        if (segmentsMeet(segments[a], segments[b])) return false
+      }
+  return true
+}
+
+function orientation(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+  return v > 0 ? 1 : v < 0 ? -1 : 0
+}
+
+function onSegment(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): boolean {
+  return Math.min(ax, bx) <= cx && cx <= Math.max(ax, bx) && Math.min(ay, by) <= cy && cy <= Math.max(ay, by)
+}
+
+function segmentsMeet(s: readonly number[], t: readonly number[]): boolean {
+  const [ax, ay, bx, by] = s
+  const [cx, cy, dx, dy] = t
+  const o1 = orientation(ax, ay, bx, by, cx, cy)
+  const o2 = orientation(ax, ay, bx, by, dx, dy)
+  const o3 = orientation(cx, cy, dx, dy, ax, ay)
+  const o4 = orientation(cx, cy, dx, dy, bx, by)
+  if (o1 !== o2 && o3 !== o4) return true
+  return (
+    (o1 === 0 && onSegment(ax, ay, bx, by, cx, cy)) ||
+    (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) ||
+    (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) ||
+    (o4 === 0 && onSegment(cx, cy, dx, dy, bx, by))
+  )
 }

@@ -130,11 +130,19 @@ export interface CircleMethod {
   name: 'network-band'
   radius_m: number
   cell_m: number
+  simplify_m: number
   tolerance_m: number
 }
 
 export function methodOf(options: ContourOptions): CircleMethod {
-  return { name: 'network-band', radius_m: options.radius, cell_m: options.cell, tolerance_m: Math.round(tolerance(options) * 100) / 100 }
+  return {
+    name: 'network-band',
+    radius_m: options.radius,
+    cell_m: options.cell,
+    simplify_m: options.simplify,
+    // rounded up, so the stated tolerance is never less than the true bound
+    tolerance_m: Math.ceil(tolerance(options) * 100) / 100,
+  }
 }
 
 /** The service circle of a walk from the start points: what it reaches and its separating polygon. */

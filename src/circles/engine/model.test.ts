@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest'
+import { CircleModel, connectorCapM, type FacilityPoint, type ResidencePoint } from './model.ts'
+import { notWalkable } from './rules.ts'
+import { at, edge, gridNetwork, random } from './testing.ts'
+
+const path = [edge('ab', [1, [0, 0]], [2, [100, 0]]), edge('bc', [2, [100, 0]], [3, [200, 0]])]
+const facility = (code: string, type: string, x: number, y: number): FacilityPoint => ({ code, name: code, type, lon: at(x, y)[0], lat: at(x, y)[1], community: null })
+const residence = (code: string, x: number, y: number, households = 10, residents = 30): ResidencePoint => ({ code, lon: at(x, y)[0], lat: at(x, y)[1], households, residents, community: null })
+const types = [{ type: 'canteen', basic: true, name_zh: '共享餐厅', name_en: 'Canteen' }]
+
+describe('access times (hand-computed)', () => {
+  test('network walk from the facility’s road point to the residence’s, plus the straight connector', () => {
+    const model = new CircleModel(path, [facility('f', 'canteen', 150, 5)], [residence('r1', 170, -20), residence('r2', 20, 10), residence('far', 50, 400)], types)
+    const access = model.access('canteen')
+    // r1 on the same edge as f: 20 m along it, then 20 m straight
+    expect(access.network[0]).toBeCloseTo(20, 6)
+    expect(model.seconds(0, access.network[0], 60)).toBeCloseTo(40, 4)
+    // r2: f → B 50 m, B → r2's road point 80 m, then 10 m
+    expect(access.network[1]).toBeCloseTo(130, 6)
+    expect(model.seconds(1, access.network[1], 60)).toBeCloseTo(140, 4)
+    // 400 m from every road: off the network, no time
+    expect(model.residenceSnaps[2]).toBeNull()
+    expect(model.seconds(2, access.network[2], 60)).toBeNull()
+    expect(connectorCapM).toBe(300)
+  })
+
+  test('what-if newly covers exactly the residences a full recomputation with the new facility gains', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const rand = random(seed)
+      const edges = gridNetwork(15, 80, seed)
+      const facilities = Array.from({ length: 4 }, (_, i) => facility(`f${i}`, 'canteen', rand() * 1100, rand() * 1100))
+      const residences = Array.from({ length: 300 }, (_, i) => residence(`r${i}`, rand() * 1150, rand() * 1150, 1 + Math.floor(rand() * 50), 1 + Math.floor(rand() * 150)))
+      const model = new CircleModel(edges, facilities, residences, types)
+      const params = { minutes: 8, speed: 66.7 }
+      const [x, y] = [rand() * 1100, rand() * 1100]
+      const proposal = model.whatIf(...at(x, y), 'canteen', params)
+      const before = model.covered('canteen', params)
+      const after = model.access('canteen', [proposal.snap])
+      const expected: number[] = []
+      residences.forEach((_, i) => {
+        const snap = model.residenceSnaps[i]
+        if (snap && !before[i] && after.network[i] + snap.distance <= params.minutes * params.speed + 1e-9) expected.push(i)
+      })
+      expect(proposal.newly).toEqual(expected)
+      expect(proposal.households).toBe(expected.reduce((s, i) => s + residences[i].households, 0))
+      expect(proposal.polygon.length).toBeGreaterThan(0)
+    }
+  })
+
+  test('a point off every network is refused in words', () => {
+    const model = new CircleModel(path, [], [], types)
+    expect(() => model.snapPoint(...at(100, 5000))).toThrow(/more than 300 m from every walkable road/)
+    expect(() => model.whatIf(...at(50, 0), 'canteen', { minutes: 0, speed: 66.7 })).toThrow(/minutes 0 must be between 1 and 60/)
+    expect(() => model.whatIf(...at(50, 0), 'canteen', { minutes: 8, speed: -1 })).toThrow(/above 0/)
+  })
+})
+
+describe('pedestrian rules', () => {
+  test.each([
+    [{ highway: 'residential' }, null],
+    [{ highway: 'footway' }, null],
+    [{ highway: 'steps' }, null],
+    [{ highway: 'primary', oneway: 'yes' }, null],
+    [{ highway: 'motorway' }, 'highway=motorway'],
+    [{ highway: 'motorway_link' }, 'highway=motorway_link'],
+    [{ highway: 'footway', foot: 'no' }, 'foot=no'],
+    [{ highway: 'service', access: 'private' }, 'access=private without foot=yes'],
+    [{ highway: 'service', access: 'private', foot: 'yes' }, null],
+    [{ highway: 'construction' }, 'under construction'],
+    [{ highway: 'residential', construction: 'yes' }, 'under construction'],
+    [{ highway: 'proposed' }, 'highway=proposed'],
+    [{ highway: 'bus_stop' }, 'highway=bus_stop'],
+    [{}, 'no highway tag'],
+  ])('%j → %s', (tags, reason) => {
+    expect(notWalkable(tags)).toBe(reason)
+  })
+})
