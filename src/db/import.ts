@@ -1,7 +1,10 @@
 // `atlas import <layer> <file>`: validate, then write the whole file in one transaction, or
 // nothing. PostGIS judges geometry validity and nesting, so the messages name GEOS's reasons.
+// The walking network may also come as OSM XML, OSM PBF or OSMnx GraphML (../circles/network/),
+// read into the same features and written by the same path.
 import fs from 'node:fs'
 import gcoord from 'gcoord'
+import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
 import { ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
@@ -29,6 +32,12 @@ export interface ImportResult {
   inserted: number
   updated: number
   crs: CoordinateSystem
+  /** The file's format, for walking networks read from OSM XML, OSM PBF or OSMnx GraphML. */
+  format?: NetworkFormat
+  /** Ways (OSM) or edges (GraphML) left out because a pedestrian cannot use them, by reason. */
+  excluded?: Record<string, number>
+  /** What was read but could not be used (nodes missing from the file, zero-length pieces). */
+  warnings?: string[]
 }
 
 const sqlTypes: Record<PropertySpec['type'], string> = {
@@ -50,6 +59,22 @@ export function crsFromName(name: string): CoordinateSystem | undefined {
 }
 
 export async function importFile(db: Database, layer: LayerName, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // Network files (OSM XML, OSM PBF, OSMnx GraphML) are told by their first bytes.
+  const { format, detail } = detectNetworkFormat(file)
+  if (layer === 'walk_edge' && !format)
+    throw new ImportError(file, [{ index: -1, reason: detail ? `${notANetworkFile}; ${detail}` : notANetworkFile }])
+  if (format && format !== 'geojson') {
+    if (layer !== 'walk_edge')
+      throw new ImportError(file, [
+        {
+          index: -1,
+          reason: `this is an ${formatNames[format]} file, a walking network: it can only be imported into walk_edge; the ${layer} layer takes GeoJSON`,
+        },
+      ])
+    const network = await readNetwork(file)
+    const result = await importFeatures(db, layer, file, network.features, options.crs ?? 'wgs84', options)
+    return { ...result, format: network.format, excluded: network.excluded, warnings: network.warnings }
+  }
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
@@ -66,7 +91,6 @@ export async function importText(
   text: string,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const spec = layers[layer]
   const { features, crs: declared } = parseFeatureCollection(file, text)
   let crs: CoordinateSystem = options.crs ?? 'wgs84'
   if (declared) {
@@ -79,6 +103,19 @@ export async function importText(
       throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
     crs = known
   }
+  return importFeatures(db, layer, file, features, crs, options)
+}
+
+/** Validates the features, then stages, checks and writes them in one transaction, or nothing. */
+export async function importFeatures(
+  db: Database,
+  layer: LayerName,
+  file: string,
+  features: Feature[],
+  crs: CoordinateSystem,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const spec = layers[layer]
   const problems = validateFeatures(spec, features)
   if (problems.length) throw new ImportError(file, problems)
   const converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features

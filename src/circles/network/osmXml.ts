@@ -1,0 +1,44 @@
+// OSM XML (.osm: JOSM, Overpass, osmium) → walking-network edges, streamed through sax.
+import { WayCollector, NetworkError, type NetworkResult } from './split.ts'
+import { streamXml, type XmlInput } from './xml.ts'
+
+export async function parseOsmXml(input: XmlInput): Promise<NetworkResult> {
+  const collector = new WayCollector()
+  let root: string | undefined
+  let way: { id: number; refs: number[]; tags: Record<string, string> } | undefined
+  let depth = 0
+  await streamXml(input, {
+    open(name, a) {
+      depth++
+      if (root === undefined) {
+        root = name
+        if (name !== 'osm') throw new NetworkError(`not an OSM XML file: its root element is <${name}>, not <osm>`)
+        return
+      }
+      if (depth !== 2) {
+        // <nd> and <tag> inside the way being read; anything else nested is ignored
+        if (way && depth === 3) {
+          if (name === 'nd') way.refs.push(Number(a.ref))
+          else if (name === 'tag' && a.k !== undefined) way.tags[a.k] = a.v ?? ''
+        }
+        return
+      }
+      if (a.visible === 'false' || a.action === 'delete') return
+      if (name === 'node') {
+        const lon = Number(a.lon)
+        const lat = Number(a.lat)
+        if (a.lon !== undefined && a.lat !== undefined && Number.isFinite(lon) && Number.isFinite(lat))
+          collector.addNode(Number(a.id), lon, lat)
+      } else if (name === 'way') way = { id: Number(a.id), refs: [], tags: {} }
+    },
+    close(name) {
+      depth--
+      if (depth === 1 && name === 'way' && way) {
+        collector.addWay(way.id, way.refs, way.tags)
+        way = undefined
+      }
+    },
+  })
+  if (root === undefined) throw new NetworkError('not an OSM XML file: it holds no XML element')
+  return collector.finish()
+}
