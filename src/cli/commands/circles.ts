@@ -4,8 +4,55 @@ import type { Database } from '../../db/database.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
 import { budgetOf, checkWalkParams, defaultWalk, type WalkParams } from '../../circles/engine/isochrone.ts'
 import { computeAndStore, readModel, type ComputeSummary } from '../../circles/store.ts'
+import { CommandError, noArguments, withDatabase, type Command } from './command.ts'
 
-export class CommandError extends Error {}
+const walkOptions = [
+  '    --minutes <n>       time budget, 1–60 (default 8)',
+  '    --speed <m/min>     walking speed on level ground (default 66.7, i.e. 4 km/h)',
+]
+
+export const isochronesCommand: Command = {
+  name: 'isochrones',
+  usage: [
+    "isochrones              compute and store every facility's service circle (and the 5/10/15-minute",
+    "                        bands) and every residence's walking time to each facility type",
+    ...walkOptions,
+  ],
+  async run(context) {
+    noArguments(context, 'isochrones takes no arguments: atlas isochrones [--minutes 8] [--speed 66.7]')
+    const params = walkParams(context.values)
+    const progress = context.values.json || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\r  circles ${done}/${total}`)
+    const summary = await withDatabase(context.target, (db) => isochrones(db, params, progress))
+    if (progress) process.stderr.write('\n')
+    context.print(describeIsochrones(summary), summary)
+  },
+}
+
+export const isochroneCommand: Command = {
+  name: 'isochrone',
+  usage: ['isochrone --at <lon>,<lat>   one circle from a point, not stored (--minutes, --speed)'],
+  async run(context) {
+    noArguments(context, 'isochrone takes no arguments: atlas isochrone --at <lon>,<lat> [--minutes 8] [--speed 66.7]')
+    const at = parsePoint(context.values.at)
+    const params = walkParams(context.values)
+    const result = await withDatabase(context.target, (db) => isochrone(db, at, params))
+    context.print(describeIsochrone(result), result)
+  },
+}
+
+export const coverageCommand: Command = {
+  name: 'coverage',
+  usage: [
+    'coverage                households and residents inside and outside the circles, per community',
+    '                        and facility type, and city totals (--minutes, --speed)',
+  ],
+  async run(context) {
+    noArguments(context, 'coverage takes no arguments: atlas coverage [--minutes 8] [--speed 66.7]')
+    const params = walkParams(context.values)
+    const report = await withDatabase(context.target, (db) => coverage(db, params))
+    context.print(describeCoverage(report), report)
+  },
+}
 
 export function walkParams(values: { minutes?: string; speed?: string }): WalkParams {
   const minutes = values.minutes === undefined ? defaultWalk.minutes : Number(values.minutes)

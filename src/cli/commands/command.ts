@@ -1,0 +1,49 @@
+// What every `atlas` command is: its name, its lines of usage, and how it runs. The table in
+// ./index.ts lists them; src/cli/main.ts parses the arguments and dispatches.
+import { connect } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
+
+/** A mistake in how the command was called: exit 2, with the usage hint. */
+export class UsageError extends Error {}
+/** Input the command refuses (a bad parameter, a point off the network): exit 1, in words. */
+export class CommandError extends Error {}
+
+export interface CommandValues {
+  json: boolean
+  crs?: string
+  upsert: boolean
+  minutes?: string
+  speed?: string
+  at?: string
+}
+
+export interface CommandContext {
+  /** The folder or URL of --db. */
+  target: string
+  values: CommandValues
+  /** Positional arguments after the command's name. */
+  args: string[]
+  /** Prints the text, or the JSON with --json. */
+  print(text: string, json: unknown): void
+}
+
+export interface Command {
+  name: string
+  /** Lines for `atlas help`, the first naming the command and its arguments. */
+  usage: string[]
+  run(context: CommandContext): Promise<void>
+}
+
+/** Opens the database a command names (migrating it), runs the work, closes it. */
+export async function withDatabase<T>(target: string, work: (db: Database, migrations: string[]) => Promise<T>): Promise<T> {
+  const connection = await connect(target, 'atlas')
+  try {
+    return await work(connection.db, connection.migrations)
+  } finally {
+    await connection.close()
+  }
+}
+
+export function noArguments(context: CommandContext, usage: string): void {
+  if (context.args.length) throw new UsageError(`${context.args[0]}: ${usage}`)
+}

@@ -1,0 +1,40 @@
+// `atlas import <layer> <file>`: a GeoJSON file (or, for walk_edge, a street network) into a layer.
+import { coordinateSystems, importFile, type CoordinateSystem, type ImportResult } from '../../db/import.ts'
+import { isLayerName, layerNames } from '../../shared/layers.ts'
+import { UsageError, withDatabase, type Command } from './command.ts'
+
+export const importCommand: Command = {
+  name: 'import',
+  usage: [
+    'import <layer> <file>   load a GeoJSON file into a layer, all or nothing; walk_edge also takes',
+    '                        OSM XML (.osm), OSM PBF (.osm.pbf) and OSMnx GraphML (.graphml)',
+    `    --crs <system>      the file's coordinate system when it does not say: ${Object.keys(coordinateSystems).join(', ')}`,
+    '    --upsert            replace features whose code already exists',
+  ],
+  async run({ target, values, args, print }) {
+    const [layer, file, ...extra] = args
+    if (!layer || !file || extra.length) throw new UsageError('import takes a layer and a file: atlas import <layer> <file>')
+    if (!isLayerName(layer)) throw new UsageError(`unknown layer "${layer}"; layers: ${layerNames.join(', ')}`)
+    const crs = values.crs
+    if (crs !== undefined && !(crs in coordinateSystems))
+      throw new UsageError(`unknown coordinate system "${crs}"; one of: ${Object.keys(coordinateSystems).join(', ')}`)
+    const result = await withDatabase(target, (db) => importFile(db, layer, file, { crs: crs as CoordinateSystem | undefined, upsert: values.upsert }))
+    print(describeImport(result), result)
+  },
+}
+
+export function describeImport(result: ImportResult): string {
+  const updated = result.updated ? `, ${result.updated} replaced` : ''
+  const crs = result.crs === 'wgs84' ? '' : ` (converted from ${result.crs} to WGS-84)`
+  const formats = { osm: 'OSM XML', pbf: 'OSM PBF', graphml: 'OSMnx GraphML', geojson: 'GeoJSON' }
+  const format = result.format && result.format !== 'geojson' ? ` (${formats[result.format]})` : ''
+  const lines = [`${result.layer}: ${result.inserted} features imported${updated} from ${result.file}${format}${crs}`]
+  const excluded = Object.entries(result.excluded ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+  if (excluded.length) {
+    const total = excluded.reduce((sum, [, n]) => sum + n, 0)
+    const what = result.format === 'graphml' ? (total === 1 ? 'edge' : 'edges') : total === 1 ? 'way' : 'ways'
+    lines.push(`left out ${total} ${what} a pedestrian cannot use: ${excluded.map(([reason, n]) => `${reason} ${n}`).join(', ')}`)
+  }
+  for (const warning of result.warnings ?? []) lines.push(`warning: ${warning}`)
+  return lines.join('\n')
+}

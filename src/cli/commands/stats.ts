@@ -1,0 +1,55 @@
+// `atlas stats`: feature counts and totals per layer, as a leader sees them; through the running
+// server when it holds the embedded folder.
+import { isPostgresUrl } from '../../db/database.ts'
+import { DatabaseInUseError, lockHolder, readMeta } from '../../db/embedded.ts'
+import { asCaller, userClaims } from '../../db/session.ts'
+import { Auth } from '../../server/auth.ts'
+import { layerNames } from '../../shared/layers.ts'
+import { noArguments, withDatabase, type Command } from './command.ts'
+
+export const statsCommand: Command = {
+  name: 'stats',
+  usage: ['stats                   feature counts and totals per layer'],
+  async run(context) {
+    noArguments(context, 'stats takes no arguments')
+    const stats = await readStats(context.target)
+    context.print(formatStats(stats), stats)
+  },
+}
+
+async function readStats(target: string): Promise<Record<string, unknown>> {
+  const holder = isPostgresUrl(target) ? undefined : lockHolder(target)
+  if (holder?.url) {
+    const auth = new Auth(readMeta(target).jwtSecret)
+    const token = await auth.sign(userClaims('leader', 'atlas-cli'), 300)
+    const response = await fetch(`${holder.url}/rest/v1/rpc/layer_stats`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    const body = (await response.json()) as Record<string, unknown>
+    if (!response.ok) throw new Error(`the running server answered ${response.status}: ${String(body.message)}`)
+    return body
+  }
+  if (holder) throw new DatabaseInUseError(target, holder)
+  return withDatabase(target, (db) =>
+    asCaller(db, userClaims('leader', 'atlas-cli'), async (tx) => (await tx.query<{ stats: Record<string, unknown> }>('select public.layer_stats() as stats')).rows[0].stats, true),
+  )
+}
+
+const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value))
+
+function formatStats(stats: Record<string, unknown>): string {
+  const lines = ['layer             count  totals']
+  // the layers in the order of the hierarchy and of loading, then anything newer the API reports
+  const order = (layer: string) => (layerNames as readonly string[]).indexOf(layer) >>> 0
+  const entries = Object.entries(stats).sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+  for (const [layer, value] of entries) {
+    if (layer === 'bbox' || value === null || typeof value !== 'object') continue
+    const { count, ...totals } = value as Record<string, unknown>
+    const rest = Object.entries(totals).map(([k, v]) => `${k} ${number(v)}`).join(', ')
+    lines.push(`${layer.padEnd(16)} ${number(count).padStart(6)}  ${rest}`)
+  }
+  if (Array.isArray(stats.bbox)) lines.push(`extent: ${stats.bbox.join(', ')} (west, south, east, north)`)
+  return lines.join('\n')
+}
