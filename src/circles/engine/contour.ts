@@ -33,7 +33,12 @@ export type MultiPolygonCoordinates = Ring[][]
  * The band of `radius` metres round polylines given in lon/lat, as MultiPolygon coordinates
  * in lon/lat (empty when there are no lines).
  */
-export function contourLines(lines: readonly (readonly [number, number][])[], options: ContourOptions = defaultContour): { coordinates: MultiPolygonCoordinates; options: ContourOptions } {
+export function contourLines(
+  lines: readonly (readonly [number, number][])[],
+  options: ContourOptions = defaultContour,
+  /** The plane and grid to sample on; circles of one start share it, so their bands nest exactly. */
+  centre?: [number, number],
+): { coordinates: MultiPolygonCoordinates; options: ContourOptions } {
   const points = lines.filter((line) => line.length > 0)
   if (!points.length) return { coordinates: [], options }
   let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity]
@@ -44,7 +49,7 @@ export function contourLines(lines: readonly (readonly [number, number][])[], op
       minLat = Math.min(minLat, lat)
       maxLat = Math.max(maxLat, lat)
     }
-  const plane = localPlane((minLon + maxLon) / 2, (minLat + maxLat) / 2)
+  const plane = centre ? localPlane(centre[0], centre[1]) : localPlane((minLon + maxLon) / 2, (minLat + maxLat) / 2)
   const projected = points.map((line) => line.map(([lon, lat]) => toPlane(plane, lon, lat)))
   const [x0, y0] = toPlane(plane, minLon, minLat)
   const [x1, y1] = toPlane(plane, maxLon, maxLat)
@@ -62,10 +67,11 @@ export function contourLines(lines: readonly (readonly [number, number][])[], op
   const used = { radius, cell, simplify: options.simplify }
   // grid points (i, j) at (ox + i·cell, oy + j·cell); a margin of two cells beyond the band
   // keeps the border outside, so every ring closes
-  const ox = x0 - radius - 2 * cell
-  const oy = y0 - radius - 2 * cell
-  const w = Math.ceil((x1 - x0 + 2 * radius) / cell) + 5
-  const h = Math.ceil((y1 - y0 + 2 * radius) / cell) + 5
+  // the grid's points sit on multiples of the cell from the plane's centre
+  const ox = Math.floor((x0 - radius) / cell - 2) * cell
+  const oy = Math.floor((y0 - radius) / cell - 2) * cell
+  const w = Math.ceil((x1 + radius - ox) / cell) + 3
+  const h = Math.ceil((y1 + radius - oy) / cell) + 3
   const far = radius + cell
   const distance = new Float32Array(w * h).fill(far)
   for (const line of projected) {

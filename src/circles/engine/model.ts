@@ -177,7 +177,7 @@ export class CircleModel {
       checkWalkParams({ minutes, speed })
       const budget = minutes * speed
       const pieces = piecesOf(this.search, starts, budget)
-      const { coordinates, options } = contourLines(piecesToLines(this.graph, pieces), this.contour)
+      const { coordinates, options } = contourLines(piecesToLines(this.graph, pieces), this.contour, starts[0]?.point)
       let nodes = 0
       for (let i = 0; i < this.search.touchedCount; i++) if (this.search.cost[this.search.touched[i]] <= budget) nodes++
       let metres = 0
