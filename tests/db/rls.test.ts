@@ -46,7 +46,11 @@ const fixtures = `
   insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values
     ('F-1', 8, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)}), ('F-2', 8, 75, 'test', ${box(119.136, 28.066, 119.146, 28.076)});
   insert into atlas.basemap_feature (code, name, kind, geom) values
-    ('BM-1', '龙泉溪', 'river', ${box(119.1, 28.07, 119.2, 28.071)}), ('BM-2', '公园', 'park', ${box(119.14, 28.08, 119.141, 28.081)});`
+    ('BM-1', '龙泉溪', 'river', ${box(119.1, 28.07, 119.2, 28.071)}), ('BM-2', '公园', 'park', ${box(119.14, 28.08, 119.141, 28.081)});
+  insert into atlas.access_time (residence_code, facility_type, seconds, facility_code, connector_m, speed_m_per_min, params) values
+    ('R-1', 'canteen', 300, null, 5, 66.7, '{}'), ('R-2', 'canteen', 400, null, 5, 66.7, '{}');
+  insert into atlas.proposed_facility (name, facility_type, minutes, speed_m_per_min, geom) values
+    ('试点', 'canteen', 8, 66.7, ${point(119.14, 28.07)}), ('试点二', 'canteen', 8, 66.7, ${point(119.141, 28.07)});`
 
 interface TableCase {
   table: string
@@ -86,6 +90,12 @@ const tables: TableCase[] = [
     insert: `insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values ('BL-3', '供水管网', '供水', '331181001001', 5, ${line})` },
   { table: 'service_circle', victim: `facility_code = 'F-2'`, set: `method = 'x'`, writers: units,
     insert: `insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values ('F-1', 5, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)})` },
+  { table: 'facility_type', victim: `facility_type = 'pioneer_station'`, set: `basic = true`, writers: units,
+    insert: `insert into atlas.facility_type (facility_type, name_zh, name_en) values ('library', '图书室', 'Library')` },
+  { table: 'access_time', victim: `residence_code = 'R-2'`, set: `stale = true`, writers: units,
+    insert: `insert into atlas.access_time (residence_code, facility_type, seconds, connector_m, speed_m_per_min, params) values ('R-1', 'health_station', 60, 1, 66.7, '{}')` },
+  { table: 'proposed_facility', victim: `name = '试点二'`, set: `note = 'x'`, writers: units,
+    insert: `insert into atlas.proposed_facility (name, facility_type, minutes, speed_m_per_min, geom) values ('试点三', 'canteen', 8, 66.7, ${point(119.142, 28.07)})` },
   { table: 'basemap_feature', victim: `code = 'BM-2'`, set: `name = 'x'`, writers: units,
     insert: `insert into atlas.basemap_feature (code, kind, geom) values ('BM-3', 'water', ${box(119.15, 28.08, 119.151, 28.081)})` },
 ]
