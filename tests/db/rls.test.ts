@@ -165,6 +165,11 @@ describe.each(targets)('row level security on the %s database', (target) => {
     }
   }
 
+  test('the matrix covers every table of the schema', async () => {
+    const { rows } = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'atlas' order by 1`)
+    expect(rows.map((r) => r.name)).toEqual(tables.map((t) => t.table).sort())
+  })
+
   test('the API functions refuse an anonymous caller in words', async () => {
     const error = await asCaller(db, callers.anon, (tx) => tx.query('select public.layer_stats()')).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: '42501', message: expect.stringMatching(/sign in first/) })
