@@ -225,11 +225,11 @@ end
 $$;
 comment on function public.circle_points is 'Facilities and residences (a point on each) for the isochrone engine';
 
--- The stored circles of the given minutes and speed in a bounding box, simplified for the zoom
--- (never beyond a few metres: they are drawn over streets), with their facility and staleness.
+-- The stored circles of the given minutes and speed in a bounding box (with the 5/10/15-minute
+-- bands unless told not to), simplified for the zoom, with their facility and staleness.
 create function public.service_circles(minutes numeric default 8, speed numeric default 66.7,
   west double precision default -180, south double precision default -90, east double precision default 180,
-  north double precision default 90, zoom double precision default 14)
+  north double precision default 90, zoom double precision default 14, bands boolean default true)
 returns json
 language plpgsql stable
 set search_path = atlas, extensions, pg_temp
@@ -240,7 +240,8 @@ declare
 begin
   perform atlas.require_app_role();
   perform atlas.check_walk_params(minutes, speed);
-  tolerance := least(360.0 / (512 * power(2, greatest(zoom, 0))) / 2, 0.00003);
+  -- half a pixel of a 512-px tile at this zoom, as map_layer simplifies
+  tolerance := 360.0 / (512 * power(2, greatest(zoom, 0))) / 2;
   select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
       'type', 'Feature',
       'id', c.facility_code || '/' || c.minutes,
@@ -252,7 +253,7 @@ begin
   into result
   from atlas.service_circle c join atlas.facility f on f.code = c.facility_code
   where c.speed_m_per_min = service_circles.speed
-    and (c.minutes = service_circles.minutes or c.minutes in (5, 10, 15))
+    and (c.minutes = service_circles.minutes or (service_circles.bands and c.minutes in (5, 10, 15)))
     and c.geom && st_makeenvelope(west, south, east, north, 4326);
   return result;
 end
@@ -429,8 +430,8 @@ revoke all on function public.walk_graph() from public;
 grant execute on function public.walk_graph() to anon, authenticated, service_role;
 revoke all on function public.circle_points() from public;
 grant execute on function public.circle_points() to anon, authenticated, service_role;
-revoke all on function public.service_circles(numeric, numeric, double precision, double precision, double precision, double precision, double precision) from public;
-grant execute on function public.service_circles(numeric, numeric, double precision, double precision, double precision, double precision, double precision) to anon, authenticated, service_role;
+revoke all on function public.service_circles(numeric, numeric, double precision, double precision, double precision, double precision, double precision, boolean) from public;
+grant execute on function public.service_circles(numeric, numeric, double precision, double precision, double precision, double precision, double precision, boolean) to anon, authenticated, service_role;
 revoke all on function public.coverage(numeric, numeric, text) from public;
 grant execute on function public.coverage(numeric, numeric, text) to anon, authenticated, service_role;
 revoke all on function public.uncovered_residences(numeric, numeric, text) from public;
