@@ -1,8 +1,8 @@
-// `atlas load-sample` and `atlas migrate`: the sample city into a database, and the schema.
+// `atlas load-sample`: the sample city into a database, with its service circles.
 import { isPostgresUrl } from '../../db/database.ts'
 import { readMeta, writeMeta } from '../../db/embedded.ts'
 import { loadSample } from '../../db/sample.ts'
-import { describeIsochrones } from './circles.ts'
+import { describeIsochrones } from './isochrones.ts'
 import { describeImport } from './import.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
 import type { ComputeSummary } from '../../circles/store.ts'
@@ -23,12 +23,3 @@ export const loadSampleCommand: Command = {
   },
 }
 
-export const migrateCommand: Command = {
-  name: 'migrate',
-  usage: ['migrate                 create or update the schema (every command does this first)'],
-  async run(context) {
-    noArguments(context, 'migrate takes no arguments')
-    const applied = await withDatabase(context.target, async (_db, migrations) => migrations)
-    context.print(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date', { applied })
-  },
-}
