@@ -72,13 +72,15 @@ export function contourLines(
   const oy = Math.floor((y0 - radius) / cell - 2) * cell
   const w = Math.ceil((x1 + radius - ox) / cell) + 3
   const h = Math.ceil((y1 + radius - oy) / cell) + 3
-  const far = radius + cell
-  const distance = new Float32Array(w * h).fill(far)
+  // squared distances: a square root only where a contour crosses
+  const far = (radius + cell) ** 2
+  const distance2 = scratch.field(w * h)
+  distance2.fill(far, 0, w * h)
   for (const line of projected) {
     if (line.length === 1) line.push(line[0])
-    for (let k = 0; k + 1 < line.length; k++) stamp(distance, w, h, ox, oy, cell, radius, line[k], line[k + 1])
+    for (let k = 0; k + 1 < line.length; k++) stamp(distance2, w, h, ox, oy, cell, radius, line[k], line[k + 1])
   }
-  const traced = trace(distance, w, h, ox, oy, cell, radius)
+  const traced = trace(distance2, w, h, ox, oy, cell, radius)
   const simplified = options.simplify > 0 ? traced.map((ring) => simplifyRing(ring, options.simplify)) : traced
   // simplifying moves each ring by at most `simplify`; where two rings (or two stretches of one)
   // run closer than that it could make them cross, so then the traced rings are kept
@@ -89,69 +91,103 @@ export function contourLines(
   return { coordinates, options: used }
 }
 
-/** Lowers the distance of every grid point within `radius` of the segment a–b to its true distance. */
-function stamp(distance: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number, a: [number, number], b: [number, number]): void {
+/**
+ * Working arrays kept between calls (a circle a frame while a planner drags a facility would
+ * otherwise allocate and collect a megabyte each time). `next` is handed back all -1.
+ */
+const scratch = (() => {
+  let field = new Float32Array(0)
+  let mask = new Uint8Array(0)
+  let next = new Int32Array(0)
+  const size = (n: number) => Math.max(n, 1 << 16)
+  return {
+    field(n: number) {
+      if (field.length < n) field = new Float32Array(size(n))
+      return field
+    },
+    mask(n: number) {
+      if (mask.length < n) mask = new Uint8Array(size(n))
+      return mask
+    },
+    next(n: number) {
+      if (next.length < n) next = new Int32Array(size(n)).fill(-1)
+      return next
+    },
+  }
+})()
+
+/** Lowers the squared distance of every grid point within `radius` of the segment a–b to its true value. */
+function stamp(distance2: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number, a: [number, number], b: [number, number]): void {
   const [ax, ay] = a
   const [dx, dy] = [b[0] - ax, b[1] - ay]
   const length2 = dx * dx + dy * dy
+  const r2 = radius * radius
   const i0 = Math.max(0, Math.floor((Math.min(ax, b[0]) - radius - ox) / cell))
   const i1 = Math.min(w - 1, Math.ceil((Math.max(ax, b[0]) + radius - ox) / cell))
   const j0 = Math.max(0, Math.floor((Math.min(ay, b[1]) - radius - oy) / cell))
   const j1 = Math.min(h - 1, Math.ceil((Math.max(ay, b[1]) + radius - oy) / cell))
   for (let j = j0; j <= j1; j++) {
     const py = oy + j * cell - ay
+    const row = j * w
     for (let i = i0; i <= i1; i++) {
       const px = ox + i * cell - ax
-      const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0
+      let t = length2 > 0 ? (px * dx + py * dy) / length2 : 0
+      t = t < 0 ? 0 : t > 1 ? 1 : t
       const ex = px - t * dx
       const ey = py - t * dy
-      const d = Math.sqrt(ex * ex + ey * ey)
-      const k = j * w + i
-      if (d < distance[k]) distance[k] = d
+      const d2 = ex * ex + ey * ey
+      // only points near enough to matter are written: the rest keep "far"
+      if (d2 < r2 * 1.5 && d2 < distance2[row + i]) distance2[row + i] = d2
     }
   }
 }
 
 /**
- * Marching squares over the field f = radius − distance (inside where f > 0). Rings run with the
- * inside on their left: shells counter-clockwise, holes clockwise.
+ * Marching squares over the field f = radius − distance (inside where distance < radius). Rings
+ * run with the inside on their left: shells counter-clockwise, holes clockwise.
  */
-function trace(distance: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number): Ring[] {
-  const inside = (k: number) => distance[k] < radius
+function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number): Ring[] {
+  const r2 = radius * radius
+  const mask = scratch.mask(w * h)
+  for (let k = 0; k < w * h; k++) mask[k] = distance2[k] < r2 ? 1 : 0
   // crossing ids: the horizontal grid edge from (i, j) to (i+1, j) is 2·(j·w+i), the vertical one
-  // from (i, j) to (i, j+1) is 2·(j·w+i)+1
-  const next = new Map<number, number>()
+  // from (i, j) to (i, j+1) is 2·(j·w+i)+1; every entry is -1 again once the rings are walked
+  const next = scratch.next(2 * w * h)
+  const starts: number[] = []
   const point = (id: number): [number, number] => {
     const k = id >> 1
     const i = k % w
     const j = (k - i) / w
     const other = id & 1 ? k + w : k + 1
-    const fa = radius - distance[k]
-    const fb = radius - distance[other]
+    const fa = radius - Math.sqrt(distance2[k])
+    const fb = radius - Math.sqrt(distance2[other])
     // a vertex never sits on a grid point, so two edges never share one
     const t = Math.min(0.999, Math.max(0.001, fa / (fa - fb)))
     return id & 1 ? [ox + i * cell, oy + (j + t) * cell] : [ox + (i + t) * cell, oy + j * cell]
   }
   const corners = [0, 0, 0, 0]
   const crossing = [0, 0, 0, 0]
-  const isIn = [false, false, false, false]
+  const isIn = [0, 0, 0, 0]
   for (let j = 0; j + 1 < h; j++) {
     for (let i = 0; i + 1 < w; i++) {
       const bl = j * w + i
-      corners[0] = bl // bottom left, then counter-clockwise
+      // bottom left, then counter-clockwise
+      const count = mask[bl] + mask[bl + 1] + mask[bl + w + 1] + mask[bl + w]
+      if (count === 0 || count === 4) continue
+      corners[0] = bl
       corners[1] = bl + 1
       corners[2] = bl + w + 1
       corners[3] = bl + w
-      let count = 0
-      for (let c = 0; c < 4; c++) if ((isIn[c] = inside(corners[c]))) count++
-      if (count === 0 || count === 4) continue
+      for (let c = 0; c < 4; c++) isIn[c] = mask[corners[c]]
       // the cell's edges counter-clockwise: bottom, right, top, left
       crossing[0] = 2 * bl
       crossing[1] = 2 * (bl + 1) + 1
       crossing[2] = 2 * (bl + w)
       crossing[3] = 2 * bl + 1
       const saddle = count === 2 && isIn[0] === isIn[2]
-      const joined = saddle && (radius * 4 - (distance[corners[0]] + distance[corners[1]] + distance[corners[2]] + distance[corners[3]])) > 0
+      const joined =
+        saddle &&
+        radius * 4 - (Math.sqrt(distance2[corners[0]]) + Math.sqrt(distance2[corners[1]]) + Math.sqrt(distance2[corners[2]]) + Math.sqrt(distance2[corners[3]])) > 0
       for (let c = 0; c < 4; c++) {
         // edge c runs from corner c to corner c+1; leave the inside where it goes out
         if (!(isIn[c] && !isIn[(c + 1) & 3])) continue
@@ -160,19 +196,20 @@ function trace(distance: Float32Array, w: number, h: number, ox: number, oy: num
         let d = c
         do d = joined ? (d + 1) & 3 : (d + 3) & 3
         while (!(!isIn[d] && isIn[(d + 1) & 3]))
-        next.set(crossing[c], crossing[d])
+        next[crossing[c]] = crossing[d]
+        starts.push(crossing[c])
       }
     }
   }
   const rings: Ring[] = []
-  for (const start of next.keys()) {
-    if (!next.has(start)) continue
+  for (const start of starts) {
+    if (next[start] < 0) continue
     const ring: Ring = []
     let id = start
     do {
       ring.push(point(id))
-      const following = next.get(id)!
-      next.delete(id)
+      const following = next[id]
+      next[id] = -1
       id = following
     } while (id !== start)
     ring.push(ring[0])
@@ -220,9 +257,9 @@ function assemble(rings: Ring[]): MultiPolygonCoordinates {
   shells.sort((a, b) => a.area - b.area)
   for (const hole of holes) {
     const probe = hole[0]
-    const owner = shells.find(
-      (shell) => probe[0] >= shell.box[0] && probe[0] <= shell.box[2] && probe[1] >= shell.box[1] && probe[1] <= shell.box[3] && contains(shell.ring, probe),
-    )
+    const candidates = shells.filter((shell) => probe[0] >= shell.box[0] && probe[0] <= shell.box[2] && probe[1] >= shell.box[1] && probe[1] <= shell.box[3])
+    // every hole lies in some shell: where only one box holds it, that is the shell
+    const owner = candidates.length === 1 ? candidates[0] : candidates.find((shell, k) => k === candidates.length - 1 || contains(shell.ring, probe))
     if (!owner) throw new Error('contour: a hole lies in no shell')
     owner.holes.push(hole)
   }
@@ -273,7 +310,7 @@ export function simplifyRing(ring: Ring, epsilon: number): Ring {
 /** Whether no two segments of the rings cross or touch, other than neighbours sharing their vertex. */
 export function crossesNothing(rings: readonly Ring[], cell: number): boolean {
   const size = Math.max(cell * 4, 1)
-  const buckets = new Map<string, number[]>()
+  const buckets = new Map<number, number[]>()
   const segments: [number, number, number, number, number, number][] = [] // x1 y1 x2 y2 ring index
   rings.forEach((ring, r) => {
     for (let k = 0; k + 1 < ring.length; k++) {
@@ -282,7 +319,7 @@ export function crossesNothing(rings: readonly Ring[], cell: number): boolean {
       const [x1, y1, x2, y2] = segments[s]
       for (let i = Math.floor(Math.min(x1, x2) / size); i <= Math.floor(Math.max(x1, x2) / size); i++)
         for (let j = Math.floor(Math.min(y1, y2) / size); j <= Math.floor(Math.max(y1, y2) / size); j++) {
-          const key = `${i},${j}`
+          const key = (i + 32768) * 65536 + (j + 32768)
           const list = buckets.get(key)
           if (list) list.push(s)
           else buckets.set(key, [s])
