@@ -8,6 +8,7 @@ import type { BenchResult } from './harness.ts'
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   database: runDatabaseBenchmarks,
   browser: runBrowserBenchmarks,
+  circles: async () => (await import('./circles.ts')).runCircleBenchmarks(),
 }
 
 const only = process.argv.slice(2)
