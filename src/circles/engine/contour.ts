@@ -86,7 +86,11 @@ export function contourLines(
   // run closer than that it could make them cross, so then the traced rings are kept
   const rings = simplified === traced || crossesNothing(simplified, cell) ? simplified : traced
   const coordinates = assemble(rings).map((polygon) =>
-    polygon.map((ring) => ring.map(([x, y]) => fromPlane(plane, x, y))),
+    polygon.map((ring) => {
+      const out: Ring = new Array(ring.length / 2)
+      for (let k = 0; k < ring.length; k += 2) out[k / 2] = fromPlane(plane, ring[k], ring[k + 1])
+      return out
+    }),
   )
   return { coordinates, options: used }
 }
@@ -146,7 +150,7 @@ function stamp(distance2: Float32Array, w: number, h: number, ox: number, oy: nu
  * Marching squares over the field f = radius − distance (inside where distance < radius). Rings
  * run with the inside on their left: shells counter-clockwise, holes clockwise.
  */
-function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number): Ring[] {
+function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: number, cell: number, radius: number): Float64Array[] {
   const r2 = radius * radius
   const mask = scratch.mask(w * h)
   for (let k = 0; k < w * h; k++) mask[k] = distance2[k] < r2 ? 1 : 0
@@ -154,7 +158,9 @@ function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: nu
   // from (i, j) to (i, j+1) is 2·(j·w+i)+1; every entry is -1 again once the rings are walked
   const next = scratch.next(2 * w * h)
   const starts: number[] = []
-  const point = (id: number): [number, number] => {
+  let buffer = new Float64Array(1024)
+  let n = 0
+  const point = (id: number) => {
     const k = id >> 1
     const i = k % w
     const j = (k - i) / w
@@ -163,7 +169,13 @@ function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: nu
     const fb = radius - Math.sqrt(distance2[other])
     // a vertex never sits on a grid point, so two edges never share one
     const t = Math.min(0.999, Math.max(0.001, fa / (fa - fb)))
-    return id & 1 ? [ox + i * cell, oy + (j + t) * cell] : [ox + (i + t) * cell, oy + j * cell]
+    if (n + 2 > buffer.length) {
+      const grown = new Float64Array(buffer.length * 2)
+      grown.set(buffer)
+      buffer = grown
+    }
+    buffer[n++] = id & 1 ? ox + i * cell : ox + (i + t) * cell
+    buffer[n++] = id & 1 ? oy + (j + t) * cell : oy + j * cell
   }
   const corners = [0, 0, 0, 0]
   const crossing = [0, 0, 0, 0]
@@ -201,54 +213,58 @@ function trace(distance2: Float32Array, w: number, h: number, ox: number, oy: nu
       }
     }
   }
-  const rings: Ring[] = []
+  const rings: Float64Array[] = []
   for (const start of starts) {
     if (next[start] < 0) continue
-    const ring: Ring = []
+    n = 0
     let id = start
     do {
-      ring.push(point(id))
+      point(id)
       const following = next[id]
       next[id] = -1
       id = following
     } while (id !== start)
-    ring.push(ring[0])
-    rings.push(ring)
+    point(start)
+    rings.push(buffer.slice(0, n))
   }
   return rings
 }
 
-function signedArea(ring: Ring): number {
+/** Rings inside the contour are flat: x0, y0, x1, y1, …, the last point repeating the first. */
+function signedArea(ring: Float64Array): number {
   let sum = 0
-  for (let k = 0; k + 1 < ring.length; k++) sum += ring[k][0] * ring[k + 1][1] - ring[k + 1][0] * ring[k][1]
+  for (let k = 0; k + 3 < ring.length; k += 2) sum += ring[k] * ring[k + 3] - ring[k + 2] * ring[k + 1]
   return sum / 2
 }
 
-function bbox(ring: Ring): [number, number, number, number] {
+function bbox(ring: Float64Array): [number, number, number, number] {
   let [a, b, c, d] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const [x, y] of ring) {
-    a = Math.min(a, x)
-    b = Math.min(b, y)
-    c = Math.max(c, x)
-    d = Math.max(d, y)
+  for (let k = 0; k < ring.length; k += 2) {
+    a = Math.min(a, ring[k])
+    b = Math.min(b, ring[k + 1])
+    c = Math.max(c, ring[k])
+    d = Math.max(d, ring[k + 1])
   }
   return [a, b, c, d]
 }
 
-function contains(ring: Ring, [x, y]: [number, number]): boolean {
+function contains(ring: Float64Array, x: number, y: number): boolean {
   let inside = false
-  for (let k = 0, l = ring.length - 2; k < ring.length - 1; l = k++) {
-    const [xi, yi] = ring[k]
-    const [xj, yj] = ring[l]
+  const last = ring.length - 2
+  for (let k = 0, l = last - 2; k < last; l = k, k += 2) {
+    const xi = ring[k]
+    const yi = ring[k + 1]
+    const xj = ring[l]
+    const yj = ring[l + 1]
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
   }
   return inside
 }
 
 /** Gives each hole to the innermost shell around it. */
-function assemble(rings: Ring[]): MultiPolygonCoordinates {
-  const shells: { ring: Ring; area: number; box: number[]; holes: Ring[] }[] = []
-  const holes: Ring[] = []
+function assemble(rings: Float64Array[]): Float64Array[][] {
+  const shells: { ring: Float64Array; area: number; box: number[]; holes: Float64Array[] }[] = []
+  const holes: Float64Array[] = []
   for (const ring of rings) {
     const area = signedArea(ring)
     if (area > 0) shells.push({ ring, area, box: bbox(ring), holes: [] })
@@ -256,10 +272,10 @@ function assemble(rings: Ring[]): MultiPolygonCoordinates {
   }
   shells.sort((a, b) => a.area - b.area)
   for (const hole of holes) {
-    const probe = hole[0]
-    const candidates = shells.filter((shell) => probe[0] >= shell.box[0] && probe[0] <= shell.box[2] && probe[1] >= shell.box[1] && probe[1] <= shell.box[3])
+    const [x, y] = [hole[0], hole[1]]
+    const candidates = shells.filter((shell) => x >= shell.box[0] && x <= shell.box[2] && y >= shell.box[1] && y <= shell.box[3])
     // every hole lies in some shell: where only one box holds it, that is the shell
-    const owner = candidates.length === 1 ? candidates[0] : candidates.find((shell, k) => k === candidates.length - 1 || contains(shell.ring, probe))
+    const owner = candidates.length === 1 ? candidates[0] : candidates.find((shell, k) => k === candidates.length - 1 || contains(shell.ring, x, y))
     if (!owner) throw new Error('contour: a hole lies in no shell')
     owner.holes.push(hole)
   }
@@ -267,55 +283,70 @@ function assemble(rings: Ring[]): MultiPolygonCoordinates {
   return shells.map((shell) => [shell.ring, ...shell.holes])
 }
 
-/** Douglas–Peucker on a closed ring; keeps the ring as it is if it would collapse. */
-export function simplifyRing(ring: Ring, epsilon: number): Ring {
-  const n = ring.length - 1 // the last point repeats the first
+/** Douglas–Peucker on a closed flat ring; keeps the ring as it is if it would collapse or turn. */
+export function simplifyRing(ring: Float64Array, epsilon: number): Float64Array {
+  const n = ring.length / 2 - 1 // the last point repeats the first
   if (n < 8) return ring
   // anchor at the first point and at the point farthest from it
   let far = 0
   let best = -1
   for (let k = 1; k < n; k++) {
-    const d = (ring[k][0] - ring[0][0]) ** 2 + (ring[k][1] - ring[0][1]) ** 2
-    if (d > best) [best, far] = [d, k]
+    const d = (ring[2 * k] - ring[0]) ** 2 + (ring[2 * k + 1] - ring[1]) ** 2
+    if (d > best) {
+      best = d
+      far = k
+    }
   }
   const keep = new Uint8Array(n + 1)
   keep[0] = keep[far] = keep[n] = 1
-  const stack: [number, number][] = [[0, far], [far, n]]
+  const stack: number[] = [0, far, far, n]
   const e2 = epsilon * epsilon
   while (stack.length) {
-    const [a, b] = stack.pop()!
-    const [ax, ay] = ring[a]
-    const [dx, dy] = [ring[b][0] - ax, ring[b][1] - ay]
+    const b = stack.pop()!
+    const a = stack.pop()!
+    const [ax, ay] = [ring[2 * a], ring[2 * a + 1]]
+    const [dx, dy] = [ring[2 * b] - ax, ring[2 * b + 1] - ay]
     const length2 = dx * dx + dy * dy
     let worst = -1
     let at = -1
     for (let k = a + 1; k < b; k++) {
-      const [px, py] = [ring[k][0] - ax, ring[k][1] - ay]
-      const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0
+      const px = ring[2 * k] - ax
+      const py = ring[2 * k + 1] - ay
+      let t = length2 > 0 ? (px * dx + py * dy) / length2 : 0
+      t = t < 0 ? 0 : t > 1 ? 1 : t
       const d = (px - t * dx) ** 2 + (py - t * dy) ** 2
-      if (d > worst) [worst, at] = [d, k]
+      if (d > worst) {
+        worst = d
+        at = k
+      }
     }
     if (worst > e2) {
       keep[at] = 1
-      stack.push([a, at], [at, b])
+      stack.push(a, at, at, b)
     }
   }
-  const out: Ring = []
-  for (let k = 0; k <= n; k++) if (keep[k]) out.push(ring[k])
+  let count = 0
+  for (let k = 0; k <= n; k++) count += keep[k]
+  const out = new Float64Array(count * 2)
+  for (let k = 0, m = 0; k <= n; k++)
+    if (keep[k]) {
+      out[m++] = ring[2 * k]
+      out[m++] = ring[2 * k + 1]
+    }
   // a thin ring could turn inside out: keep it as traced
   const [before, after] = [signedArea(ring), signedArea(out)]
-  return out.length >= 5 && Math.sign(before) === Math.sign(after) && Math.abs(after) > Math.abs(before) / 2 ? out : ring
+  return count >= 5 && Math.sign(before) === Math.sign(after) && Math.abs(after) > Math.abs(before) / 2 ? out : ring
 }
 
 /** Whether no two segments of the rings cross or touch, other than neighbours sharing their vertex. */
-export function crossesNothing(rings: readonly Ring[], cell: number): boolean {
+export function crossesNothing(rings: readonly Float64Array[], cell: number): boolean {
   const size = Math.max(cell * 4, 1)
   const buckets = new Map<number, number[]>()
   const segments: [number, number, number, number, number, number][] = [] // x1 y1 x2 y2 ring index
   rings.forEach((ring, r) => {
-    for (let k = 0; k + 1 < ring.length; k++) {
+    for (let k = 0; 2 * k + 3 < ring.length; k++) {
       const s = segments.length
-      segments.push([ring[k][0], ring[k][1], ring[k + 1][0], ring[k + 1][1], r, k])
+      segments.push([ring[2 * k], ring[2 * k + 1], ring[2 * k + 2], ring[2 * k + 3], r, k])
       const [x1, y1, x2, y2] = segments[s]
       for (let i = Math.floor(Math.min(x1, x2) / size); i <= Math.floor(Math.max(x1, x2) / size); i++)
         for (let j = Math.floor(Math.min(y1, y2) / size); j <= Math.floor(Math.max(y1, y2) / size); j++) {
@@ -327,16 +358,18 @@ export function crossesNothing(rings: readonly Ring[], cell: number): boolean {
     }
   })
   const neighbours = (a: number, b: number) => {
-    const [sa, sb] = [segments[a], segments[b]]
+    const sa = segments[a]
+    const sb = segments[b]
     if (sa[4] !== sb[4]) return false
-    const last = rings[sa[4]].length - 2
+    const last = rings[sa[4]].length / 2 - 2
     const d = Math.abs(sa[5] - sb[5])
     return d === 1 || d === last
   }
   for (const list of buckets.values())
     for (let p = 0; p < list.length; p++)
       for (let q = p + 1; q < list.length; q++) {
-        const [a, b] = [list[p], list[q]]
+        const a = list[p]
+        const b = list[q]
         if (neighbours(a, b)) continue
         if (segmentsMeet(segments[a], segments[b])) return false
       }

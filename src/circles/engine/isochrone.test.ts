@@ -95,7 +95,7 @@ describe('the separating polygon', () => {
       const start = index.snap(...at(rand() * 1100, rand() * 1100))!
       const made = circle(search, [start], { minutes: 8, speed: 66.7 })
       const rings = made.polygon.flat().map(toXY)
-      expect(crossesNothing(rings, 1)).toBe(true)
+      expect(crossesNothing(rings.map((ring) => Float64Array.from(ring.flat())), 1)).toBe(true)
       // the reached pieces and the rest of every touched edge
       const reached = made.reach.pieces.map((p) => subLine(graph, p.edge, p.from, p.to).map(([lon, lat]) => toPlane(plane, lon, lat)))
       for (const line of reached)
