@@ -1,13 +1,16 @@
 // The map in Debian's Chromium (WebGL2 on SwiftShader, no GPU): how long the city takes to be
-// drawn, how smooth panning is at grid zoom, and how much JavaScript the app sends. The rival
-// of the timings is the same page with no layer of ours (`layers=`: the basemap only), measured
-// in the same run, alternately, so that the machine's noise falls on both alike.
+// drawn, how smooth panning is at grid zoom, how fast a proposed facility's circle follows a drag,
+// and how much JavaScript the app sends. The rival of the page timings is the same page with no
+// layer of ours (`layers=`: the basemap only), measured in the same run, alternately, so that the
+// machine's noise falls on both alike; the rival of the drag is the same engine in Node.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import type { Browser } from 'playwright-core'
+import { readModel } from '../src/circles/store.ts'
 import { connect } from '../src/db/connect.ts'
+import { asCaller, userClaims } from '../src/db/session.ts'
 import { loadSample } from '../src/db/sample.ts'
 import { defaultLayers } from '../src/layers/zoom.ts'
 import { buildApp, jsAssets, launchBrowser, openPage, startServer } from '../tests/browser/harness.ts'
@@ -77,6 +80,47 @@ async function panFrames(browser: Browser, url: string, layers: string): Promise
   }
 }
 
+interface WhatIfUpdate {
+  lon: number
+  lat: number
+  type: string
+  minutes: number
+  speed: number
+  ms: number
+}
+
+/**
+ * A planner places an elderly-care station at grid zoom and drags it ~100 steps across the
+ * centre: the worker's compute time of every update it answered (it drops the positions that
+ * arrive while it computes, so these are the updates the page drew).
+ */
+async function whatIfDrag(browser: Browser, url: string, steps = 100): Promise<WhatIfUpdate[]> {
+  const atlas = await openPage(browser, url)
+  try {
+    await atlas.goto('map=15.00/28.0712/119.1420&layers=street,community,grid&ws=circles&role=planner&circles-show=elderly_care,uncovered')
+    await atlas.waitForIdle({ timeout: 120_000 })
+    await atlas.text('whatif-ready', 60_000)
+    await atlas.page.locator('[data-testid="whatif-type"]').selectOption('elderly_care')
+    await atlas.page.locator('[data-testid="whatif-start"]').click()
+    const start: [number, number] = [119.15, 28.0712]
+    await atlas.clickAt(start)
+    await atlas.page.locator('[data-testid="whatif-newly"]').waitFor({ timeout: 10_000 })
+    await atlas.waitForIdle()
+    const placed = await atlas.page.evaluate(() => (window.__atlasWhatIfLog ?? []).length)
+    const from = await atlas.project(start)
+    const box = (await atlas.page.locator('#map').boundingBox())!
+    await atlas.page.mouse.move(box.x + from.x, box.y + from.y)
+    await atlas.page.mouse.down()
+    // 100 steps of 4 px west and 2 px south: ~450 m across streets, blocks and the river's bank
+    for (let i = 1; i <= steps; i++) await atlas.page.mouse.move(box.x + from.x - 4 * i, box.y + from.y + 2 * i)
+    await atlas.page.mouse.up()
+    await atlas.waitForIdle()
+    return (await atlas.page.evaluate(() => window.__atlasWhatIfLog ?? [])).slice(placed)
+  } finally {
+    await atlas.close()
+  }
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
@@ -118,6 +162,17 @@ export async function runBrowserBenchmarks(): Promise<BenchResult[]> {
     log(`pan frames: ours ${frames.ours.length}, basemap only ${frames.rival.length}`)
     results.push(compare('browser_pan_frame_time_median_zoom14', median(frames.ours), median(frames.rival), rivalName, runs))
     results.push(compare('browser_pan_frame_time_p95_zoom14', percentile(frames.ours, 95), percentile(frames.rival, 95), rivalName, runs))
+
+    // Dragging a proposed facility: the worker's time per update, against the same updates
+    // computed by the same engine in Node (CircleModel.whatIf) on the same points, in this run.
+    const updates = await whatIfDrag(browser, server.url)
+    const model = await asCaller(server.db, userClaims('planner', 'bench'), readModel, true)
+    // a first pass warms the engine, as the worker was warmed when it loaded; the second is measured
+    for (const u of updates) model.whatIf(u.lon, u.lat, u.type, u)
+    const nodeTimes = updates.map((u) => model.whatIf(u.lon, u.lat, u.type, u).ms)
+    const browserTimes = updates.map((u) => u.ms)
+    log(`what-if drag: ${updates.length} updates; worker p50 ${round(median(browserTimes))} ms, p95 ${round(percentile(browserTimes, 95))} ms; Node p50 ${round(median(nodeTimes))} ms, p95 ${round(percentile(nodeTimes, 95))} ms`)
+    results.push(compare('whatif_drag_update_p95', percentile(browserTimes, 95), percentile(nodeTimes, 95), 'the same updates by CircleModel.whatIf in Node', updates.length))
   } finally {
     await browser.close()
     await server.close()

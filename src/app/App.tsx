@@ -89,7 +89,14 @@ export function App() {
                 <strong>{t('app.bootFailed')}</strong>
                 <div>{boot.error.status ? `${t('error.http', { status: boot.error.status })}: ` : ''}{boot.error.message}</div>
               </div>
-              <button data-testid="retry" onClick={() => setAttempt((a) => a + 1)}>
+              <button
+                data-testid="retry"
+                onClick={() => {
+                  // not in error from the click on: the new attempt's state arrives a render later
+                  document.documentElement.dataset.atlasState = 'booting'
+                  setAttempt((a) => a + 1)
+                }}
+              >
                 {t('app.retry')}
               </button>
             </div>

@@ -10,6 +10,8 @@ describe('the URL state', () => {
       lang: 'en' as const,
       role: 'planner' as const,
       basemap: 'osm' as const,
+      workspace: null,
+      params: {},
     }
     const again = parseUrlState(formatUrlState(state))
     expect(again.layers).toEqual(state.layers)
@@ -20,6 +22,14 @@ describe('the URL state', () => {
     expect(again.view!.zoom).toBeCloseTo(14.25, 2)
     expect(again.view!.lat).toBeCloseTo(28.0712345, 5)
     expect(again.view!.lon).toBeCloseTo(119.1401234, 5)
+  })
+
+  it('keeps the open workspace and the keys it owns, readable', () => {
+    const hash = '#layers=community&ws=circles&circles=8/66.7/basic&circles-show=party_service_centre,bands'
+    const state = parseUrlState(hash)
+    expect(state.workspace).toBe('circles')
+    expect(state.params).toEqual({ circles: '8/66.7/basic', 'circles-show': 'party_service_centre,bands' })
+    expect(formatUrlState(state)).toBe(hash)
   })
 
   it('an empty layer list means the basemap alone', () => {

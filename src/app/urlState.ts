@@ -1,6 +1,7 @@
-// The URL holds the view, the visible layers, the selection, the language, the role and the
-// basemap, so a reload restores the map and a copied link opens the same one. It lives in the
-// hash: the embedded server and any static host serve the same page for every link.
+// The URL holds the view, the visible layers, the selection, the language, the role, the
+// basemap and the open workspace with its own keys, so a reload restores the map and a copied
+// link opens the same one. It lives in the hash: the embedded server and any static host serve
+// the same page for every link.
 import { isAppRole, type AppRole } from '../shared/roles.ts'
 import type { Lang } from '../i18n/index.tsx'
 import { defaultLayers, isMapLayer, maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
@@ -27,6 +28,10 @@ export interface UrlState {
   lang: Lang
   role: AppRole | null
   basemap: BasemapChoice
+  /** The open workspace (`ws=circles`), or none. */
+  workspace: string | null
+  /** Every other key, as it came: the workspaces parse their own (app/workspace.ts). */
+  params: Record<string, string>
 }
 
 export const defaultUrlState: UrlState = {
@@ -36,6 +41,8 @@ export const defaultUrlState: UrlState = {
   lang: 'zh',
   role: null,
   basemap: 'atlas',
+  workspace: null,
+  params: {},
 }
 
 const finite = (value: string | undefined): number | null => {
@@ -44,9 +51,11 @@ const finite = (value: string | undefined): number | null => {
   return Number.isFinite(n) ? n : null
 }
 
+const ownKeys = new Set(['map', 'layers', 'sel', 'lang', 'role', 'basemap', 'ws'])
+
 export function parseUrlState(hash: string): UrlState {
   const params = new URLSearchParams(hash.replace(/^#/, ''))
-  const state: UrlState = { ...defaultUrlState, layers: [...defaultUrlState.layers] }
+  const state: UrlState = { ...defaultUrlState, layers: [...defaultUrlState.layers], params: {} }
 
   const map = params.get('map')?.split('/')
   if (map && map.length === 3) {
@@ -71,8 +80,14 @@ export function parseUrlState(hash: string): UrlState {
   if (isAppRole(role)) state.role = role
   const basemap = params.get('basemap')
   if (basemap && (basemapChoices as readonly string[]).includes(basemap)) state.basemap = basemap as BasemapChoice
+  const ws = params.get('ws')
+  if (ws && /^[a-z][\w-]{0,31}$/.test(ws)) state.workspace = ws
+  for (const [key, value] of params) if (!ownKeys.has(key)) state.params[key] = value
   return state
 }
+
+/** A value in the hash, escaped only where it must be (commas and slashes stay readable). */
+const escape = (value: string) => encodeURIComponent(value).replace(/%2C/g, ',').replace(/%2F/g, '/')
 
 /** The hash for a state; the view's precision follows its zoom (about a pixel). */
 export function formatUrlState(state: UrlState): string {
@@ -87,5 +102,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.lang !== 'zh') parts.push(`lang=${state.lang}`)
   if (state.role) parts.push(`role=${state.role}`)
   if (state.basemap !== 'atlas') parts.push(`basemap=${state.basemap}`)
+  if (state.workspace) parts.push(`ws=${state.workspace}`)
+  for (const [key, value] of Object.entries(state.params)) parts.push(`${escape(key)}=${escape(value)}`)
   return '#' + parts.join('&')
 }

@@ -1,6 +1,6 @@
 // The app's two languages: 简体中文 first, English second. `t(key, values)` fills {name}
 // placeholders; numbers are grouped the way each language groups them.
-import { createContext, useContext, type ReactNode } from 'react'
+import { createContext, useContext, useMemo, type ReactNode } from 'react'
 import { en } from './en.ts'
 import { zh, type MessageKey } from './zh.ts'
 
@@ -46,7 +46,9 @@ export interface I18n {
 const I18nContext = createContext<I18n>({ lang: 'zh', t: translator('zh') })
 
 export function I18nProvider({ lang, children }: { lang: Lang; children: ReactNode }) {
-  return <I18nContext.Provider value={{ lang, t: translator(lang) }}>{children}</I18nContext.Provider>
+  // one translator per language: what depends on `t` (the map's style) is not rebuilt at every render
+  const value = useMemo(() => ({ lang, t: translator(lang) }), [lang])
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }
 
 export function useI18n(): I18n {

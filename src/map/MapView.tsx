@@ -10,7 +10,8 @@ import { useEffect, useRef } from 'react'
 import type { View } from '../app/urlState.ts'
 import type { Bbox } from '../data/types.ts'
 import { atlasLayerOf } from '../layers/context.ts'
-import { maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
+import { isMapLayer, layerZooms, maxMapZoom, minMapZoom, zoomShowing, type MapLayer } from '../layers/zoom.ts'
+import type { LayerName } from '../shared/layers.ts'
 import { overlaysBelow } from '../layers/order.ts'
 import { localIdeographFont } from './basemapStyle.ts'
 
@@ -18,6 +19,24 @@ import { localIdeographFont } from './basemapStyle.ts'
 export interface Pick {
   layer: MapLayer
   properties: Record<string, unknown>
+}
+
+/**
+ * A marker the pointer drags: a press within `radius` pixels of `at` starts it (and holds the map
+ * still), every move reports where the pointer is, the release where it ended. The press is
+ * measured, not picked: no picking pass for it.
+ */
+export interface MapDrag {
+  at: [number, number]
+  radius: number
+  onMove: (lngLat: [number, number]) => void
+  onEnd: (lngLat: [number, number]) => void
+}
+
+function nearDrag(map: maplibregl.Map, drag: MapDrag | undefined, x: number, y: number): boolean {
+  if (!drag) return false
+  const p = map.project(drag.at)
+  return Math.hypot(p.x - x, p.y - y) <= drag.radius + 3
 }
 
 export interface MapViewProps {
@@ -28,9 +47,17 @@ export interface MapViewProps {
   initialView: View | null
   initialBounds: Bbox | null
   onView: (view: View, bounds: Bbox) => void
+  /** A click: what it hit. */
   onPick: (pick: Pick | null) => void
+  /** A click while a workspace is in a mode (placing a facility): taken before anything is picked when it returns true. */
+  onModeClick?: (lngLat: [number, number]) => boolean
   onIdle: (idle: boolean) => void
   tooltip: (pick: Pick) => string | null
+  /** The tooltip of an object of a deck.gl layer that is not an atlas layer (a workspace's). */
+  otherTooltip?: (deckLayerId: string, object: unknown) => string | null
+  /** The pointer over the map, when a mode wants another one (crosshair while placing). */
+  cursor?: string
+  drag?: MapDrag
   /** MapLibre layers that clicks and hovers reach (where deck.gl picks nothing), and their atlas layer. */
   queryable: Record<string, MapLayer>
   onError: (message: string) => void
@@ -41,6 +68,14 @@ export interface MapViewProps {
 export const cityPadding = { top: 30, bottom: 40, left: 260, right: 30 }
 /** …and for the inspector on the right when flying to a unit. */
 export const unitPadding = { top: 60, bottom: 60, left: 280, right: 380 }
+
+/** Flies to a box at a zoom where the layer is drawn. */
+export function flyToUnit(map: maplibregl.Map, layer: LayerName, bbox: Bbox): void {
+  const camera = map.cameraForBounds(bbox, { padding: unitPadding })
+  const target = camera?.zoom ?? map.getZoom()
+  const z = isMapLayer(layer) ? zoomShowing(layer, Math.min(target, layerZooms[layer].maxZoom - 0.5)) : target
+  map.flyTo({ center: camera?.center ?? map.getCenter(), zoom: Math.min(z, 18.5), duration: 900, essential: true })
+}
 
 declare global {
   interface Window {
@@ -67,6 +102,7 @@ export function MapView(props: MapViewProps) {
   const container = useRef<HTMLDivElement>(null)
   const mapRef = useRef<maplibregl.Map | null>(null)
   const overlayRef = useRef<MapboxOverlay | null>(null)
+  const dragging = useRef(false)
   const latest = useRef(props)
   latest.current = props
 
@@ -95,11 +131,17 @@ export function MapView(props: MapViewProps) {
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right')
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
 
-    // deck.gl's pick first; where it hits nothing, MapLibre's features under the pointer
+    // deck.gl's pick first (under a workspace's object, the atlas layers' object there); where it
+    // hits nothing, MapLibre's features under the pointer
     let hovered: { source: string; id: string | number } | null = null
     const pickAt = (info: PickingInfo): (Pick & { feature?: maplibregl.MapGeoJSONFeature }) | null => {
-      const layer = info.picked && info.layer ? atlasLayerOf(info.layer.id) : null
-      const properties = (info.object as { properties?: Record<string, unknown> } | undefined)?.properties
+      let hit: PickingInfo | null = info.picked && info.layer ? info : null
+      if (hit && !atlasLayerOf(hit.layer!.id) && info.x >= 0) {
+        const layerIds = latest.current.layers.map((l) => l.id).filter((id) => atlasLayerOf(id))
+        hit = layerIds.length ? overlay.pickObject({ x: info.x, y: info.y, layerIds }) : null
+      }
+      const layer = hit?.layer ? atlasLayerOf(hit.layer.id) : null
+      const properties = (hit?.object as { properties?: Record<string, unknown> } | undefined)?.properties
       if (layer && properties) return { layer, properties }
       const queryable = latest.current.queryable
       const ids = Object.keys(queryable).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none')
@@ -112,20 +154,28 @@ export function MapView(props: MapViewProps) {
       interleaved: true,
       layers: [],
       onClick: (info) => {
+        if (dragging.current) return // the release of a drag, not a click
+        const lngLat = info.coordinate?.slice(0, 2) as [number, number] | undefined
+        if (lngLat && latest.current.onModeClick?.(lngLat)) return
         const pick = pickAt(info)
         latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
       },
       onHover: (info) => {
-        const pick = pickAt(info)
-        map.getCanvas().style.cursor = pick ? 'pointer' : ''
+        if (dragging.current) return
+        const other = info.picked && info.layer && !atlasLayerOf(info.layer.id)
+        const draggable = info.x >= 0 && nearDrag(map, latest.current.drag, info.x, info.y)
+        const pick = draggable ? null : pickAt(info)
+        map.getCanvas().style.cursor = draggable ? 'grab' : (latest.current.cursor ?? (pick || other ? 'pointer' : ''))
         const next = pick?.feature?.id !== undefined ? { source: pick.feature.source, id: pick.feature.id } : null
         if (hovered && (hovered.id !== next?.id || hovered.source !== next?.source)) map.setFeatureState(hovered, { hover: false })
         if (next) map.setFeatureState(next, { hover: true })
         hovered = next
       },
       getTooltip: (info) => {
-        const pick = pickAt(info)
-        const text = pick && latest.current.tooltip(pick)
+        if (dragging.current) return null
+        const other = info.picked && info.layer && !atlasLayerOf(info.layer.id) ? latest.current.otherTooltip?.(info.layer.id, info.object) : null
+        const pick = other ? null : pickAt(info)
+        const text = other || (pick && latest.current.tooltip(pick))
         return text ? { text, className: 'atlas-tooltip' } : null
       },
     })
@@ -139,6 +189,30 @@ export function MapView(props: MapViewProps) {
       const [view, bounds] = viewOf(map)
       latest.current.onView(view, bounds)
     }
+    // Dragging a marker: a press on it holds the map still (no pan) until the release.
+    map.on('mousedown', (event) => {
+      const drag = latest.current.drag
+      if (!drag || event.originalEvent.button !== 0 || !nearDrag(map, drag, event.point.x, event.point.y)) return
+      event.preventDefault()
+      map.dragPan.disable()
+      dragging.current = true
+      map.getCanvas().style.cursor = 'grabbing'
+      const move = (e: maplibregl.MapMouseEvent) => latest.current.drag?.onMove([e.lngLat.lng, e.lngLat.lat])
+      const end = (e: MouseEvent) => {
+        map.off('mousemove', move)
+        window.removeEventListener('mouseup', end)
+        const rect = map.getCanvas().getBoundingClientRect()
+        const { lng, lat } = map.unproject([e.clientX - rect.left, e.clientY - rect.top])
+        latest.current.drag?.onEnd([lng, lat])
+        map.dragPan.enable()
+        map.getCanvas().style.cursor = 'grab'
+        // the click that follows the release belongs to the drag
+        setTimeout(() => (dragging.current = false), 0)
+      }
+      map.on('mousemove', move)
+      window.addEventListener('mouseup', end)
+    })
+
     map.on('moveend', report)
     map.on('load', report)
     map.on('idle', () => latest.current.onIdle(true))
@@ -167,6 +241,9 @@ export function MapView(props: MapViewProps) {
     if (!map || styleRef.current === props.style) return
     styleRef.current = props.style
     map.setStyle(withData(props.style, latest.current.sources), { diff: true })
+    // drawn once MapLibre says so (its next 'idle'), not before
+    latest.current.onIdle(false)
+    map.triggerRepaint()
   }, [props.style])
 
   // Only the sources whose data changed are set again (MapLibre re-tiles a source on setData).
@@ -177,9 +254,23 @@ export function MapView(props: MapViewProps) {
     for (const [id, data] of Object.entries(props.sources)) {
       if (sentRef.current[id] === data) continue
       ;(map.getSource(id) as GeoJSONSource | undefined)?.setData(data)
+      // new data is tiled in MapLibre's worker: drawn at its next 'idle'
+      latest.current.onIdle(false)
     }
     sentRef.current = props.sources
   }, [props.sources])
+
+  useEffect(() => {
+    const map = mapRef.current
+    if (map && !dragging.current) map.getCanvas().style.cursor = props.cursor ?? ''
+  }, [props.cursor])
+
+  // In a mode a click means a place, not an object: nothing is picked or hovered (a software
+  // WebGL picking pass, and the frame a hover highlight costs, would delay what the click asks for).
+  const inMode = !!props.onModeClick
+  useEffect(() => {
+    overlayRef.current?.setProps({ _pickable: !inMode } as never)
+  }, [inMode])
 
   useEffect(() => {
     const overlay = overlayRef.current

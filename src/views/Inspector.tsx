@@ -1,5 +1,6 @@
 // The inspector: every attribute of the selected unit in words, the chain of its parents as a
 // breadcrumb to click up, what it holds, and its figures against the standards.
+import type { ReactNode } from 'react'
 import type { AtlasError } from '../data/errors.ts'
 import type { Access, UnitRecord } from '../data/types.ts'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
@@ -15,6 +16,8 @@ export interface InspectorProps {
   onZoomTo: (record: UnitRecord) => void
   onClose: () => void
   onRetry: () => void
+  /** The open workspaces' sections about the unit. */
+  children?: ReactNode
 }
 
 // Columns the breadcrumb and the header already say, or that only the database needs.
@@ -29,7 +32,7 @@ function useStandardUnit() {
   }
 }
 
-export function Inspector({ selection, record, error, access, onSelect, onZoomTo, onClose, onRetry }: InspectorProps) {
+export function Inspector({ selection, record, error, access, onSelect, onZoomTo, onClose, onRetry, children }: InspectorProps) {
   const { t, lang } = useI18n()
   const unitText = useStandardUnit()
   const attributeLabel = (key: string) => {
@@ -109,6 +112,8 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
               </ul>
             </section>
           )}
+
+          {children}
 
           {Object.keys(record.children).length > 0 && (
             <section>

@@ -1,16 +1,21 @@
 // Which layers are on; a layer outside its zoom range says which way to zoom to see it.
+import type { LayerStats } from '../data/types.ts'
 import { useI18n, type MessageKey } from '../i18n/index.tsx'
-import { layerZooms, mapLayers, type MapLayer } from '../layers/zoom.ts'
+import { isMapLayer, layerZooms, mapLayers, type MapLayer } from '../layers/zoom.ts'
 
 export interface LayersPanelProps {
   enabled: readonly MapLayer[]
   zoom: number
-  counts: Partial<Record<MapLayer, number>>
+  /** The city's totals (layer_stats), not what happens to be loaded. */
+  stats: LayerStats
   onToggle: (layer: MapLayer, on: boolean) => void
 }
 
-export function LayersPanel({ enabled, zoom, counts, onToggle }: LayersPanelProps) {
+export function LayersPanel({ enabled, zoom, stats, onToggle }: LayersPanelProps) {
   const { t } = useI18n()
+  const counts: Partial<Record<MapLayer, number>> = Object.fromEntries(
+    Object.entries(stats).flatMap(([layer, value]) => (isMapLayer(layer) && typeof (value as { count?: unknown })?.count === 'number' ? [[layer, (value as { count: number }).count]] : [])),
+  )
   return (
     <section className="layers panel" aria-label={t('layers.title')}>
       <h3>{t('layers.title')}</h3>

@@ -23,7 +23,7 @@ import { unitStyle, type MapLayer } from '../layers/zoom.ts'
 
 const swatch = (color: RGBA) => cssColor([...over(color, landRgb), 255] as RGBA)
 
-function Row({ fill, line, dot, children }: { fill?: string; line?: string; dot?: string; children: ReactNode }) {
+export function LegendRow({ fill, line, dot, children }: { fill?: string; line?: string; dot?: string; children: ReactNode }) {
   return (
     <li className="legend-row">
       {dot ? (
@@ -43,21 +43,22 @@ function Classes({ heading, classes }: { heading: string; classes: { key: string
       <div className="legend-heading">{heading}</div>
       <ul>
         {classes.map(({ key, color, label }) => (
-          <Row key={key} fill={swatch(color)} line="#ffffff">
+          <LegendRow key={key} fill={swatch(color)} line="#ffffff">
             {label}
-          </Row>
+          </LegendRow>
         ))}
       </ul>
     </li>
   )
 }
 
-export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap: boolean }) {
+/** `extra`: the open workspaces' entries, above the base map's. */
+export function Legend({ drawn, basemap, extra }: { drawn: readonly MapLayer[]; basemap: boolean; extra?: ReactNode }) {
   const { t } = useI18n()
   const sections: ReactNode[] = []
   for (const layer of drawn) {
     const filled = unitStyle(layer, drawn) === 'fill'
-    if (layer === 'street') sections.push(<Row key="street" line={cssColor(streetLine)}>{t('legend.street')}</Row>)
+    if (layer === 'street') sections.push(<LegendRow key="street" line={cssColor(streetLine)}>{t('legend.street')}</LegendRow>)
     if (layer === 'community')
       sections.push(
         filled ? (
@@ -71,7 +72,7 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
             }))}
           />
         ) : (
-          <Row key="community" line={cssColor(communityOutline)}>{t('legend.community.outline')}</Row>
+          <LegendRow key="community" line={cssColor(communityOutline)}>{t('legend.community.outline')}</LegendRow>
         ),
       )
     if (layer === 'grid')
@@ -83,7 +84,7 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
             classes={(['under', 'in', 'over'] as const).map((band) => ({ key: band, color: gridBandFill[band], label: t(`legend.grid.${band}`) }))}
           />
         ) : (
-          <Row key="grid" line={cssColor(gridOutline)}>{t('legend.grid.outline')}</Row>
+          <LegendRow key="grid" line={cssColor(gridOutline)}>{t('legend.grid.outline')}</LegendRow>
         ),
       )
     if (layer === 'micro_grid')
@@ -103,16 +104,16 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
           }))}
         />,
       )
-    if (layer === 'former_village') sections.push(<Row key="former_village" line={cssColor(formerVillageLine)}>{t('legend.former_village')}</Row>)
+    if (layer === 'former_village') sections.push(<LegendRow key="former_village" line={cssColor(formerVillageLine)}>{t('legend.former_village')}</LegendRow>)
     if (layer === 'facility')
       sections.push(
         <li key="facility">
           <div className="legend-heading">{t('legend.facility')}</div>
           <ul>
             {(Object.keys(facilityColors) as (keyof typeof facilityColors)[]).map((type) => (
-              <Row key={type} dot={cssColor(facilityColors[type])}>
+              <LegendRow key={type} dot={cssColor(facilityColors[type])}>
                 {t(`facility.${type}` as MessageKey)}
-              </Row>
+              </LegendRow>
             ))}
           </ul>
         </li>,
@@ -122,10 +123,10 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
         <li key="walk_edge">
           <div className="legend-heading">{t('legend.walk_edge')}</div>
           <ul>
-            <Row fill={cssColor(walkColors.major)} line={cssColor(walkColors.majorCasing)}>{t('legend.walk.major')}</Row>
-            <Row fill={cssColor(walkColors.minor)} line="#cccccc">{t('legend.walk.minor')}</Row>
-            <Row fill={cssColor(walkColors.foot)}>{t('legend.walk.foot')}</Row>
-            <Row fill={cssColor(walkColors.steps)}>{t('legend.walk.steps')}</Row>
+            <LegendRow fill={cssColor(walkColors.major)} line={cssColor(walkColors.majorCasing)}>{t('legend.walk.major')}</LegendRow>
+            <LegendRow fill={cssColor(walkColors.minor)} line="#cccccc">{t('legend.walk.minor')}</LegendRow>
+            <LegendRow fill={cssColor(walkColors.foot)}>{t('legend.walk.foot')}</LegendRow>
+            <LegendRow fill={cssColor(walkColors.steps)}>{t('legend.walk.steps')}</LegendRow>
           </ul>
         </li>,
       )
@@ -134,14 +135,15 @@ export function Legend({ drawn, basemap }: { drawn: readonly MapLayer[]; basemap
     <section className="legend panel" data-testid="legend" aria-label={t('legend.title')}>
       <h3>{t('legend.title')}</h3>
       <ul>
-        {sections.length ? sections : <li className="muted">{t('legend.empty')}</li>}
+        {extra}
+        {sections.length || extra ? sections : <li className="muted">{t('legend.empty')}</li>}
         {basemap && (
           <li>
             <div className="legend-heading">{t('legend.basemap')}</div>
             <ul>
-              <Row line={basemapColors.outline}>{t('legend.basemap.outline')}</Row>
-              <Row fill={basemapColors.river}>{t('legend.basemap.water')}</Row>
-              <Row fill={basemapColors.park}>{t('legend.basemap.park')}</Row>
+              <LegendRow line={basemapColors.outline}>{t('legend.basemap.outline')}</LegendRow>
+              <LegendRow fill={basemapColors.river}>{t('legend.basemap.water')}</LegendRow>
+              <LegendRow fill={basemapColors.park}>{t('legend.basemap.park')}</LegendRow>
             </ul>
           </li>
         )}

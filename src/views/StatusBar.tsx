@@ -4,6 +4,7 @@ import type { LayerFailure } from '../data/layerStore.ts'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
 
 export interface StatusBarProps {
+  /** What is loading, in words. */
   loading: string[]
   pending: number
   failures: LayerFailure[]
@@ -16,10 +17,10 @@ export function StatusBar({ loading, pending, failures, zoom, onRetry }: StatusB
   const network = failures.find((f) => f.error.kind === 'network')
   return (
     <>
-      {pending > 0 && (
+      {(pending > 0 || loading.length > 0) && (
         <div className="progress" data-testid="progress" role="progressbar" aria-label={t('status.loading', { layers: loading.join('、') })}>
           <div className="progress-bar" />
-          <span className="progress-text">{t('status.loading', { layers: loading.map((l) => t(`layer.${l}` as MessageKey)).join(lang === 'zh' ? '、' : ', ') })}</span>
+          <span className="progress-text">{t('status.loading', { layers: loading.join(lang === 'zh' ? '、' : ', ') })}</span>
         </div>
       )}
       {failures.length > 0 && (

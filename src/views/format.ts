@@ -46,3 +46,11 @@ export function formatArea(t: Translate, lang: Lang, m2: number): string {
 export function formatLength(t: Translate, lang: Lang, m: number): string {
   return m >= 1000 ? t('unit.km', { n: formatNumber(lang, m / 1000, 2) }) : t('unit.m', { n: formatNumber(lang, m, 1) })
 }
+
+/** A unit's or a facility's tooltip: its name, what it is, its households. */
+export function pickTooltip(t: Translate, layer: string, props: Record<string, unknown>): string {
+  const name = (props.name as string) || String(props.code)
+  const households = typeof props.households === 'number' ? ` · ${t('tooltip.households', { n: props.households })}` : ''
+  const kind = layer === 'facility' ? t(`facility.${props.type}` as never) : t(`layer.${layer}` as never)
+  return `${name}\n${kind}${households}`
+}

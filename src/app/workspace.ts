@@ -1,0 +1,105 @@
+// The seam between the page and its workspaces (service circles, 三不管 zones, the backlog, the
+// leader's view). A workspace is one folder that brings its own data, layers and panel; the page
+// knows it only through this interface and iterates over `workspaces` (./workspaces.ts).
+import type { Layer } from '@deck.gl/core'
+import type { FeatureCollection } from 'geojson'
+import type { LayerSpecification, SourceSpecification } from 'maplibre-gl'
+import type { ReactNode } from 'react'
+import type { AtlasClient } from '../data/client.ts'
+import type { Access, Bbox } from '../data/types.ts'
+import type { Lang, MessageKey, Translate } from '../i18n/index.tsx'
+import type { AppRole } from '../shared/roles.ts'
+import type { MapDrag } from '../map/MapView.tsx'
+import type { Selection, View } from './urlState.ts'
+
+/** What the page shares with every workspace. */
+export interface WorkspaceContext {
+  client: AtlasClient
+  role: AppRole | null
+  /** What row level security lets the signed-in role write (my_access). */
+  access: Access | null
+  /** Grows at every sign-in: what RLS decides must be fetched again. */
+  generation: number
+  view: View | null
+  bounds: Bbox | null
+  zoom: number
+  selection: Selection | null
+  lang: Lang
+  t: Translate
+  /** Whether the user has this workspace open: a closed one draws and fetches nothing. */
+  open: boolean
+}
+
+/** MapLibre sources and layers of a workspace. They stay in the style (hidden while closed), under the labels. */
+export interface WorkspaceStyle {
+  sources: Record<string, SourceSpecification>
+  layers: LayerSpecification[]
+}
+
+/** What a workspace gives the page at each render. */
+export interface WorkspaceDrawing {
+  /** deck.gl layers for the current view, over the base map's. */
+  layers: Layer[]
+  style?: WorkspaceStyle
+  /** The data of its style's GeoJSON sources, by source id. */
+  data?: Record<string, FeatureCollection>
+  /** Its panel, in the side column while open. */
+  panel: ReactNode
+  /** Its legend entries (<li> elements). */
+  legend: ReactNode
+  /** A section of the inspector for the selected unit. */
+  inspector: ReactNode
+  /**
+   * A click on the map while the workspace is in a mode (placing a facility): true when it took
+   * the click. While it is set, nothing on the map is picked or hovered.
+   */
+  onMapClick?: (lngLat: [number, number]) => boolean
+  /** The pointer over the map while in a mode. */
+  cursor?: string
+  /** A marker the pointer may drag. */
+  drag?: MapDrag
+  /** The tooltip of one of its deck.gl objects. */
+  tooltip?: (deckLayerId: string, object: unknown) => string | null
+  /** What it is fetching or computing, in words: the progress bar names them and the page is not idle. */
+  loading: string[]
+  /** A failure in words, with a retry. */
+  error?: { message: string; retry: () => void } | null
+}
+
+/** A workspace's own keys of the URL's hash: parsed from their values, formatted back (null: leave the key out). */
+export interface UrlSlice<S> {
+  keys: readonly string[]
+  parse(values: Readonly<Record<string, string | undefined>>): S
+  format(state: S): Record<string, string | null>
+}
+
+export interface Workspace<S = never> {
+  /** Its id in the URL: `ws=<id>`. */
+  id: string
+  title: MessageKey
+  url: UrlSlice<S>
+  /** A React hook: called at every render of the page, in the same order, open or not. */
+  useWorkspace(context: WorkspaceContext, state: S, setState: (update: (state: S) => S) => void): WorkspaceDrawing
+}
+
+/** Any workspace, whatever its state. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyWorkspace = Workspace<any>
+
+/** Declares a workspace, checking its parts against one state type. */
+export const defineWorkspace = <S>(workspace: Workspace<S>): Workspace<S> => workspace
+
+/** The values of a slice's keys in the URL's other parameters. */
+export function sliceValues(slice: UrlSlice<unknown>, params: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  return Object.fromEntries(slice.keys.map((key) => [key, params[key]]))
+}
+
+/** The URL's other parameters with a slice's keys set to a state's values. */
+export function withSlice<S>(slice: UrlSlice<S>, params: Readonly<Record<string, string>>, state: S): Record<string, string> {
+  const next = { ...params }
+  for (const [key, value] of Object.entries(slice.format(state))) {
+    if (value === null) delete next[key]
+    else next[key] = value
+  }
+  return next
+}

@@ -1,0 +1,7 @@
+// The page's workspaces, one line each: the page iterates over this list (app/workspace.ts).
+import { circlesWorkspace } from '../circles/workspace.tsx'
+import type { AnyWorkspace } from './workspace.ts'
+
+export const workspaces: readonly AnyWorkspace[] = [
+  circlesWorkspace, // 8分钟服务圈: planners
+]

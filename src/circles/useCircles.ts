@@ -1,0 +1,288 @@
+// The service circles' state: what is fetched for the chosen minutes and speed (the stored
+// circles, the coverage figures, the residences outside the circles, the proposals), and the
+// what-if of a proposed facility, computed in the worker as it is placed and dragged.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { AtlasClient } from '../data/client.ts'
+import { toAtlasError } from '../data/errors.ts'
+import type { AtlasFeature, AtlasFeatureCollection, Bbox } from '../data/types.ts'
+import { facilityTypes } from '../shared/layers.ts'
+import type { CirclePointsJson } from './engine/model.ts'
+import {
+  circlePoints,
+  circleStatus,
+  coverage,
+  proposals as listProposals,
+  removeProposal,
+  saveProposal,
+  serviceCircles,
+  uncoveredResidences,
+  type CircleStatus,
+  type Coverage,
+  type Proposal,
+  type WalkParams,
+} from './api.ts'
+import { useWhatIfEngine, type WhatIfResult } from './useWhatIf.ts'
+
+/** 8 minutes at 4 km/h (66.7 m/min): the service circle of 龙泉市政协's report, at the pace GB 50180-2018's distances imply. */
+export const defaultParams: WalkParams = { minutes: 8, speed: 66.7 }
+/** The life-circle bands of GB 50180-2018, stored with every circle. */
+export const bandMinutes = [5, 10, 15] as const
+
+/** What the URL holds of the workspace. */
+export interface CirclesUrl extends WalkParams {
+  /** The type whose circles the uncovered residences are outside of, or 'basic' (every basic type). */
+  uncoveredType: string
+  /** The facility types whose circles are drawn. */
+  types: readonly string[]
+  bands: boolean
+  uncovered: boolean
+}
+
+export const defaultCirclesUrl: CirclesUrl = { ...defaultParams, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
+
+interface Fetched<T> {
+  data: T | null
+  error: string | null
+  loading: boolean
+  retry: () => void
+}
+
+/** Fetches while `key` is not null and again when it changes; the last answer stays while the next loads. */
+function useFetched<T>(key: string | null, fetch: (signal: AbortSignal) => Promise<T>): Fetched<T> {
+  const [state, setState] = useState<{ key: string | null; data: T | null; error: string | null }>({ key: null, data: null, error: null })
+  const [attempt, setAttempt] = useState(0)
+  const latest = useRef(fetch)
+  latest.current = fetch
+  useEffect(() => {
+    if (key === null) return
+    const controller = new AbortController()
+    setState((s) => ({ ...s, error: null }))
+    latest
+      .current(controller.signal)
+      .then((data) => !controller.signal.aborted && setState({ key, data, error: null }))
+      .catch((failure) => !controller.signal.aborted && setState((s) => ({ ...s, key, error: toAtlasError(failure).message })))
+    return () => controller.abort()
+  }, [key, attempt])
+  return { data: state.data, error: state.error, loading: key !== null && state.key !== key, retry: () => setAttempt((a) => a + 1) }
+}
+
+const world: Bbox = [-180, -90, 180, 90]
+const contains = (outer: Bbox, inner: Bbox) => outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3]
+
+/**
+ * The detail the circles are fetched at (service_circles simplifies to half a pixel of it), and
+ * the box: the whole city below zoom 12.5 (about 2 MB for the sample city's 152 circles), the
+ * view with half of it again round it closer in, out to a 0.02° grid so small pans ask nothing.
+ */
+function circleLevel(bounds: Bbox | null, zoom: number): { detail: number; box: Bbox } | null {
+  if (!bounds) return null
+  if (zoom < 12.5) return { detail: 12, box: world }
+  const [w, s, e, n] = bounds
+  const [dx, dy] = [(e - w) / 2, (n - s) / 2]
+  const grid = 0.02
+  const box: Bbox = [Math.floor((w - dx) / grid) * grid, Math.floor((s - dy) / grid) * grid, Math.ceil((e + dx) / grid) * grid, Math.ceil((n + dy) / grid) * grid]
+  return { detail: zoom < 14.5 ? 14 : 16, box }
+}
+
+/**
+ * A circle as the map draws it: the outer ring of each part, without the holes the network band
+ * keeps round blocks it walked round. A home inside a block is reached by the walk to its road
+ * (its access time decides), not by the band's edge, and the holes' outlines would hatch the map.
+ */
+function outerOnly(feature: AtlasFeature): AtlasFeature {
+  const geometry = feature.geometry
+  if (geometry.type === 'MultiPolygon') return { ...feature, geometry: { type: 'MultiPolygon', coordinates: geometry.coordinates.map((polygon) => polygon.slice(0, 1)) } }
+  if (geometry.type === 'Polygon') return { ...feature, geometry: { type: 'Polygon', coordinates: geometry.coordinates.slice(0, 1) } }
+  return feature
+}
+
+interface Gathered {
+  boxes: Bbox[]
+  byId: Map<string, AtlasFeature>
+  collection: AtlasFeatureCollection
+}
+
+/**
+ * The stored circles around the view at its level of detail, gathered as the view moves, with
+ * the life-circle bands only when they are drawn (they are three times the data). While a level
+ * loads, the last one drawn of the same minutes, speed and bands stays on the map.
+ */
+function useCircleFeatures(client: AtlasClient, enabled: boolean, params: WalkParams, bands: boolean, key: string, bounds: Bbox | null, zoom: number): Fetched<AtlasFeatureCollection> {
+  const cache = useRef(new Map<string, Gathered>())
+  const shown = useRef<{ key: string; collection: AtlasFeatureCollection } | null>(null)
+  const [, setVersion] = useState(0)
+  const [error, setError] = useState<string | null>(null)
+  const [attempt, setAttempt] = useState(0)
+  const level = circleLevel(bounds, zoom)
+  const setKey = `${key}/${bands}`
+  const levelKey = level ? `${setKey}/${level.detail}` : ''
+  const gathered = cache.current.get(levelKey)
+  const covered = !!level && !!gathered?.boxes.some((box) => contains(box, level.box))
+  const boxKey = level?.box.map((v) => v.toFixed(2)).join(',') ?? ''
+  useEffect(() => {
+    if (!enabled || !level || covered) return
+    const controller = new AbortController()
+    setError(null)
+    serviceCircles(client, params, level.box, level.detail, bands, controller.signal)
+      .then((found) => {
+        if (controller.signal.aborted) return
+        const base = cache.current.get(levelKey) ?? { boxes: [], byId: new Map<string, AtlasFeature>(), collection: found }
+        const byId = new Map(base.byId)
+        for (const feature of found.features as AtlasFeature[]) byId.set(String(feature.id), outerOnly(feature))
+        // what another minutes, speed, bands or role fetched is not drawn again soon enough to keep
+        for (const other of cache.current.keys()) if (!other.startsWith(`${setKey}/`)) cache.current.delete(other)
+        cache.current.set(levelKey, { boxes: [...base.boxes, level.box], byId, collection: { type: 'FeatureCollection', features: [...byId.values()] } })
+        setVersion((v) => v + 1)
+      })
+      .catch((failure) => !controller.signal.aborted && setError(toAtlasError(failure).message))
+    return () => controller.abort()
+  }, [enabled, levelKey, boxKey, covered, attempt]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (gathered && (covered || shown.current?.key !== setKey)) shown.current = { key: setKey, collection: gathered.collection }
+  const data = shown.current?.key === setKey ? shown.current.collection : null
+  return { data, error, loading: enabled && !covered && !error, retry: () => setAttempt((a) => a + 1) }
+}
+
+export interface Placed {
+  type: string
+  lon: number
+  lat: number
+}
+
+export type WhatIfMode = 'off' | 'placing' | 'placed'
+
+export function useCircles(client: AtlasClient, open: boolean, generation: number, canPropose: boolean, url: CirclesUrl, bounds: Bbox | null, zoom: number) {
+  const params = useMemo(() => ({ minutes: url.minutes, speed: url.speed }), [url.minutes, url.speed])
+  const paramKey = `${params.minutes}/${params.speed}/${generation}`
+
+  const status = useFetched<CircleStatus>(open ? `${generation}` : null, (signal) => circleStatus(client, signal))
+  const hasStored = (minutes: number) => !!status.data?.circle_params.some((p) => Number(p.minutes) === minutes && Number(p.speed_m_per_min) === params.speed)
+  const anyStored = bandMinutes.some(hasStored) || hasStored(params.minutes)
+  const circles = useCircleFeatures(client, open && !!status.data && anyStored, params, url.bands, paramKey, bounds, zoom)
+  const city = useFetched<Coverage>(open ? paramKey : null, (signal) => coverage(client, params, null, signal))
+  const uncovered = useFetched<AtlasFeatureCollection>(open && url.uncovered ? `${paramKey}/${url.uncoveredType}` : null, (signal) =>
+    uncoveredResidences(client, params, url.uncoveredType, signal),
+  )
+  // the facilities and residences as points: counts per type for everyone, the what-if's input for planners
+  const points = useFetched<CirclePointsJson>(open ? `${generation}` : null, (signal) => circlePoints(client, signal))
+  const facilityCounts = useMemo(() => {
+    const counts: Record<string, number> = {}
+    for (const [, , type] of points.data?.facilities ?? []) counts[type] = (counts[type] ?? 0) + 1
+    return counts
+  }, [points.data])
+  const [proposalsVersion, setProposalsVersion] = useState(0)
+  const saved = useFetched<Proposal[]>(open ? `${generation}/${proposalsVersion}` : null, (signal) => listProposals(client, signal))
+
+  // ── what-if: the worker is filled once the workspace opens for a role that may propose (or a comparison asks for it)
+  const [mode, setMode] = useState<WhatIfMode>('off')
+  const [placed, setPlaced] = useState<Placed | null>(null)
+  // the type to try: the type the uncovered residences are shown for, or the elderly-care station
+  const [type, setChosenType] = useState(url.uncoveredType === 'basic' ? 'elderly_care' : url.uncoveredType)
+  const [result, setResult] = useState<WhatIfResult | null>(null)
+  const [compared, setCompared] = useState<{ proposal: Proposal; result: WhatIfResult | null } | null>(null)
+  // wanted once the workspace has been opened by a role that may propose (it stays while the panel
+  // closes and opens), or while a saved proposal is compared
+  const [opened, setOpened] = useState(false)
+  useEffect(() => {
+    if (open) setOpened(true)
+  }, [open])
+  const engineWanted = opened && (canPropose || compared !== null)
+  const engine = useWhatIfEngine(client, engineWanted, points.data, generation, (answer) => {
+    if (answer.request.purpose === 'compare') setCompared((c) => (c ? { ...c, result: answer } : c))
+    else setResult(answer)
+  })
+  const ask = engine.request
+
+  const place = useCallback(
+    (lon: number, lat: number) => {
+      setPlaced({ type, lon, lat })
+      setMode('placed')
+      ask({ lon, lat, type, ...params, purpose: 'proposal' })
+    },
+    [ask, params, type],
+  )
+  /**
+   * Dragging asks the worker for every position (it computes the latest and drops the rest); the
+   * marker moves with each answer, so it and its circle never disagree, and the page draws once
+   * per answer, not once per pointer move.
+   */
+  const drag = useCallback(
+    (lon: number, lat: number, end = false) => {
+      if (!placed) return
+      if (end) setPlaced({ ...placed, lon, lat })
+      ask({ lon, lat, type: placed.type, ...params, purpose: 'proposal' })
+    },
+    [ask, params, placed],
+  )
+  const setType = useCallback((next: string) => {
+    setChosenType(next)
+    setPlaced((p) => (p ? { ...p, type: next } : p))
+  }, [])
+  // a new type, minutes or speed, or the engine ready: the proposal is measured again where it stands
+  const placedKey = placed ? `${placed.type}/${params.minutes}/${params.speed}/${engine.stage}` : ''
+  useEffect(() => {
+    if (placed && engine.stage === 'ready') ask({ lon: placed.lon, lat: placed.lat, type: placed.type, ...params, purpose: 'proposal' })
+  }, [placedKey]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  const compare = useCallback((proposal: Proposal | null) => setCompared(proposal ? { proposal, result: null } : null), [])
+  const comparedKey = compared ? `${compared.proposal.id}/${params.minutes}/${params.speed}/${engine.stage}` : ''
+  useEffect(() => {
+    if (compared && engine.stage === 'ready')
+      ask({ lon: compared.proposal.lon, lat: compared.proposal.lat, type: compared.proposal.facility_type, ...params, purpose: 'compare' })
+  }, [comparedKey]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  const cancel = useCallback(() => {
+    setMode('off')
+    setPlaced(null)
+    setResult(null)
+  }, [])
+
+  const save = useCallback(
+    async (name: string, note: string) => {
+      if (!placed || !result?.ok) return
+      // the point, type and parameters the counts were computed for
+      const { lon, lat, type: facilityType, minutes, speed } = result.request
+      await saveProposal(client, {
+        name,
+        note: note || null,
+        facility_type: facilityType,
+        lon,
+        lat,
+        minutes,
+        speed,
+        new_households: result.households,
+        new_residents: result.residents,
+      })
+      cancel()
+      setProposalsVersion((v) => v + 1)
+    },
+    [client, placed, result, cancel],
+  )
+  const remove = useCallback(
+    async (id: number) => {
+      await removeProposal(client, id)
+      if (compared?.proposal.id === id) compare(null)
+      setProposalsVersion((v) => v + 1)
+    },
+    [client, compared, compare],
+  )
+
+  // a sign-in as another role starts the what-if over
+  useEffect(() => cancel(), [generation, cancel])
+
+  return {
+    params,
+    status,
+    points,
+    facilityCounts,
+    circles,
+    city,
+    uncovered,
+    saved,
+    hasStored,
+    engine,
+    whatIf: { mode, setMode, type, setType, placed, result, place, drag, cancel, save, remove, compared, compare },
+  }
+}
+
+export type CirclesModel = ReturnType<typeof useCircles>

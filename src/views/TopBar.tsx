@@ -1,0 +1,55 @@
+// The header: the title with the city's size, search, the role switch (embedded mode), the
+// language and the settings.
+import type { AtlasClient } from '../data/client.ts'
+import { appRoles, type AppRole } from '../data/config.ts'
+import type { LayerStats, SearchHit } from '../data/types.ts'
+import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { Search } from './Search.tsx'
+
+export interface TopBarProps {
+  client: AtlasClient
+  stats: LayerStats
+  role: AppRole | null
+  switchingRole: boolean
+  onSearch: (hit: SearchHit) => void
+  onRole: (role: AppRole) => void
+  onLanguage: () => void
+  onSettings: () => void
+}
+
+export function TopBar({ client, stats, role, switchingRole, onSearch, onRole, onLanguage, onSettings }: TopBarProps) {
+  const { t, lang } = useI18n()
+  const community = stats.community as { count: number; resident_population: number } | undefined
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <h1>{t('app.title')}</h1>
+        <div className="subtitle">
+          {t('app.subtitle')}
+          {community?.count ? ` · ${t('child.community', { n: community.count })} · ${t('unit.people', { n: formatNumber(lang, community.resident_population) })}` : ''}
+        </div>
+      </div>
+      <Search client={client} onPick={onSearch} />
+      <div className="controls">
+        {client.config.mode === 'embedded' && (
+          <label className="role" title={t('role.rls')}>
+            <span>{t('role.label')}</span>
+            <select data-testid="role-switch" value={role ?? ''} disabled={switchingRole} onChange={(e) => onRole(e.target.value as AppRole)}>
+              {appRoles.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button data-testid="lang-switch" title={t('lang.switchTitle')} onClick={onLanguage}>
+          {t('lang.switch')}
+        </button>
+        <button data-testid="settings-open" onClick={onSettings}>
+          {t('map.settings')}
+        </button>
+      </div>
+    </header>
+  )
+}
