@@ -5,6 +5,7 @@
 // proportion to those vertices (README: who draws what). What changes under the pointer — the
 // residences outside the circles, the proposed facility, its live circle, the residences it
 // newly covers, the saved proposals — is deck.gl's.
+import { drawnParts } from './display.ts'
 import type { Layer } from '@deck.gl/core'
 import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers'
 import type { Feature, MultiPolygon, Point } from 'geojson'
@@ -137,12 +138,12 @@ export function newlyLayer(id: string, residences: readonly ResidencePoint[]): L
 export const proposedInk: RGBA = hex('#1d2733')
 
 /**
- * A proposal's live circle, drawn as the stored ones are (outer rings only): its type's colour,
+ * A proposal's live circle, drawn as the stored ones are (display.ts): its type's colour,
  * stronger, inside a dark outline that sets it apart from the circles of what is built.
  */
 export function proposedCircleLayer(id: string, polygon: MultiPolygonCoordinates, type: string): Layer {
   const color = typeColor(type)
-  const feature: Feature<MultiPolygon> = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: polygon.map((part) => part.slice(0, 1)) } }
+  const feature: Feature<MultiPolygon> = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: drawnParts(polygon) } }
   return new GeoJsonLayer({
     id,
     data: [feature] as never,

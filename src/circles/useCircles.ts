@@ -1,6 +1,8 @@
 // The service circles' state: what is fetched for the chosen minutes and speed (the stored
 // circles, the coverage figures, the residences outside the circles, the proposals), and the
 // what-if of a proposed facility, computed in the worker as it is placed and dragged.
+import { drawnParts } from './display.ts'
+import type { MultiPolygonCoordinates, Ring } from './engine/contour.ts'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
@@ -84,15 +86,11 @@ function circleLevel(bounds: Bbox | null, zoom: number): { detail: number; box: 
   return { detail: zoom < 14.5 ? 14 : 16, box }
 }
 
-/**
- * A circle as the map draws it: the outer ring of each part, without the holes the network band
- * keeps round blocks it walked round. A home inside a block is reached by the walk to its road
- * (its access time decides), not by the band's edge, and the holes' outlines would hatch the map.
- */
-function outerOnly(feature: AtlasFeature): AtlasFeature {
+/** A circle as the map draws it: its parts, with only the holes that matter (display.ts). */
+function drawnCircle(feature: AtlasFeature): AtlasFeature {
   const geometry = feature.geometry
-  if (geometry.type === 'MultiPolygon') return { ...feature, geometry: { type: 'MultiPolygon', coordinates: geometry.coordinates.map((polygon) => polygon.slice(0, 1)) } }
-  if (geometry.type === 'Polygon') return { ...feature, geometry: { type: 'Polygon', coordinates: geometry.coordinates.slice(0, 1) } }
+  if (geometry.type === 'MultiPolygon') return { ...feature, geometry: { type: 'MultiPolygon', coordinates: drawnParts(geometry.coordinates as MultiPolygonCoordinates) } }
+  if (geometry.type === 'Polygon') return { ...feature, geometry: { type: 'Polygon', coordinates: drawnParts([geometry.coordinates as Ring[]])[0] } }
   return feature
 }
 
@@ -128,7 +126,7 @@ function useCircleFeatures(client: AtlasClient, enabled: boolean, params: WalkPa
         if (controller.signal.aborted) return
         const base = cache.current.get(levelKey) ?? { boxes: [], byId: new Map<string, AtlasFeature>(), collection: found }
         const byId = new Map(base.byId)
-        for (const feature of found.features as AtlasFeature[]) byId.set(String(feature.id), outerOnly(feature))
+        for (const feature of found.features as AtlasFeature[]) byId.set(String(feature.id), drawnCircle(feature))
         // what another minutes, speed, bands or role fetched is not drawn again soon enough to keep
         for (const other of cache.current.keys()) if (!other.startsWith(`${setKey}/`)) cache.current.delete(other)
         cache.current.set(levelKey, { boxes: [...base.boxes, level.box], byId, collection: { type: 'FeatureCollection', features: [...byId.values()] } })
