@@ -83,8 +83,8 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
   url: circlesUrl,
   useWorkspace(context, url, setUrl): WorkspaceDrawing {
     const { client, open, generation, access, role, t, lang, selection, bounds, zoom } = context
-    // RLS: proposals are written under the same policy as facilities (planner)
-    const canPropose = access?.write.facility === true
+    // whether RLS lets this caller save a proposal, as the database itself says (my_access)
+    const canPropose = access?.write.proposed_facility === true
     const model = useCircles(client, open, generation, canPropose, url, bounds, zoom)
     const { circles, uncovered, saved, whatIf, engine, city, status } = model
 

@@ -57,5 +57,5 @@ export interface LayerStats {
 export interface Access {
   role: 'leader' | 'planner' | 'works'
   /** Per layer: whether row level security lets this role insert and change its rows. */
-  write: Partial<Record<LayerName, boolean>>
+  write: Partial<Record<LayerName | 'proposed_facility', boolean>>
 }

@@ -23,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   'layer.grid': 'Grids',
   'layer.micro_grid': 'Micro-grids',
   'layer.former_village': 'Former villages',
+  'layer.proposed_facility': 'Proposed facilities',
   'layer.facility': 'Service facilities',
   'layer.walk_edge': 'Walking network',
   'layer.residence': 'Residences',

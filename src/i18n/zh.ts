@@ -21,6 +21,7 @@ export const zh = {
   'layer.grid': '网格',
   'layer.micro_grid': '微网格',
   'layer.former_village': '原行政村',
+  'layer.proposed_facility': '试建设施方案',
   'layer.facility': '服务设施',
   'layer.walk_edge': '步行路网',
   'layer.residence': '住宅',

@@ -420,6 +420,44 @@ begin
 end
 $$;
 
+-- What the caller may write, now with the planners' proposed facilities beside the layers: the
+-- insert policies of each table, read from the catalog and evaluated as the caller.
+create or replace function public.my_access()
+returns jsonb
+language plpgsql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+declare
+  role atlas.app_role := atlas.require_app_role();
+  target record;
+  allowed boolean;
+  policy record;
+  writes jsonb := '{}'::jsonb;
+begin
+  for target in
+    select l.layer as key, atlas.layer_table(l.layer) as tbl
+    from unnest(array['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area',
+                      'facility', 'walk_edge', 'residence', 'backlog', 'basemap']) l (layer)
+    union all select 'proposed_facility', 'proposed_facility'
+  loop
+    allowed := false;
+    if has_table_privilege(format('atlas.%I', target.tbl), 'INSERT') then
+      for policy in
+        select p.with_check from pg_catalog.pg_policies p
+        where p.schemaname = 'atlas' and p.tablename = target.tbl and p.cmd in ('INSERT', 'ALL')
+          and p.roles && array['authenticated', 'public']::name[]
+      loop
+        execute format('select coalesce((%s)::boolean, false)', coalesce(policy.with_check, 'true')) into allowed;
+        exit when allowed;
+      end loop;
+    end if;
+    writes := writes || jsonb_build_object(target.key, allowed);
+  end loop;
+  return jsonb_build_object('role', role, 'write', writes);
+end
+$$;
+comment on function public.my_access is 'The caller''s role and, per layer and for proposed facilities, whether row level security lets it write';
+
 -- ── grants ───────────────────────────────────────────────────────────────────────────────
 grant select, insert, update, delete on atlas.facility_type, atlas.access_time, atlas.proposed_facility to authenticated;
 grant all on atlas.facility_type, atlas.access_time, atlas.proposed_facility to service_role;
