@@ -15,6 +15,7 @@ import { importFile } from '../src/db/import.ts'
 import { sampleFiles } from '../src/db/sample.ts'
 import { asCaller, userClaims } from '../src/db/session.ts'
 import { compare, median, round, time, type BenchResult } from './harness.ts'
+import { random } from '../src/circles/engine/testing.ts'
 
 const postgresAdminUrl = process.env.ATLAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const log = (message: string) => console.error(`[bench circles] ${message}`)
@@ -22,18 +23,6 @@ const speed = 66.7
 const minutes = 8
 /** Half the side of the box of edges pgRouting is given round a start: the budget's distance and a margin, metres. */
 const boxHalfM = minutes * speed + 100
-
-/** A seeded pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The edges within boxHalfM of a point, as pgRouting's edges SQL over a table with a GiST index on geom. */
 function boxEdgesSql(table: string, lon: number, lat: number): string {

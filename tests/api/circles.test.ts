@@ -1,43 +1,26 @@
 // The service-circle API as the page calls it: supabase-js against the embedded server on the
 // sample city (which loads with its circles and access times), each role through RLS.
-import type http from 'node:http'
 import type { FeatureCollection, MultiPolygon } from 'geojson'
 import { check } from '@placemarkio/check-geojson'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CircleModel, type CirclePointsJson, type WalkGraphJson } from '../../src/circles/engine/model.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { readMeta } from '../../src/db/embedded.ts'
-import { createAtlasServer, listen } from '../../src/server/app.ts'
-import { Auth, localAccounts } from '../../src/server/auth.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
+import type { Database } from '../../src/db/database.ts'
+import { startSampleServer, type SampleServer } from '../helpers/server.ts'
 
+let sample: SampleServer
 let db: Database
-let server: http.Server
 let url: string
 let anonKey: string
-
-async function signedIn(role: 'leader' | 'planner' | 'works'): Promise<SupabaseClient> {
-  const client = createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
-  const account = localAccounts.find((a) => a.role === role)!
-  const { error } = await client.auth.signInWithPassword({ email: account.email, password: account.password })
-  if (error) throw error
-  return client
-}
+const signedIn = (role: 'leader' | 'planner' | 'works') => sample.signedIn(role)
 
 beforeAll(async () => {
-  const dir = copySampleDatabase()
-  db = await openDatabase(dir)
-  const auth = new Auth(readMeta(dir).jwtSecret)
-  anonKey = await auth.anonKey()
-  server = await createAtlasServer({ db, auth })
-  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
+  sample = await startSampleServer()
+  ;({ db, url, anonKey } = sample)
 })
 
 afterAll(async () => {
-  server?.closeAllConnections()
-  server?.close()
-  await db?.close()
+  await sample?.close()
 })
 
 const rows = async <T>(sql: string) => (await db.query<T>(sql)).rows

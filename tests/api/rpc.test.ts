@@ -1,48 +1,32 @@
 // The API as the app calls it: supabase-js against the embedded server, on the sample city.
 // Feature counts are checked against the files the sample city was imported from.
 import fs from 'node:fs'
-import type http from 'node:http'
 import path from 'node:path'
 import type { FeatureCollection } from 'geojson'
 import { check } from '@placemarkio/check-geojson'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { readMeta } from '../../src/db/embedded.ts'
+import type { Database } from '../../src/db/database.ts'
 import { sampleDir } from '../../src/db/sample.ts'
-import { createAtlasServer, listen } from '../../src/server/app.ts'
-import { Auth, localAccounts } from '../../src/server/auth.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
+import { Auth } from '../../src/server/auth.ts'
+import { startSampleServer, type SampleServer } from '../helpers/server.ts'
 
 const featuresIn = (layer: string) =>
   (JSON.parse(fs.readFileSync(path.join(sampleDir, `${layer}.geojson`), 'utf8')) as { features: { properties: Record<string, unknown> }[] }).features
 
+let sample: SampleServer
 let db: Database
-let server: http.Server
 let url: string
 let anonKey: string
-
-async function signedIn(role: 'leader' | 'planner' | 'works'): Promise<SupabaseClient> {
-  const client = createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
-  const account = localAccounts.find((a) => a.role === role)!
-  const { error } = await client.auth.signInWithPassword({ email: account.email, password: account.password })
-  if (error) throw error
-  return client
-}
+const signedIn = (role: 'leader' | 'planner' | 'works') => sample.signedIn(role)
 
 beforeAll(async () => {
-  const dir = copySampleDatabase()
-  db = await openDatabase(dir)
-  const auth = new Auth(readMeta(dir).jwtSecret)
-  anonKey = await auth.anonKey()
-  server = await createAtlasServer({ db, auth })
-  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
+  sample = await startSampleServer()
+  ;({ db, url, anonKey } = sample)
 })
 
 afterAll(async () => {
-  server?.closeAllConnections()
-  server?.close()
-  await db?.close()
+  await sample?.close()
 })
 
 const city = { west: 118.9, south: 27.9, east: 119.4, north: 28.25 }

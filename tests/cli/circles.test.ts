@@ -1,18 +1,13 @@
 // atlas isochrones / isochrone / coverage on a copy of the sample city: the public JSON shapes,
 // staleness, and bad input refused in words with nothing written.
 import { beforeAll, describe, expect, test } from 'vitest'
-import { main } from '../../src/cli/main.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
+import { runAtlas } from '../helpers/cli.ts'
 
 let dir: string
 
-async function atlas(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(['--db', dir, ...args], (line) => out.push(line), (line) => err.push(line))
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const atlas = (...args: string[]) => runAtlas(dir, ...args)
 
 async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(dir)

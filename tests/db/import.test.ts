@@ -2,12 +2,12 @@
 // exactly as it was: every table's count before equals after.
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { main } from '../../src/cli/main.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { isLayerName } from '../../src/shared/layers.ts'
 import { ImportError } from '../../src/db/validate.ts'
 import { copyEmptyDatabase } from '../helpers/databases.ts'
+import { runAtlas } from '../helpers/cli.ts'
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/import')
 const fixture = (name: string) => path.join(fixtures, name)
@@ -15,12 +15,7 @@ const fixture = (name: string) => path.join(fixtures, name)
 let dir: string
 let db: Database
 
-async function atlas(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(['--db', dir, ...args], (line) => out.push(line), (line) => err.push(line))
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const atlas = (...args: string[]) => runAtlas(dir, ...args)
 
 async function counts(): Promise<Record<string, number>> {
   {

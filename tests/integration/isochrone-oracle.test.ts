@@ -28,24 +28,13 @@ import { sampleFiles } from '../../src/db/sample.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import type { LayerName } from '../../src/shared/layers.ts'
 import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { random } from '../../src/circles/engine/testing.ts'
 
 const futianFile = path.resolve(projectRoot, '../shared/data/shenzhen-futian/walk_network.graphml')
 const leader = userClaims('leader', 'oracle-leader')
 const planner = userClaims('planner', 'oracle-planner')
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────
-/** A seeded pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function pick<T>(rand: () => number, items: readonly T[], count: number): T[] {
   const pool = [...items]
   const out: T[] = []
