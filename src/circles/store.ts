@@ -14,12 +14,18 @@ export async function readModel(tx: Queryable): Promise<CircleModel> {
 
 export interface ComputeSummary {
   params: WalkParams & { bands: number[] }
+  /** Whether everything was recomputed (--all), or only what was stale or missing. */
+  all: boolean
   facilities: number
   facilities_off_network: string[]
+  /** Circles computed and stored now, and circles of these parameters that were current and kept. */
   circles: number
+  circles_kept: number
   residences: number
   residences_off_network: number
+  /** Access times stored now (residence × facility type), for the types that needed them. */
   access_times: number
+  access_types: string[]
   edges: number
   nodes: number
   excluded_edges: Record<string, number>
@@ -28,21 +34,42 @@ export interface ComputeSummary {
 
 const bands = [5, 10, 15]
 
+export interface ComputeOptions {
+  /** Recompute everything, current or not. */
+  all?: boolean
+  onProgress?: (done: number, total: number) => void
+}
+
 /**
- * `atlas isochrones`: every facility's circle (and the 5/10/15-minute bands) and every
- * residence's access time to each facility type, replacing what was stored, all or nothing.
+ * `atlas isochrones`: the circles (the budget and the 5/10/15-minute bands) of every facility
+ * whose circles at these parameters are stale or missing, and the access times of every facility
+ * type with a stale or missing one, replacing what they replace, all or nothing.
  */
-export async function computeAndStore(db: Database, claims: JwtClaims, params: WalkParams, onProgress?: (done: number, total: number) => void): Promise<ComputeSummary> {
+export async function computeAndStore(db: Database, claims: JwtClaims, params: WalkParams, options: ComputeOptions = {}): Promise<ComputeSummary> {
+  const all = options.all ?? false
+  const minutesList = [...new Set([params.minutes, ...bands])]
   const t0 = performance.now()
   const model = await asCaller(db, claims, readModel, true)
   const t1 = performance.now()
   return asCaller(db, claims, async (tx) => {
     await tx.exec('set local statement_timeout = 0')
-    await tx.query('delete from atlas.service_circle where speed_m_per_min = $1', [params.speed])
+    // what is current: every minutes of these parameters stored, none stale
+    const { rows: current } = await tx.query<{ code: string }>(
+      `select c.facility_code as code from atlas.service_circle c
+       where c.speed_m_per_min = $1 and c.minutes = any($2::numeric[])
+       group by c.facility_code having count(*) = cardinality($2::numeric[]) and not bool_or(c.stale)`,
+      [params.speed, minutesList],
+    )
+    const kept = new Set(all ? [] : current.map((r) => r.code))
+    const todo = model.facilities.filter((f) => !kept.has(f.code)).map((f) => f.code)
+    await tx.query('delete from atlas.service_circle where facility_code = any($1::text[]) and speed_m_per_min = $2 and minutes = any($3::numeric[])', [
+      todo,
+      params.speed,
+      minutesList,
+    ])
     let circles = 0
     let circleMs = 0
     let writeMs = 0
-    const total = model.facilities.length
     let batch: unknown[] = []
     const flush = async () => {
       if (!batch.length) return
@@ -57,12 +84,13 @@ export async function computeAndStore(db: Database, claims: JwtClaims, params: W
       writeMs += performance.now() - w
       batch = []
     }
+    const wanted = new Set(todo)
     let done = 0
     let last = ''
     let c0 = performance.now()
-    for (const circle of model.facilityCircles(params, bands)) {
+    for (const circle of model.facilityCircles(params, bands, (f) => wanted.has(f.code))) {
       if (circle.facility.code !== last) {
-        if (last) onProgress?.(++done, total)
+        if (last) options.onProgress?.(++done, todo.length)
         last = circle.facility.code
       }
       if (!circle.polygon.length) continue
@@ -77,25 +105,33 @@ export async function computeAndStore(db: Database, claims: JwtClaims, params: W
     }
     circleMs += performance.now() - c0
     await flush()
-    onProgress?.(total, total)
+    options.onProgress?.(todo.length, todo.length)
 
+    // access times: the types with a stale time, or a residence without one
+    const { rows: staleTypes } = await tx.query<{ type: string }>(
+      `select t.facility_type as type from atlas.facility_type t
+       where $1 or exists (select 1 from atlas.access_time a where a.facility_type = t.facility_type and a.stale)
+          or exists (select 1 from atlas.residence r where not exists (
+               select 1 from atlas.access_time a where a.facility_type = t.facility_type and a.residence_code = r.code))`,
+      [all],
+    )
+    const types = staleTypes.map((r) => r.type).filter((type) => model.types.some((t) => t.type === type))
     const a0 = performance.now()
     const rows: unknown[] = []
-    const types = model.types.map((t) => t.type)
     const paramsJson = JSON.stringify(model.params())
     for (const type of types) {
       const access = model.access(type)
       model.residences.forEach((residence, i) => {
         const snap = model.residenceSnaps[i]
-        if (!snap) return
-        const seconds = model.seconds(i, access.network[i], params.speed)
-        const facility = access.facility[i] >= 0 ? model.facilities[access.facility[i]].code : null
-        rows.push([residence.code, type, seconds, facility, Math.round(snap.distance * 100) / 100])
+        // off the network: a row all the same, with no time, so it is not asked for again
+        const seconds = snap ? model.seconds(i, access.network[i], params.speed) : null
+        const facility = snap && access.facility[i] >= 0 ? model.facilities[access.facility[i]].code : null
+        rows.push([residence.code, type, seconds, facility, snap ? Math.round(snap.distance * 100) / 100 : null])
       })
     }
     const accessMs = performance.now() - a0
     const w = performance.now()
-    await tx.exec('delete from atlas.access_time')
+    await tx.query('delete from atlas.access_time where facility_type = any($1::text[])', [types])
     for (let k = 0; k < rows.length; k += 20000) {
       await tx.query(
         `insert into atlas.access_time (residence_code, facility_type, seconds, facility_code, connector_m, speed_m_per_min, params)
@@ -108,12 +144,15 @@ export async function computeAndStore(db: Database, claims: JwtClaims, params: W
     const offNetwork = model.facilities.filter((_, i) => !model.facilitySnaps[i]).map((f) => f.code)
     return {
       params: { ...params, bands },
+      all,
       facilities: model.facilities.length,
       facilities_off_network: offNetwork,
       circles,
+      circles_kept: kept.size * minutesList.length,
       residences: model.residences.length,
       residences_off_network: model.residenceSnaps.filter((s) => !s).length,
       access_times: rows.length,
+      access_types: types,
       edges: model.graph.edgeCount,
       nodes: model.graph.nodeCount,
       excluded_edges: model.graph.excluded,

@@ -37,6 +37,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         minutes: { type: 'string' },
         speed: { type: 'string' },
         at: { type: 'string' },
+        all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

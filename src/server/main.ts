@@ -66,13 +66,16 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
   console.log(`ready: ${url}`)
 
   // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx): the second must
-  // not kill it half-way through closing the database and releasing its lock.
+  // not kill it half-way through closing the database and releasing its lock. tsx also waits
+  // 30 ms for this process to say it got the signal, and kills it outright if it does not: so
+  // let that message out before closing the database, which holds the event loop while it flushes.
   let stopping = false
   const stop = async () => {
     if (stopping) return
     stopping = true
     server.close()
     server.closeAllConnections()
+    await new Promise((resolve) => setTimeout(resolve, 100))
     await connection.close()
     process.exit(0)
   }

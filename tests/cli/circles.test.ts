@@ -112,8 +112,13 @@ describe('atlas coverage and isochrones', () => {
     const { code, out } = await atlas('isochrones', '--json')
     expect(code).toBe(0)
     const summary = JSON.parse(out)
-    expect(summary.circles).toBe(before)
+    // only the moved facility's four circles, and the access times of its type
+    expect(summary).toMatchObject({ all: false, circles: 4, circles_kept: before - 4 })
+    expect(summary.access_types).toHaveLength(1)
     expect(summary.params).toMatchObject({ minutes: 8, speed: 66.7, bands: [5, 10, 15] })
+    // a second run finds nothing to do
+    const again = JSON.parse((await atlas('isochrones', '--json')).out)
+    expect(again).toMatchObject({ circles: 0, circles_kept: before, access_times: 0, access_types: [] })
     await withDb(async (db) => {
       expect(await count(db, 'select count(*) as n from atlas.service_circle where stale')).toBe(0)
       expect(await count(db, 'select count(*) as n from atlas.access_time where stale')).toBe(0)

@@ -44,9 +44,23 @@ function npmStart(): Promise<Started> {
 function stop(child: ChildProcess): Promise<boolean> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit')
-    child.once('exit', (code, signal) => resolve(code === 0 || signal === 'SIGINT'))
+    // npm may exit before the server under it has closed its database: wait for the whole group
+    child.once('exit', (code, signal) => void groupGone(child.pid!).then((gone) => resolve(gone && (code === 0 || signal === 'SIGINT'))))
     process.kill(-child.pid!, 'SIGINT')
   })
+}
+
+async function groupGone(pgid: number, timeoutMs = 60_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return true
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
 }
 
 async function askTheApi(url: string) {

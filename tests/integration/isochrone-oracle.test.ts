@@ -560,7 +560,7 @@ describe('the engine against pgRouting on the sample city', () => {
   test('the stored circles: valid; every reached road inside; no unreached road beyond the tolerance; no leap across the river but by a reached bridge', async () => {
     const speed = 66.7
     const minutes = 8
-    const summary = await computeAndStore(o.db, planner, { minutes, speed })
+    const summary = await computeAndStore(o.db, planner, { minutes, speed }, { all: true })
     expect(summary.facilities_off_network).toEqual([])
     const validity = (
       await o.db.query<{ circles: string; invalid: string }>(

@@ -187,12 +187,12 @@ export class CircleModel {
   }
 
   /** Every facility's circle at the budget and the 5/10/15-minute life-circle bands (GB 50180-2018). */
-  *facilityCircles(params: WalkParams, bands: readonly number[] = [5, 10, 15]): Generator<StoredCircle> {
+  *facilityCircles(params: WalkParams, bands: readonly number[] = [5, 10, 15], only?: (facility: FacilityPoint) => boolean): Generator<StoredCircle> {
     checkWalkParams(params)
     const minutesList = [...new Set([params.minutes, ...bands])].sort((a, b) => b - a)
     for (let i = 0; i < this.facilities.length; i++) {
       const snap = this.facilitySnaps[i]
-      if (!snap) continue
+      if (!snap || (only && !only(this.facilities[i]))) continue
       for (const c of this.circles([snap], params.speed, minutesList))
         yield { facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon, method: c.method, reachedNodes: c.nodes, reachedKm: c.km }
     }

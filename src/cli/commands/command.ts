@@ -15,6 +15,7 @@ export interface CommandValues {
   minutes?: string
   speed?: string
   at?: string
+  all: boolean
 }
 
 export interface CommandContext {

@@ -1,5 +1,5 @@
 // `atlas isochrones`: every facility's circle and every residence's access time, stored.
-import { computeAndStore, type ComputeSummary } from '../../circles/store.ts'
+import { computeAndStore, type ComputeOptions, type ComputeSummary } from '../../circles/store.ts'
 import type { WalkParams } from '../../circles/engine/isochrone.ts'
 import type { Database } from '../../db/database.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
@@ -8,28 +8,31 @@ import { planner, walkOptions, walkParams } from './walk.ts'
 export const isochronesCommand: Command = {
   name: 'isochrones',
   usage: [
-    "isochrones              compute and store every facility's service circle (and the 5/10/15-minute",
-    "                        bands) and every residence's walking time to each facility type",
+    "isochrones              compute and store the service circles (and the 5/10/15-minute bands) and the",
+    "                        residences' walking times to each facility type that are stale or missing",
     ...walkOptions,
+    '    --all               recompute every circle and time, current or not',
   ],
   async run(context) {
-    noArguments(context, 'isochrones takes no arguments: atlas isochrones [--minutes 8] [--speed 66.7]')
+    noArguments(context, 'isochrones takes no arguments: atlas isochrones [--minutes 8] [--speed 66.7] [--all]')
     const params = walkParams(context.values)
     const progress = context.values.json || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\r  circles ${done}/${total}`)
-    const summary = await withDatabase(context.target, (db) => isochrones(db, params, progress))
+    const summary = await withDatabase(context.target, (db) => isochrones(db, params, { all: context.values.all, onProgress: progress }))
     if (progress) process.stderr.write('\n')
     context.print(describeIsochrones(summary), summary)
   },
 }
 
-export async function isochrones(db: Database, params: WalkParams, progress?: (done: number, total: number) => void): Promise<ComputeSummary> {
-  return computeAndStore(db, planner, params, progress)
+export async function isochrones(db: Database, params: WalkParams, options: ComputeOptions = {}): Promise<ComputeSummary> {
+  return computeAndStore(db, planner, params, options)
 }
 
 export function describeIsochrones(s: ComputeSummary): string {
   const lines = [
-    `service circles: ${s.circles} stored for ${s.facilities - s.facilities_off_network.length} facilities (${s.params.minutes} min and the ${s.params.bands.join('/')}-minute bands at ${s.params.speed} m/min)`,
-    `access times: ${s.access_times} (residence × facility type) for ${s.residences - s.residences_off_network} residences`,
+    `service circles (${s.params.minutes} min and the ${s.params.bands.join('/')}-minute bands at ${s.params.speed} m/min): ${s.circles} computed${s.all ? '' : ` (stale or missing), ${s.circles_kept} current and kept`}`,
+    s.access_types.length
+      ? `access times: ${s.access_times} (residence × facility type) computed for ${s.access_types.join(', ')}`
+      : 'access times: all current',
     `network: ${s.edges} walkable edges, ${s.nodes} nodes` + excludedText(s.excluded_edges),
     `took ${s.seconds.model} s to load, ${s.seconds.circles} s for circles, ${s.seconds.access} s for access times, ${s.seconds.write} s to write`,
   ]
