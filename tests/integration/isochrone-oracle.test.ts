@@ -879,11 +879,16 @@ describe('coverage against a brute force over pgr_withPointsCost, on a small fix
       for (const s of byType.values())
         for (const limit of [5, 8, 10].map((m) => m * 60)) if (s !== null) expect(Math.abs(s - limit)).toBeGreaterThan(1e-3)
 
-    // atlas.access_time: one row per residence on the network and type, seconds as the brute force
-    const stored = (await o.db.query<{ residence_code: string; facility_type: string; seconds: number | null }>(
-      'select residence_code, facility_type, seconds from atlas.access_time order by 1, 2',
+    // atlas.access_time: one row per residence and type, seconds as the brute force; a residence
+    // off the network has its rows all the same, with no time and no connector
+    const stored = (await o.db.query<{ residence_code: string; facility_type: string; seconds: number | null; connector_m: number | null }>(
+      'select residence_code, facility_type, seconds, connector_m from atlas.access_time order by 1, 2',
     )).rows
-    expect(stored.length).toBe(brute.size * types.length)
+    expect(stored.length).toBe(residences.length * types.length)
+    const offNetwork = stored.filter((r) => !brute.has(r.residence_code))
+    expect(offNetwork.length).toBe((residences.length - brute.size) * types.length)
+    expect(offNetwork.length).toBeGreaterThan(0)
+    for (const row of offNetwork) expect(row).toMatchObject({ seconds: null, connector_m: null })
     const problems: string[] = []
     const model: CircleModel = await asCaller(o.db, planner, readModel, true)
     /** Where the engine and the brute force put a residence on the network, for the messages. */
@@ -896,7 +901,7 @@ describe('coverage against a brute force over pgr_withPointsCost, on a small fix
     }
     for (const row of stored) {
       const expected = brute.get(row.residence_code)?.get(row.facility_type)
-      if (expected === undefined) problems.push(`${row.residence_code} ${row.facility_type}: stored, but off the network`)
+      if (expected === undefined) continue // off the network: checked above
       else if (expected === null ? row.seconds !== null : row.seconds === null || !sameTime(row.seconds, expected))
         problems.push(`${row.residence_code} ${row.facility_type}: ${row.seconds} s stored, ${expected} s by brute force (${located(row.residence_code)})`)
     }
