@@ -44,8 +44,9 @@ create table atlas.access_time (
   -- null: no facility of the type is reachable (another network component, or none at all)
   seconds double precision check (seconds >= 0),
   facility_code text references atlas.facility (code) on update cascade on delete set null,
-  -- the straight walk from the road point to the residence, metres
-  connector_m double precision not null check (connector_m >= 0),
+  -- the straight walk from the road point to the residence, metres; null: the residence is off
+  -- the network (farther than the engine's cap from every walkable road), so it has no time
+  connector_m double precision check (connector_m >= 0),
   speed_m_per_min numeric not null check (speed_m_per_min > 0 and speed_m_per_min <= 200),
   -- the parameters the engine ran with (steps factor, connector cap, …)
   params jsonb not null,
