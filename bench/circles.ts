@@ -14,10 +14,9 @@ import type { Database } from '../src/db/database.ts'
 import { importFile } from '../src/db/import.ts'
 import { sampleFiles } from '../src/db/sample.ts'
 import { asCaller, userClaims } from '../src/db/session.ts'
-import { compare, median, round, time, type BenchResult } from './harness.ts'
+import { compare, median, round, time, withThrowawayPostgres, type BenchResult } from './harness.ts'
 import { random } from '../src/circles/engine/testing.ts'
 
-const postgresAdminUrl = process.env.ATLAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const log = (message: string) => console.error(`[bench circles] ${message}`)
 const speed = 66.7
 const minutes = 8
@@ -279,25 +278,15 @@ async function syntheticNetwork(db: Database, url: string, results: BenchResult[
 
 export async function runCircleBenchmarks(): Promise<BenchResult[]> {
   const results: BenchResult[] = []
-  const name = `atlas_bench_circles_${process.pid}`
-  const admin = new pg.Client({ connectionString: postgresAdminUrl })
-  await admin.connect()
-  await admin.query(`drop database if exists ${name}`)
-  await admin.query(`create database ${name}`)
-  const url = new URL(postgresAdminUrl)
-  url.pathname = `/${name}`
-  try {
-    const connection = await connect(url.toString(), 'bench')
+  await withThrowawayPostgres('atlas_bench_circles', async (url) => {
+    const connection = await connect(url, 'bench')
     try {
       await connection.db.exec('create extension if not exists pgrouting with schema extensions')
-      await sampleCity(connection.db, url.toString(), results)
-      await syntheticNetwork(connection.db, url.toString(), results)
+      await sampleCity(connection.db, url, results)
+      await syntheticNetwork(connection.db, url, results)
     } finally {
       await connection.close()
     }
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  }
+  })
   return results
 }

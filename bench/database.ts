@@ -3,7 +3,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
 import { connect } from '../src/db/connect.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { readMeta } from '../src/db/embedded.ts'
@@ -12,9 +11,8 @@ import { loadSample } from '../src/db/sample.ts'
 import { createAtlasServer, listen } from '../src/server/app.ts'
 import { Auth } from '../src/server/auth.ts'
 import { userClaims } from '../src/db/session.ts'
-import { compare, time, type BenchResult } from './harness.ts'
+import { compare, time, withThrowawayPostgres, type BenchResult } from './harness.ts'
 
-const postgresAdminUrl = process.env.ATLAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const temp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-'))
 
 async function barePGlite(): Promise<void> {
@@ -76,25 +74,15 @@ export async function runDatabaseBenchmarks(): Promise<BenchResult[]> {
   results.push(compare('embedded_warm_start', warm, bare, 'bare PGlite.create() in memory', 5))
 
   // The same RPC path over the Debian PostgreSQL holding the same city.
-  const name = `atlas_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: postgresAdminUrl })
-  await admin.connect()
-  await admin.query(`drop database if exists ${name}`)
-  await admin.query(`create database ${name}`)
-  const url = new URL(postgresAdminUrl)
-  url.pathname = `/${name}`
-  try {
-    const server = await openDatabase(url.toString())
+  await withThrowawayPostgres('atlas_bench', async (url) => {
+    const server = await openDatabase(url)
     await migrate(server)
     await loadSample(server)
     await server.close()
     const secret = readMeta(sample).jwtSecret
     const embedded = await fetchUnits(sample, secret, 15)
-    const postgres = await fetchUnits(url.toString(), secret, 15)
+    const postgres = await fetchUnits(url, secret, 15)
     results.push(compare('rpc_fetch_communities_and_grids', embedded, postgres, 'the same RPC on PostgreSQL 15 + PostGIS 3.3', 15))
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  }
+  })
   return results
 }

@@ -1,5 +1,6 @@
 // Benchmarks are measured against a rival in the same run (these machines are noisy):
 // ratio = the rival's time ÷ ours, so above 1 means ours is faster.
+import pg from 'pg'
 export interface BenchResult {
   name: string
   value: number
@@ -33,3 +34,23 @@ export function compare(name: string, ours: number, rival: number, baseline: str
 }
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
+
+/** The Debian PostgreSQL the rivals run on (trust auth), as the integration tests use it. */
+export const postgresAdminUrl = process.env.ATLAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** Runs work on a database of its own on that server, created for it and dropped after. */
+export async function withThrowawayPostgres<T>(prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+  const name = `${prefix}_${process.pid}`
+  const admin = new pg.Client({ connectionString: postgresAdminUrl })
+  await admin.connect()
+  try {
+    await admin.query(`drop database if exists ${name}`)
+    await admin.query(`create database ${name}`)
+    const url = new URL(postgresAdminUrl)
+    url.pathname = `/${name}`
+    return await work(url.toString())
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+}
