@@ -149,6 +149,7 @@ export function methodOf(options: ContourOptions): CircleMethod {
 export function circle(search: Search, starts: readonly Snap[], params: WalkParams, contour: ContourOptions = defaultContour): Circle {
   checkWalkParams(params)
   const walked = reach(search, starts, budgetOf(params))
-  const { coordinates, options } = contourLines(piecesToLines(search.graph, walked.pieces), contour)
+  // on the grid aligned to the first start, as CircleModel.circles draws it
+  const { coordinates, options } = contourLines(piecesToLines(search.graph, walked.pieces), contour, starts[0]?.point)
   return { reach: walked, polygon: coordinates, method: methodOf(options) }
 }
