@@ -1630,6 +1630,8 @@ const out: Record<LayerName, Feature[]> = {
   ),
   basemap: [
     feature({ code: 'county-outline', name: '龙泉市', kind: 'outline' }, countyOutline()),
+    // the land the four street offices must tile, for the 三不管 check of streets against the city
+    feature({ code: 'city-urban', name: '龙泉市城区', kind: 'city' }, cellsGeometry(STREETS.flatMap((s) => streetCells.get(s.code)!))),
     feature({ code: 'river-longquanxi', name: '龙泉溪', kind: 'river' }, riverGeometry()),
     ...PARKS.map((p) => feature({ code: p.code, name: p.name, kind: 'park' }, cellsGeometry(p.cells))),
     feature({ code: 'water-jianchihu', name: '剑池湖', kind: 'water' }, quadGeometry(shrink(cellQuad(lakeCell), 0.62))),

@@ -90,7 +90,7 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
   const labels = useMemo(() => {
     const parts = []
     for (const layer of ['street', 'community', 'grid'] as const) if (drawn.includes(layer) && features[layer]) parts.push(labelFeatures(layer, features[layer]))
-    parts.push(labelFeatures('basemap', basemapFeatures.filter((f) => f.properties?.kind !== 'outline')))
+    parts.push(labelFeatures('basemap', basemapFeatures.filter((f) => f.properties?.kind !== 'outline' && f.properties?.kind !== 'city')))
     return labelCollection(parts)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, drawn])

@@ -62,7 +62,7 @@ export const facilityTypes = [
   'pioneer_station', // 先锋驿站
 ] as const
 export const backlogCategories = ['硬化', '亮化', '绿化', '洁化', '供水', '排污'] as const
-export const basemapKinds = ['outline', 'river', 'water', 'park', 'road'] as const
+export const basemapKinds = ['outline', 'city', 'river', 'water', 'park', 'road'] as const
 export const backlogStatuses = ['proposed', 'planned', 'in_progress', 'done'] as const
 
 const name: PropertySpec = { name: 'name', type: 'text', required: true, description: 'name in Chinese' }
@@ -114,6 +114,11 @@ export const layers: Record<LayerName, LayerSpec> = {
       households,
       { name: 'grid_worker', type: 'text', description: 'grid worker (网格员)' },
       { name: 'worker_full_time', type: 'boolean', description: 'whether the grid worker is full-time (专职)' },
+      {
+        name: 'micro_grids_tile',
+        type: 'boolean',
+        description: 'whether its micro-grids are meant to tile it (then land in none of them is a 三不管 gap); default false',
+      },
     ],
   },
   micro_grid: {
@@ -220,7 +225,7 @@ export const layers: Record<LayerName, LayerSpec> = {
     codeDescription: 'a code of 2–40 letters, digits, _ or -',
     properties: [
       { name: 'name', type: 'text', description: 'name' },
-      { name: 'kind', type: 'text', required: true, values: basemapKinds, description: 'outline, river, water, park or road' },
+      { name: 'kind', type: 'text', required: true, values: basemapKinds, description: 'outline (drawn), city (the outline its street offices must tile, for 三不管 checks), river, water, park or road' },
     ],
   },
 }
