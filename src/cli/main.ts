@@ -38,6 +38,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
         speed: { type: 'string' },
         at: { type: 'string' },
         all: { type: 'boolean', default: false },
+        'min-width': { type: 'string' },
+        'min-area': { type: 'string' },
+        owner: { type: 'string' },
+        remark: { type: 'string' },
+        apply: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

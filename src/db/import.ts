@@ -217,6 +217,8 @@ async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Pr
       values.push(`coalesce((s.p ->> 'length_m')::numeric, extensions.st_length(s.geom::extensions.geography)::numeric)`)
     else if (spec.name === 'walk_edge' && property.name === 'steps')
       values.push(`coalesce((s.p ->> 'steps')::boolean, s.p ->> 'highway' = 'steps')`)
+    else if (property.default !== undefined)
+      values.push(`coalesce(nullif(s.p ->> '${property.name}', '')::${sqlTypes[property.type]}, ${JSON.stringify(property.default)})`)
     else values.push(`nullif(s.p ->> '${property.name}', '')::${sqlTypes[property.type]}`)
   }
   if (spec.parent) {

@@ -13,6 +13,8 @@ export interface PropertySpec {
   /** Inclusive lower bound, for numbers. */
   min?: number
   max?: number
+  /** The value stored when a feature leaves the property out (booleans only). */
+  default?: boolean
   /** Column name when it differs from the property name. */
   column?: string
   description: string
@@ -117,6 +119,7 @@ export const layers: Record<LayerName, LayerSpec> = {
       {
         name: 'micro_grids_tile',
         type: 'boolean',
+        default: false,
         description: 'whether its micro-grids are meant to tile it (then land in none of them is a 三不管 gap); default false',
       },
     ],

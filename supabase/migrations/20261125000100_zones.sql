@@ -431,9 +431,9 @@ set search_path = atlas, extensions, pg_temp
 as $$
   with
   setting as (
-    select coalesce(min_width_m, s.min_width_m) as w, coalesce(min_area_m2, s.min_area_m2) as a
+    select coalesce(current_zones.min_width_m, s.min_width_m) as w, coalesce(current_zones.min_area_m2, s.min_area_m2) as a
     from atlas.zone_setting s
-    union all select coalesce(min_width_m, 1), coalesce(min_area_m2, 50) where not exists (select 1 from atlas.zone_setting)
+    union all select coalesce(current_zones.min_width_m, 1), coalesce(current_zones.min_area_m2, 50) where not exists (select 1 from atlas.zone_setting)
     limit 1
   ),
   detected as (

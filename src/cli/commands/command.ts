@@ -16,6 +16,11 @@ export interface CommandValues {
   speed?: string
   at?: string
   all: boolean
+  'min-width'?: string
+  'min-area'?: string
+  owner?: string
+  remark?: string
+  apply: boolean
 }
 
 export interface CommandContext {

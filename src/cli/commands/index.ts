@@ -1,6 +1,7 @@
 // Every `atlas` command, in the order `atlas help` lists them. A new command is a file in this
 // folder and a line here.
 import { coverageCommand } from './coverage.ts'
+import { gapsCommand } from './gaps.ts'
 import type { Command } from './command.ts'
 import { importCommand } from './import.ts'
 import { isochroneCommand } from './isochrone.ts'
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   isochronesCommand,
   isochroneCommand,
   coverageCommand,
+  gapsCommand,
   loadSampleCommand,
   migrateCommand,
 ]

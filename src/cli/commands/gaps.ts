@@ -1,0 +1,193 @@
+// `atlas gaps`: the 三不管 zones (gaps and overlaps) with their suggested owners, and nesting
+// violations; `atlas gaps settle`: a planner's decision on one zone, applied to the boundaries
+// on request. Both call the API functions the page calls.
+import type { Database, Queryable } from '../../db/database.ts'
+import { asCaller } from '../../db/session.ts'
+import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
+import { leader, planner } from './walk.ts'
+
+export interface ZoneCandidate {
+  layer: string
+  code: string
+  name: string
+  relation: 'borders' | 'claims' | 'encloses'
+  same_parent: boolean
+  border_m: number | null
+  area_m2: number
+}
+
+export interface Zone {
+  id: string
+  kind: 'gap' | 'overlap'
+  level: 'street' | 'community' | 'grid' | 'micro_grid' | 'management'
+  parent: { layer: string; code: string } | null
+  area_m2: number
+  width_m: number
+  status: 'open' | 'noise' | 'settled'
+  units: string[]
+  claimants: string[] | null
+  suggested_owner: string | null
+  reason: string
+  reason_zh: string
+  candidates: ZoneCandidate[]
+  decision: { id: number; owner_layer: string; owner_code: string; remark: string | null; decided_by: string; decided_at: string } | null
+  label: [number, number]
+  bbox: [number, number, number, number]
+}
+
+export interface NestingViolation {
+  layer: string
+  code: string
+  name: string
+  parent_layer: string
+  parent_code: string
+  outside_m2: number
+}
+
+export interface ZoneReport {
+  settings: { min_width_m: number; min_area_m2: number; residue_m: number; nesting_tolerance_m: number }
+  skipped: { level: string; why: string }[]
+  zones: Zone[]
+  nesting: NestingViolation[]
+  computed_at: string
+}
+
+const usage = 'atlas gaps [--json] [--min-width <m>] [--min-area <m2>] | atlas gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]'
+
+export const gapsCommand: Command = {
+  name: 'gaps',
+  usage: [
+    'gaps                    三不管 zones: land in no unit of a level, or claimed by two; each with its',
+    '                        area, width, status (open, noise, settled) and suggested owner with the',
+    '                        reason; and children that stick out of their parent',
+    '    --min-width <m>     narrower than this is noise (default: the stored setting, 1 m)',
+    '    --min-area <m2>     smaller than this is noise (default: the stored setting, 50 m²)',
+    'gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]',
+    '                        record a planner\'s decision: the zone goes to the unit <code>; with',
+    '                        --apply, a gap is merged into it, an overlap cut from the other claimants',
+  ],
+  async run(context) {
+    const [sub, ...rest] = context.args
+    if (sub === 'settle') {
+      if (rest.length !== 1) throw new UsageError(`gaps settle takes one zone id: ${usage}`)
+      if (!context.values.owner) throw new UsageError(`gaps settle needs --owner <code>: ${usage}`)
+      const zoneId = rest[0]
+      const result = await withDatabase(context.target, (db) =>
+        settleZone(db, zoneId, context.values.owner!, context.values.remark ?? null, context.values.apply),
+      )
+      context.print(describeSettlement(result), result)
+      return
+    }
+    if (sub !== undefined) throw new UsageError(`gaps: unknown argument "${sub}": ${usage}`)
+    const thresholds = zoneThresholds(context.values)
+    const report = await withDatabase(context.target, (db) => detectZones(db, thresholds))
+    context.print(describeZones(report), jsonReport(report))
+  },
+}
+
+export function zoneThresholds(values: Pick<CommandValues, 'min-width' | 'min-area'>): { minWidth: number | null; minArea: number | null } {
+  const read = (text: string | undefined, flag: string, max: number) => {
+    if (text === undefined) return null
+    const value = Number(text)
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max) {
+      throw new CommandError(`${flag} must be a number from 0 to ${max.toLocaleString('en')}, not "${text}"`)
+    }
+    return value
+  }
+  return { minWidth: read(values['min-width'], '--min-width', 1000), minArea: read(values['min-area'], '--min-area', 10_000_000) }
+}
+
+/** A PostgreSQL error as the command line says it: the message and, when there is one, the hint. */
+function refusal(error: unknown): never {
+  const e = error as { message: string; hint?: string; code?: string }
+  if (e.code && /^(22|23|42501|P0002)/.test(e.code)) throw new CommandError(e.hint ? `${e.message}. ${e.hint}` : e.message)
+  throw error
+}
+
+/** One row from a function that returns one: PGlite answers a query that GEOS failed in with no rows at all. */
+async function single<T>(tx: Queryable, sql: string, params: unknown[]): Promise<T> {
+  const { rows } = await tx.query<{ result: T }>(sql, params)
+  if (!rows.length) throw new Error('the database returned no result: its geometry engine failed on this data')
+  return rows[0].result
+}
+
+export async function detectZones(db: Database, thresholds: { minWidth: number | null; minArea: number | null }, withGeometry = false): Promise<ZoneReport> {
+  return asCaller(
+    db,
+    leader,
+    (tx) => single<ZoneReport>(tx, 'select public.zones($1, $2, $3) as result', [thresholds.minWidth, thresholds.minArea, withGeometry]).catch(refusal),
+    true,
+  )
+}
+
+export interface Settlement {
+  zone: string
+  decision: number
+  owner: string
+  owner_layer: string
+  suggested_owner: string | null
+  applied: boolean
+  changed?: string[]
+}
+
+export async function settleZone(db: Database, zoneId: string, owner: string, remark: string | null, apply: boolean): Promise<Settlement> {
+  return asCaller(db, planner, (tx) =>
+    single<Settlement>(tx, 'select public.settle_zone($1, $2, $3, $4) as result', [zoneId, owner, remark, apply]).catch(refusal),
+  )
+}
+
+/** The issue's JSON: the zones with the fields scripts rely on first, then the rest. */
+function jsonReport(report: ZoneReport) {
+  return {
+    zones: report.zones.map((z) => ({
+      id: z.id,
+      kind: z.kind,
+      level: z.level,
+      area_m2: z.area_m2,
+      width_m: z.width_m,
+      status: z.status,
+      units: z.units,
+      suggested_owner: z.suggested_owner,
+      reason: z.reason,
+      reason_zh: z.reason_zh,
+      parent: z.parent,
+      claimants: z.claimants,
+      candidates: z.candidates,
+      decision: z.decision,
+      label: z.label,
+    })),
+    nesting: report.nesting,
+    settings: report.settings,
+    skipped: report.skipped,
+    computed_at: report.computed_at,
+  }
+}
+
+const area = (m2: number) => (m2 >= 10_000 ? `${(m2 / 10_000).toFixed(2)} ha` : `${m2.toFixed(1)} m²`)
+
+export function describeZones(report: ZoneReport): string {
+  const count = (status: Zone['status']) => report.zones.filter((z) => z.status === status).length
+  const lines = [
+    `${report.zones.length} zones: ${count('open')} open, ${count('settled')} settled, ${count('noise')} noise (narrower than ${report.settings.min_width_m} m or smaller than ${report.settings.min_area_m2} m²)`,
+  ]
+  for (const skip of report.skipped) lines.push(`not checked: ${skip.level}: ${skip.why}`)
+  for (const status of ['open', 'settled', 'noise'] as const) {
+    const zones = report.zones.filter((z) => z.status === status)
+    if (!zones.length) continue
+    lines.push('', `${status}:`)
+    for (const z of zones) {
+      lines.push(`  ${z.id}  ${z.kind.padEnd(7)} ${z.level.padEnd(10)} ${area(z.area_m2).padStart(11)}  width ${z.width_m.toFixed(1)} m  units ${z.units.join(', ')}`)
+      if (z.decision) lines.push(`      settled: ${z.decision.owner_code} by ${z.decision.decided_by} at ${z.decision.decided_at}${z.decision.remark ? ` (${z.decision.remark})` : ''}`)
+      else if (z.suggested_owner) lines.push(`      suggested owner ${z.suggested_owner}: ${z.reason}`)
+    }
+  }
+  lines.push('', report.nesting.length ? 'nesting violations (the piece outside the parent):' : 'nesting: every child lies within its parent')
+  for (const n of report.nesting) lines.push(`  ${n.layer} ${n.code} ${n.name}: ${area(n.outside_m2)} outside ${n.parent_layer} ${n.parent_code}`)
+  return lines.join('\n')
+}
+
+function describeSettlement(s: Settlement): string {
+  const lines = [`zone ${s.zone} settled: owner ${s.owner} (${s.owner_layer}), decision ${s.decision}${s.suggested_owner && s.suggested_owner !== s.owner ? `; the suggestion was ${s.suggested_owner}` : ''}`]
+  if (s.applied) lines.push(`applied: ${s.changed?.join(', ')} changed; the zone is gone from the next detection`)
+  return lines.join('\n')
+}
