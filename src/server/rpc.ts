@@ -141,7 +141,11 @@ export async function callRpc(
     : `select to_json(${call})::text as result`
   const anonymous = (claims.role ?? 'anon') === 'anon'
   try {
-    const result = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows[0]?.result, method === 'GET')
+    const rows = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows, method === 'GET')
+    // The statement always yields one row; none means PGlite's GEOS failed inside it, which PGlite
+    // reports as an empty answer rather than an error.
+    if (!rows.length) return rpcError(500, 'XX000', `public.${fn.name} returned no answer: the geometry engine failed on this data`, null, null)
+    const result = rows[0].result
     if (fn.returnsVoid) return { status: 204, body: undefined }
     // A function returning one row of a table type comes back as that object.
     return { status: 200, body: undefined, json: result ?? 'null' }
