@@ -94,9 +94,9 @@ as $$
 $$;
 
 -- Twice the radius of the largest inscribed circle, in metres. GEOS stops refining the centre at
--- 1/1000 of the envelope's longer side; on a long thin strip that is coarser than the width, so
--- there the circle is sought again in overlapping square windows, each refined to its own
--- 1/1000: a circle narrower than half a window lies wholly in one of them.
+-- 1/1000 of the envelope's longer side; on a long thin zone that is coarser than the width
+-- itself, so there the radius is narrowed by bisection: a circle of radius r fits inside the
+-- zone exactly when the zone shrunk by r (a negative buffer) is not empty.
 create function atlas.zone_width_m(g extensions.geometry) returns double precision
 language plpgsql immutable parallel safe
 set search_path = extensions, pg_temp
@@ -106,29 +106,28 @@ declare
   m extensions.geometry := atlas.local_metres(g, st_x(c), st_y(c));
   side double precision := greatest(st_xmax(m) - st_xmin(m), st_ymax(m) - st_ymin(m));
   tolerance double precision := side / 1000;
-  radius double precision := (st_maximuminscribedcircle(m)).radius;
-  window_m double precision;
-  x double precision;
-  y double precision;
-  piece extensions.geometry;
+  low double precision := (st_maximuminscribedcircle(m)).radius;
+  high double precision;
+  middle double precision;
 begin
-  if side = 0 or radius > 20 * tolerance then
-    return 2 * radius;
+  if side = 0 or low > 20 * tolerance then
+    return 2 * low;
   end if;
-  window_m := 4 * (radius + tolerance);
-  x := st_xmin(m) - window_m / 2;
-  while x < st_xmax(m) loop
-    y := st_ymin(m) - window_m / 2;
-    while y < st_ymax(m) loop
-      piece := st_intersection(m, st_makeenvelope(x, y, x + window_m, y + window_m, 0), 0.00001);
-      if not st_isempty(piece) and st_area(piece) > pi() * radius * radius then
-        radius := greatest(radius, (st_maximuminscribedcircle(piece)).radius);
-      end if;
-      y := y + window_m / 2;
-    end loop;
-    x := x + window_m / 2;
+  high := low + tolerance;
+  while not st_isempty(st_buffer(m, -high, 'quad_segs=16')) loop
+    low := high;
+    high := 2 * high;
   end loop;
-  return 2 * radius;
+  -- to a millimetre, or a thousandth of the width
+  while high - low > greatest(0.0005, low * 0.0005) loop
+    middle := (low + high) / 2;
+    if st_isempty(st_buffer(m, -middle, 'quad_segs=16')) then
+      high := middle;
+    else
+      low := middle;
+    end if;
+  end loop;
+  return low + high;
 end
 $$;
 
@@ -165,6 +164,44 @@ as $$
   select coalesce(st_length(st_intersection(
     st_boundary(zone),
     st_buffer(st_clipbybox2d(unit, st_expand(zone::box2d, 0.0001)), 0.000001, 'quad_segs=2'), atlas.zone_grid())::geography), 0)
+$$;
+
+-- The parents whose children may not tile them exactly. Each child's boundary is cut into its
+-- segments (outer rings anticlockwise, holes clockwise) and the parent's boundary is subtracted;
+-- a segment shared by two neighbours cancels, as it runs once each way. Where every segment
+-- cancels, the children sum to the parent exactly, so there is no gap, no overlap and no child
+-- outside it, and detection skips the overlays for that parent. Coordinates are compared to
+-- 1e-7° (1 cm), the scale below which pieces are residue anyway. A parent whose unit overlaps
+-- another of its level is added by the caller: its children can overlap the other's.
+create function atlas.untiled_parents()
+returns table (level text, parent_code text)
+language sql stable security definer
+set search_path = atlas, extensions, pg_temp
+as $$
+  with
+  caller as materialized (select atlas.require_app_role() as role),
+  rings as (
+    select 'community'::text as level, c.street_code as parent, 1 as w, c.geom from atlas.community c
+    union all select 'community', s.code, -1, s.geom from atlas.street s
+    union all select 'grid', g.community_code, 1, g.geom from atlas.grid g
+    union all select 'grid', c.code, -1, c.geom from atlas.community c
+    union all select 'micro_grid', m.grid_code, 1, m.geom from atlas.micro_grid m
+    union all select 'micro_grid', g.code, -1, g.geom from atlas.grid g
+  ),
+  segments as (
+    select r.level, r.parent, r.w,
+           round(st_x(st_startpoint(d.geom)) * 1e7)::bigint as x1, round(st_y(st_startpoint(d.geom)) * 1e7)::bigint as y1,
+           round(st_x(st_endpoint(d.geom)) * 1e7)::bigint as x2, round(st_y(st_endpoint(d.geom)) * 1e7)::bigint as y2
+    from rings r cross join lateral st_dumpsegments(st_forcepolygonccw(r.geom)) d
+  ),
+  keyed as (
+    select level, parent,
+           case when (x1, y1) < (x2, y2) then w else -w end as w,
+           least((x1, y1), (x2, y2)) as a, greatest((x1, y1), (x2, y2)) as b
+    from segments where (x1, y1) <> (x2, y2)
+  )
+  select distinct k.level, k.parent from keyed k cross join caller
+  group by k.level, k.parent, k.a, k.b having sum(k.w) <> 0
 $$;
 
 -- The units a zone could be given to, best first: for a gap, the units of its level that border
@@ -230,8 +267,9 @@ as $$
   )
   select coalesce(jsonb_agg(jsonb_build_object('layer', layer, 'code', code, 'name', name, 'relation', relation,
            'same_parent', same_parent, 'border_m', border_m, 'area_m2', area_m2)
-         order by tier, same_parent desc, border_m desc nulls last, area_m2 desc, code), '[]'::jsonb)
-  from ranked
+         order by tier, same_parent desc, near_longest desc nulls last, area_m2 desc, border_m desc nulls last, code), '[]'::jsonb)
+  -- borders within half a metre of the longest are a tie, which the larger area breaks (as the reason says)
+  from (select r.*, r.border_m >= max(r.border_m) over (partition by r.tier, r.same_parent) - 0.5 as near_longest from ranked r) r
 $$;
 
 -- Detection reads every unit of the city, which every role of the app may read; it runs as the
@@ -241,7 +279,7 @@ $$;
 -- The raw zones, before decisions: gaps per parent, overlaps per level, management gaps and
 -- overlaps; each with its parent, the units that border or claim it and the owners it could
 -- fall to, ranked.
-create function atlas.detect_zones()
+create function atlas.detect_zones(untiled_keys text[] default null)
 returns table (
   kind text, level text, parent_layer text, parent_code text, geom extensions.geometry,
   area_m2 double precision, claimants text[], candidates jsonb
@@ -252,6 +290,11 @@ as $$
   with
   caller as materialized (select atlas.require_app_role() as role),
   empty as (select st_setsrid('POLYGON EMPTY'::geometry, 4326) as g),
+  untiled as materialized (
+    -- the caller may pass what untiled_parents() gave it, as 'level:code', to spare a second pass
+    select split_part(k, ':', 1) as level, split_part(k, ':', 2) as parent_code
+    from unnest(coalesce(untiled_keys, array(select u.level || ':' || u.parent_code from atlas.untiled_parents() u))) k
+  ),
   city as (
     select code, coalesce(name, code) as name, st_union(geom, atlas.zone_grid()) as geom
     from atlas.basemap_feature where kind = 'city' group by code, name
@@ -269,17 +312,17 @@ as $$
     select 'community', 'street', s.code,
            st_difference(s.geom, coalesce((select st_union(x.geom, atlas.zone_grid()) from atlas.community x where x.street_code = s.code), (select g from empty)), atlas.zone_grid())
     from atlas.street s
-    where exists (select 1 from atlas.community)
+    where exists (select 1 from atlas.community) and s.code in (select parent_code from untiled where level = 'community')
     union all
     select 'grid', 'community', c.code,
            st_difference(c.geom, coalesce((select st_union(x.geom, atlas.zone_grid()) from atlas.grid x where x.community_code = c.code), (select g from empty)), atlas.zone_grid())
     from atlas.community c
-    where exists (select 1 from atlas.grid)
+    where exists (select 1 from atlas.grid) and c.code in (select parent_code from untiled where level = 'grid')
     union all
     select 'micro_grid', 'grid', g.code,
            st_difference(g.geom, coalesce((select st_union(x.geom, atlas.zone_grid()) from atlas.micro_grid x where x.grid_code = g.code), (select g from empty)), atlas.zone_grid())
     from atlas.grid g
-    where g.micro_grids_tile
+    where g.micro_grids_tile and g.code in (select parent_code from untiled where level = 'micro_grid')
     union all
     select 'management', null, null,
            st_difference(e.geom, coalesce((select st_union(m.geom, atlas.zone_grid()) from atlas.management_area m), (select g from empty)), atlas.zone_grid())
@@ -290,18 +333,50 @@ as $$
     select r.level, r.parent_layer, r.parent_code, p.geom
     from gap_raw r cross join lateral atlas.zone_parts(r.g) p (geom)
   ),
-  pairs as (
+  street_pairs as (
     select 'street'::text as level, a.code as a, b.code as b, st_intersection(a.geom, b.geom, atlas.zone_grid()) as g
     from atlas.street a join atlas.street b on a.geom && b.geom and a.code < (b.code || '') and st_relate(a.geom, b.geom, '2********')
-    union all
-    select 'community', a.code, b.code, st_intersection(a.geom, b.geom, atlas.zone_grid())
-    from atlas.community a join atlas.community b on a.geom && b.geom and a.code < (b.code || '') and st_relate(a.geom, b.geom, '2********')
-    union all
-    select 'grid', a.code, b.code, st_intersection(a.geom, b.geom, atlas.zone_grid())
-    from atlas.grid a join atlas.grid b on a.geom && b.geom and a.code < (b.code || '') and st_relate(a.geom, b.geom, '2********')
-    union all
-    select 'micro_grid', a.code, b.code, st_intersection(a.geom, b.geom, atlas.zone_grid())
-    from atlas.micro_grid a join atlas.micro_grid b on a.geom && b.geom and a.code < (b.code || '') and st_relate(a.geom, b.geom, '2********')
+  ),
+  -- the children of a suspect parent are tested against every neighbour (by the spatial index);
+  -- a pair of two suspects' children once
+  community_pairs as (
+    select 'community'::text as level, least(a.code, b.code) as a, greatest(a.code, b.code) as b, st_intersection(a.geom, b.geom, atlas.zone_grid()) as g
+    from (select * from atlas.community x where x.street_code in (
+            select parent_code from untiled where level = 'community'
+            union select p.a from street_pairs p union select p.b from street_pairs p)) a
+    join atlas.community b on b.geom && a.geom and b.code <> a.code
+    where (a.code < b.code or b.street_code not in (
+            select parent_code from untiled where level = 'community'
+            union select p.a from street_pairs p union select p.b from street_pairs p))
+      and st_relate(a.geom, b.geom, '2********')
+  ),
+  grid_pairs as (
+    select 'grid'::text as level, least(a.code, b.code) as a, greatest(a.code, b.code) as b, st_intersection(a.geom, b.geom, atlas.zone_grid()) as g
+    from (select * from atlas.grid x where x.community_code in (
+            select parent_code from untiled where level = 'grid'
+            union select p.a from community_pairs p union select p.b from community_pairs p)) a
+    join atlas.grid b on b.geom && a.geom and b.code <> a.code
+    where (a.code < b.code or b.community_code not in (
+            select parent_code from untiled where level = 'grid'
+            union select p.a from community_pairs p union select p.b from community_pairs p))
+      and st_relate(a.geom, b.geom, '2********')
+  ),
+  micro_grid_pairs as (
+    select 'micro_grid'::text as level, least(a.code, b.code) as a, greatest(a.code, b.code) as b, st_intersection(a.geom, b.geom, atlas.zone_grid()) as g
+    from (select * from atlas.micro_grid x where x.grid_code in (
+            select parent_code from untiled where level = 'micro_grid'
+            union select p.a from grid_pairs p union select p.b from grid_pairs p)) a
+    join atlas.micro_grid b on b.geom && a.geom and b.code <> a.code
+    where (a.code < b.code or b.grid_code not in (
+            select parent_code from untiled where level = 'micro_grid'
+            union select p.a from grid_pairs p union select p.b from grid_pairs p))
+      and st_relate(a.geom, b.geom, '2********')
+  ),
+  pairs as (
+    select * from street_pairs
+    union all select * from community_pairs
+    union all select * from grid_pairs
+    union all select * from micro_grid_pairs
     union all
     -- two bodies, not one body's two areas
     select 'management', a.code, b.code, st_intersection(a.geom, b.geom, atlas.zone_grid())
@@ -424,7 +499,7 @@ $$;
 
 -- The zones as they stand: detected now, each with its width, status and, where the land is
 -- mostly the land of a standing decision, that decision and the decision's zone id.
-create function atlas.current_zones(min_width_m numeric default null, min_area_m2 numeric default null)
+create function atlas.current_zones(min_width_m numeric default null, min_area_m2 numeric default null, untiled_keys text[] default null)
 returns setof atlas.zone
 language sql stable security definer
 set search_path = atlas, extensions, pg_temp
@@ -438,7 +513,7 @@ as $$
   ),
   detected as (
     select d.*, atlas.zone_width_m(d.geom) as width_m, st_perimeter(d.geom::geography) as perimeter_m
-    from atlas.detect_zones() d
+    from atlas.detect_zones(untiled_keys) d
   ),
   matched as (
     select d.*, m.decision_id, m.decision_zone,
@@ -466,24 +541,29 @@ $$;
 -- Children that reach out of their parent by more than the importer's tolerance, with the piece
 -- that sticks out: the triggers refuse such a child when it is written, but a parent edited
 -- later can still leave its children outside.
-create function atlas.nesting_violations()
+create function atlas.nesting_violations(untiled_keys text[] default null)
 returns table (layer text, code text, name text, parent_layer text, parent_code text, geom extensions.geometry, outside_m2 double precision)
 language sql stable security definer
 set search_path = atlas, extensions, pg_temp
 as $$
+  -- a parent its children tile exactly has none outside it
   with caller as materialized (select atlas.require_app_role() as role),
+  untiled as materialized (
+    select split_part(k, ':', 1) as level, split_part(k, ':', 2) as parent_code
+    from unnest(coalesce(untiled_keys, array(select u.level || ':' || u.parent_code from atlas.untiled_parents() u))) k
+  ),
   outside as (
     select 'community'::text as layer, c.code, c.name, 'street'::text as parent_layer, p.code as parent_code, c.geom as child, p.geom as parent
     from atlas.community c join atlas.street p on p.code = c.street_code
-    where not st_coveredby(c.geom, p.geom)
+    where p.code in (select parent_code from untiled where level = 'community') and not st_coveredby(c.geom, p.geom)
     union all
     select 'grid', g.code, g.name, 'community', p.code, g.geom, p.geom
     from atlas.grid g join atlas.community p on p.code = g.community_code
-    where not st_coveredby(g.geom, p.geom)
+    where p.code in (select parent_code from untiled where level = 'grid') and not st_coveredby(g.geom, p.geom)
     union all
     select 'micro_grid', m.code, m.name, 'grid', p.code, m.geom, p.geom
     from atlas.micro_grid m join atlas.grid p on p.code = m.grid_code
-    where not st_coveredby(m.geom, p.geom)
+    where p.code in (select parent_code from untiled where level = 'micro_grid') and not st_coveredby(m.geom, p.geom)
   )
   select o.layer, o.code, o.name, o.parent_layer, o.parent_code, st_multi(piece.g), st_area(piece.g::geography)
   from outside o
@@ -617,10 +697,13 @@ set search_path = atlas, extensions, pg_temp
 set jit = off
 as $$
 declare
-  setting atlas.zone_setting := (select s from atlas.zone_setting s limit 1);
+  setting atlas.zone_setting;
+  untiled text[];
   result jsonb;
 begin
   perform atlas.require_app_role();
+  select * into setting from atlas.zone_setting limit 1;
+  untiled := array(select u.level || ':' || u.parent_code from atlas.untiled_parents() u);
   if min_width_m is not null and (min_width_m < 0 or min_width_m > 1000) then
     raise exception using errcode = '22023', message = format('minimum width %s m is not between 0 and 1000 m', min_width_m);
   end if;
@@ -632,12 +715,12 @@ begin
                                    'residue_m', atlas.zone_residue_m(), 'nesting_tolerance_m', atlas.nesting_tolerance_m()),
     'skipped', atlas.zone_levels_skipped(),
     'zones', coalesce((select jsonb_agg(atlas.zone_json(z, with_geometry) order by z.area_m2 desc, z.id)
-                       from atlas.current_zones(min_width_m, min_area_m2) z), '[]'::jsonb),
+                       from atlas.current_zones(min_width_m, min_area_m2, untiled) z), '[]'::jsonb),
     'nesting', coalesce((select jsonb_agg(jsonb_build_object('layer', n.layer, 'code', n.code, 'name', n.name,
                            'parent_layer', n.parent_layer, 'parent_code', n.parent_code, 'outside_m2', round(n.outside_m2::numeric, 1))
                            || case when with_geometry then jsonb_build_object('geometry', st_asgeojson(n.geom, 7)::jsonb) else '{}'::jsonb end
                            order by n.outside_m2 desc, n.code)
-                         from atlas.nesting_violations() n), '[]'::jsonb),
+                         from atlas.nesting_violations(untiled) n), '[]'::jsonb),
     'computed_at', now())
   into result;
   return result;
@@ -772,15 +855,17 @@ $$;
 
 create function public.zone_decisions()
 returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = atlas, extensions, pg_temp
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'zone_id', d.zone_id, 'kind', d.kind, 'level', d.level,
+begin
+  perform atlas.require_app_role();
+  return (select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'zone_id', d.zone_id, 'kind', d.kind, 'level', d.level,
            'area_m2', round(d.area_m2::numeric, 1), 'owner_layer', d.owner_layer, 'owner_code', d.owner_code,
            'suggested_owner', d.suggested_owner, 'remark', d.remark, 'decided_by', d.decided_by, 'decided_at', d.decided_at,
            'applied_at', d.applied_at, 'applied_by', d.applied_by, 'superseded_at', d.superseded_at) order by d.decided_at desc, d.id desc), '[]'::jsonb)
-  from atlas.zone_decision d
-  where atlas.require_app_role() is not null
+          from atlas.zone_decision d);
+end
 $$;
 comment on function public.zone_decisions is 'Every decision on a 三不管 zone, newest first: the history';
 
@@ -851,10 +936,10 @@ grant all on atlas.zone_setting, atlas.zone_decision to service_role;
 grant usage on all sequences in schema atlas to authenticated, service_role;
 grant execute on function atlas.zone_grid(), atlas.zone_residue_m(), atlas.local_metres(extensions.geometry, double precision, double precision),
   atlas.zone_width_m(extensions.geometry), atlas.zone_parts(extensions.geometry), atlas.zone_unit(text, text),
-  atlas.shared_border_m(extensions.geometry, extensions.geometry), atlas.detect_zones(),
+  atlas.shared_border_m(extensions.geometry, extensions.geometry), atlas.untiled_parents(), atlas.detect_zones(text[]),
   atlas.zone_candidates(text, text, text, extensions.geometry, text[]), atlas.zone_reason(text, text, jsonb, double precision),
-  atlas.zone_id(text, text, text, extensions.geometry), atlas.current_user_label(), atlas.current_zones(numeric, numeric),
-  atlas.nesting_violations(), atlas.zone_levels_skipped(), atlas.zone_json(atlas.zone, boolean),
+  atlas.zone_id(text, text, text, extensions.geometry), atlas.current_user_label(), atlas.current_zones(numeric, numeric, text[]),
+  atlas.nesting_violations(text[]), atlas.zone_levels_skipped(), atlas.zone_json(atlas.zone, boolean),
   atlas.apply_zone_decision(bigint, extensions.geometry, text, jsonb) to authenticated, service_role;
 revoke all on function public.zones(numeric, numeric, boolean) from public;
 grant execute on function public.zones(numeric, numeric, boolean) to anon, authenticated, service_role;

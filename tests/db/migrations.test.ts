@@ -65,8 +65,9 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
        order by 1`,
     )
     expect(api.map((f) => f.name)).toEqual([
-      'circle_points', 'circle_status', 'coverage', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal',
-      'save_proposal', 'search_units', 'service_circles', 'uncovered_residences', 'unit_record', 'walk_graph',
+      'apply_zone', 'circle_points', 'circle_status', 'coverage', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal',
+      'save_proposal', 'search_units', 'service_circles', 'set_zone_settings', 'settle_zone', 'uncovered_residences', 'unit_record', 'walk_graph',
+      'zone_decisions', 'zone_summary', 'zones',
     ])
     for (const fn of api) expect(fn).toMatchObject({ anon: true, authenticated: true, public: false })
   })

@@ -50,7 +50,11 @@ const fixtures = `
   insert into atlas.access_time (residence_code, facility_type, seconds, facility_code, connector_m, speed_m_per_min, params) values
     ('R-1', 'canteen', 300, null, 5, 66.7, '{}'), ('R-2', 'canteen', 400, null, 5, 66.7, '{}');
   insert into atlas.proposed_facility (name, facility_type, minutes, speed_m_per_min, geom) values
-    ('试点', 'canteen', 8, 66.7, ${point(119.14, 28.07)}), ('试点二', 'canteen', 8, 66.7, ${point(119.141, 28.07)});`
+    ('试点', 'canteen', 8, 66.7, ${point(119.14, 28.07)}), ('试点二', 'canteen', 8, 66.7, ${point(119.141, 28.07)});
+  insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values
+    ('g-0000000001', 'gap', 'community', ${box(119.15, 28.09, 119.151, 28.091)}, 9800, 'community', '331181001001', 'fixture'),
+    ('o-0000000002', 'overlap', 'management', ${box(119.16, 28.07, 119.17, 28.08)}, 980000, 'management_area', 'MA-1', 'fixture');`
+// atlas.zone_setting holds its one row from the migration.
 
 interface TableCase {
   table: string
@@ -98,6 +102,11 @@ const tables: TableCase[] = [
     insert: `insert into atlas.proposed_facility (name, facility_type, minutes, speed_m_per_min, geom) values ('试点三', 'canteen', 8, 66.7, ${point(119.142, 28.07)})` },
   { table: 'basemap_feature', victim: `code = 'BM-2'`, set: `name = 'x'`, writers: units,
     insert: `insert into atlas.basemap_feature (code, kind, geom) values ('BM-3', 'water', ${box(119.15, 28.08, 119.151, 28.081)})` },
+  // one row only: an insert that meets it updates it, so it needs both the insert and the update policy
+  { table: 'zone_setting', victim: `id`, set: `min_width_m = 2`, writers: units,
+    insert: `insert into atlas.zone_setting (id, min_width_m) values (true, 2) on conflict (id) do update set min_width_m = excluded.min_width_m` },
+  { table: 'zone_decision', victim: `zone_id = 'o-0000000002'`, set: `remark = 'x'`, writers: units,
+    insert: `insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values ('g-0000000003', 'gap', 'grid', ${box(119.13, 28.08, 119.131, 28.081)}, 9800, 'grid', '331181001001001', 'test')` },
 ]
 
 const callers: Record<string, JwtClaims> = {
