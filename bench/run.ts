@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   database: runDatabaseBenchmarks,
   browser: runBrowserBenchmarks,
   circles: async () => (await import('./circles.ts')).runCircleBenchmarks(),
+  zones: async () => (await import('./zones.ts')).runZoneBenchmarks(),
 }
 
 const only = process.argv.slice(2)
