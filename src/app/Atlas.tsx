@@ -11,7 +11,7 @@ import { useI18n, type MessageKey } from '../i18n/index.tsx'
 import { selectionLayers } from '../layers/selectionLayer.ts'
 import { walkQueryLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, type MapLayer } from '../layers/zoom.ts'
-import { MapView, cityPadding, flyToUnit, type Pick } from '../map/MapView.tsx'
+import { MapView, cityPadding, flyToUnit, workspacePadding, type Pick } from '../map/MapView.tsx'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
 import { pickTooltip } from '../views/format.ts'
 import { Inspector } from '../views/Inspector.tsx'
@@ -57,12 +57,21 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
 
   const zoom = view?.zoom ?? 12
   const drawn = useMemo(() => drawnLayers(zoom, url.layers), [zoom, url.layers])
-  const requests = useWantedTiles(store, bounds, zoom, drawn, generation)
+  // grows when a workspace changed boundaries: the units are fetched again
+  const [reloads, setReloads] = useState(0)
+  const requests = useWantedTiles(store, bounds, zoom, drawn, `${generation}/${reloads}`)
   const selection = url.selection
-  const selected = useSelection(client, selection, generation)
+  const selected = useSelection(client, selection, generation + reloads)
+  const reloadUnits = useCallback(() => {
+    store?.clear()
+    setReloads((n) => n + 1)
+  }, [store])
+  const fitBounds = useCallback((bbox: Bbox, maxZoom = 16.5) => {
+    mapRef.current?.fitBounds(bbox, { padding: workspacePadding, maxZoom, duration: 700, essential: true })
+  }, [])
 
   // ── the workspaces: each draws, shows and handles what is its own
-  const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t }, url, setUrl)
+  const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t, fitBounds, reloadUnits }, url, setUrl)
   const active = drawings.find((d) => d.open)
   const { deckLayers, sources, style, atlasBasemap } = useBaseMap({ store, drawn, zoom, basemap: url.basemap, tiandituKey, t, workspaces: drawings })
   const allLayers = useMemo(
@@ -136,6 +145,8 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
           onView={onView}
           onPick={onPick}
           onModeClick={active?.onMapClick}
+          images={active?.images}
+          featureClick={active?.featureClick}
           onIdle={setMapIdle}
           tooltip={(pick) => pickTooltip(t, pick.layer, pick.properties)}
           otherTooltip={(id, object) => drawings.map((d) => d.tooltip?.(id, object)).find(Boolean) ?? null}

@@ -28,6 +28,17 @@ export interface WorkspaceContext {
   t: Translate
   /** Whether the user has this workspace open: a closed one draws and fetches nothing. */
   open: boolean
+  /** Moves the map to a box, clear of the side column, no closer than `maxZoom` (default 16.5). */
+  fitBounds(bbox: Bbox, maxZoom?: number): void
+  /** Fetches the unit layers and the selection again: after a workspace changed boundaries. */
+  reloadUnits(): void
+}
+
+/** An image a workspace's MapLibre layers use (a fill pattern): RGBA pixels. */
+export interface WorkspaceImage {
+  width: number
+  height: number
+  data: Uint8Array | Uint8ClampedArray
 }
 
 /** MapLibre sources and layers of a workspace. They stay in the style (hidden while closed), under the labels. */
@@ -43,6 +54,13 @@ export interface WorkspaceDrawing {
   style?: WorkspaceStyle
   /** The data of its style's GeoJSON sources, by source id. */
   data?: Record<string, FeatureCollection>
+  /** Images its style's layers use, by id; added to the map while the workspace is open. */
+  images?: Record<string, WorkspaceImage>
+  /**
+   * Clicks on features of these MapLibre layers go to the workspace instead of selecting the unit
+   * under them.
+   */
+  featureClick?: { layers: string[]; onClick(properties: Record<string, unknown>): void }
   /** Its panel, in the side column while open. */
   panel: ReactNode
   /** Its legend entries (<li> elements). */

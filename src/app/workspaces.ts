@@ -1,7 +1,9 @@
 // The page's workspaces, one line each: the page iterates over this list (app/workspace.ts).
 import { circlesWorkspace } from '../circles/workspace.tsx'
+import { zonesWorkspace } from '../zones/workspace.tsx'
 import type { AnyWorkspace } from './workspace.ts'
 
 export const workspaces: readonly AnyWorkspace[] = [
   circlesWorkspace, // 8分钟服务圈: planners
+  zonesWorkspace, // 三不管: planners settle, leaders inspect
 ]

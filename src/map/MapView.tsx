@@ -8,6 +8,7 @@ import maplibregl, { type GeoJSONSource, type StyleSpecification } from 'maplibr
 import 'maplibre-gl/dist/maplibre-gl.css'
 import { useEffect, useRef } from 'react'
 import type { View } from '../app/urlState.ts'
+import type { WorkspaceDrawing, WorkspaceImage } from '../app/workspace.ts'
 import type { Bbox } from '../data/types.ts'
 import { atlasLayerOf } from '../layers/context.ts'
 import { isMapLayer, layerZooms, maxMapZoom, minMapZoom, zoomShowing, type MapLayer } from '../layers/zoom.ts'
@@ -58,12 +59,18 @@ export interface MapViewProps {
   /** The pointer over the map, when a mode wants another one (crosshair while placing). */
   cursor?: string
   drag?: MapDrag
+  /** Images the style's layers use (workspaces' fill patterns), by id. */
+  images?: Record<string, WorkspaceImage>
+  /** Clicks on features of these MapLibre layers go to their handler, not to picking. */
+  featureClick?: WorkspaceDrawing['featureClick']
   /** MapLibre layers that clicks and hovers reach (where deck.gl picks nothing), and their atlas layer. */
   queryable: Record<string, MapLayer>
   onError: (message: string) => void
   onReady: (map: maplibregl.Map) => void
 }
 
+/** Room for a workspace's side column (300 px while open) when fitting a workspace's object. */
+export const workspacePadding = { top: 60, bottom: 60, left: 350, right: 60 }
 /** Room for the panels over the map's left side when fitting the city. */
 export const cityPadding = { top: 30, bottom: 40, left: 260, right: 30 }
 /** …and for the inspector on the right when flying to a unit. */
@@ -157,6 +164,12 @@ export function MapView(props: MapViewProps) {
         if (dragging.current) return // the release of a drag, not a click
         const lngLat = info.coordinate?.slice(0, 2) as [number, number] | undefined
         if (lngLat && latest.current.onModeClick?.(lngLat)) return
+        const claimed = latest.current.featureClick
+        const claimedIds = claimed?.layers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none') ?? []
+        if (claimed && claimedIds.length && info.x >= 0 && info.y >= 0) {
+          const [feature] = map.queryRenderedFeatures([info.x, info.y], { layers: claimedIds })
+          if (feature) return claimed.onClick(feature.properties)
+        }
         const pick = pickAt(info)
         latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
       },
@@ -264,6 +277,23 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current
     if (map && !dragging.current) map.getCanvas().style.cursor = props.cursor ?? ''
   }, [props.cursor])
+
+  // Images: added now, and again whenever a rebuilt style asks for one it lost.
+  useEffect(() => {
+    const map = mapRef.current
+    const images = props.images
+    if (!map || !images) return
+    const add = (id: string) => {
+      const image = images[id]
+      if (image && !map.hasImage(id)) map.addImage(id, image)
+    }
+    for (const id of Object.keys(images)) add(id)
+    const missing = (event: { id: string }) => add(event.id)
+    map.on('styleimagemissing', missing)
+    return () => {
+      map.off('styleimagemissing', missing)
+    }
+  }, [props.images])
 
   // In a mode a click means a place, not an object: nothing is picked or hovered (a software
   // WebGL picking pass, and the frame a hover highlight costs, would delay what the click asks for).

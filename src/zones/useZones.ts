@@ -1,0 +1,98 @@
+// The zones' state: the zones found now (with their geometry), the figures per street office,
+// the decisions so far, and the planner's writes. Every write is followed by a fresh read of all
+// three: a decision, an application or new thresholds change what is open, settled or noise.
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { AtlasClient } from '../data/client.ts'
+import { toAtlasError } from '../data/errors.ts'
+import {
+  applyZone,
+  setZoneSettings,
+  settleZone,
+  zoneDecisions,
+  zoneSummary,
+  zones as listZones,
+  type DecisionRecord,
+  type SettleResult,
+  type ZoneSummary,
+  type ZonesResult,
+} from './api.ts'
+
+/** What the URL holds of the workspace. */
+export interface ZonesUrl {
+  /** The selected zone's id. */
+  zone: string | null
+  /** Whether zones under the thresholds (noise) are drawn and listed. */
+  noise: boolean
+}
+
+export const defaultZonesUrl: ZonesUrl = { zone: null, noise: false }
+
+export interface Fetched<T> {
+  data: T | null
+  error: string | null
+  loading: boolean
+  retry: () => void
+}
+
+/** Fetches while `key` is not null and again when it changes; the last answer stays while the next loads. */
+function useFetched<T>(key: string | null, fetch: (signal: AbortSignal) => Promise<T>): Fetched<T> {
+  const [state, setState] = useState<{ key: string | null; data: T | null; error: string | null }>({ key: null, data: null, error: null })
+  const [attempt, setAttempt] = useState(0)
+  const latest = useRef(fetch)
+  latest.current = fetch
+  useEffect(() => {
+    if (key === null) return
+    const controller = new AbortController()
+    setState((s) => ({ ...s, error: null }))
+    latest
+      .current(controller.signal)
+      .then((data) => !controller.signal.aborted && setState({ key, data, error: null }))
+      .catch((failure) => !controller.signal.aborted && setState((s) => ({ ...s, key, error: toAtlasError(failure).message })))
+    return () => controller.abort()
+  }, [key, attempt])
+  return { data: state.data, error: state.error, loading: key !== null && state.key !== key, retry: () => setAttempt((a) => a + 1) }
+}
+
+/** `reloadUnits` fetches the map's units again: after a decision was applied to the boundaries. */
+export function useZones(client: AtlasClient, open: boolean, generation: number, reloadUnits: () => void) {
+  // grows after every write: what the database says now must be read again
+  const [version, setVersion] = useState(0)
+  const key = open ? `${generation}/${version}` : null
+  const found = useFetched<ZonesResult>(key, (signal) => listZones(client, signal))
+  const summary = useFetched<ZoneSummary>(key, (signal) => zoneSummary(client, signal))
+  const decisions = useFetched<DecisionRecord[]>(key, (signal) => zoneDecisions(client, signal))
+  const reload = useCallback(() => setVersion((v) => v + 1), [])
+
+  const settle = useCallback(
+    async (zoneId: string, owner: string, remark: string, apply: boolean): Promise<SettleResult> => {
+      try {
+        return await settleZone(client, zoneId, owner, remark.trim() || null, apply)
+      } finally {
+        reload()
+        if (apply) reloadUnits()
+      }
+    },
+    [client, reload, reloadUnits],
+  )
+  const applyDecision = useCallback(
+    async (zoneId: string): Promise<SettleResult> => {
+      try {
+        return await applyZone(client, zoneId)
+      } finally {
+        reload()
+        reloadUnits()
+      }
+    },
+    [client, reload, reloadUnits],
+  )
+  const saveSettings = useCallback(
+    async (minWidthM: number, minAreaM2: number) => {
+      await setZoneSettings(client, minWidthM, minAreaM2)
+      reload()
+    },
+    [client, reload],
+  )
+  return { found, summary, decisions, version, reload, settle, apply: applyDecision, saveSettings }
+}
+
+export type ZonesModel = ReturnType<typeof useZones>
