@@ -743,7 +743,7 @@ begin
     select c.*, st_pointonsurface(c.geom) as p from atlas.current_zones() c
   ),
   placed as (
-    select z.status, z.area_m2, z.kind,
+    select z.status, z.area_m2, z.kind, z.geom,
            (select s.code from atlas.street s where s.geom && z.p and st_intersects(s.geom, z.p) limit 1) as street_code,
            (select c.code from atlas.community c where c.geom && z.p and st_intersects(c.geom, z.p) limit 1) as community_code
     from z
@@ -751,7 +751,8 @@ begin
   figures as (
     select street_code, community_code,
            count(*) filter (where status = 'open') as open_count,
-           coalesce(sum(area_m2) filter (where status = 'open'), 0) as open_m2,
+           -- the land, counted once: one piece can be a gap at two levels
+           coalesce(st_area((st_union(geom, atlas.zone_grid()) filter (where status = 'open'))::geography), 0) as open_m2,
            count(*) filter (where status = 'settled') as settled_count,
            count(*) filter (where status = 'noise') as noise_count
     from placed group by grouping sets ((street_code), (community_code), ())
@@ -770,7 +771,7 @@ begin
   return result;
 end
 $$;
-comment on function public.zone_summary is 'Open 三不管 zones, their number and area, per street office and per community (zones outside every street count for the city only)';
+comment on function public.zone_summary is 'Open 三不管 zones, their number and the area of their land (counted once), per street office and per community (zones outside every street count for the city only)';
 
 create function public.settle_zone(zone_id text, owner text, remark text default null, apply boolean default false)
 returns jsonb
