@@ -6,6 +6,7 @@ import type { MultiPolygonCoordinates, Ring } from './engine/contour.ts'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
+import { useFetched, type Fetched } from '../data/useFetched.ts'
 import type { AtlasFeature, AtlasFeatureCollection, Bbox } from '../data/types.ts'
 import { facilityTypes } from '../shared/layers.ts'
 import type { CirclePointsJson } from './engine/model.ts'
@@ -42,31 +43,6 @@ export interface CirclesUrl extends WalkParams {
 
 export const defaultCirclesUrl: CirclesUrl = { ...defaultParams, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
 
-interface Fetched<T> {
-  data: T | null
-  error: string | null
-  loading: boolean
-  retry: () => void
-}
-
-/** Fetches while `key` is not null and again when it changes; the last answer stays while the next loads. */
-function useFetched<T>(key: string | null, fetch: (signal: AbortSignal) => Promise<T>): Fetched<T> {
-  const [state, setState] = useState<{ key: string | null; data: T | null; error: string | null }>({ key: null, data: null, error: null })
-  const [attempt, setAttempt] = useState(0)
-  const latest = useRef(fetch)
-  latest.current = fetch
-  useEffect(() => {
-    if (key === null) return
-    const controller = new AbortController()
-    setState((s) => ({ ...s, error: null }))
-    latest
-      .current(controller.signal)
-      .then((data) => !controller.signal.aborted && setState({ key, data, error: null }))
-      .catch((failure) => !controller.signal.aborted && setState((s) => ({ ...s, key, error: toAtlasError(failure).message })))
-    return () => controller.abort()
-  }, [key, attempt])
-  return { data: state.data, error: state.error, loading: key !== null && state.key !== key, retry: () => setAttempt((a) => a + 1) }
-}
 
 const world: Bbox = [-180, -90, 180, 90]
 const contains = (outer: Bbox, inner: Bbox) => outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3]

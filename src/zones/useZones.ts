@@ -1,9 +1,9 @@
 // The zones' state: the zones found now (with their geometry), the figures per street office,
 // the decisions so far, and the planner's writes. Every write is followed by a fresh read of all
 // three: a decision, an application or new thresholds change what is open, settled or noise.
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
-import { toAtlasError } from '../data/errors.ts'
+import { useFetched } from '../data/useFetched.ts'
 import {
   applyZone,
   setZoneSettings,
@@ -27,31 +27,6 @@ export interface ZonesUrl {
 
 export const defaultZonesUrl: ZonesUrl = { zone: null, noise: false }
 
-export interface Fetched<T> {
-  data: T | null
-  error: string | null
-  loading: boolean
-  retry: () => void
-}
-
-/** Fetches while `key` is not null and again when it changes; the last answer stays while the next loads. */
-function useFetched<T>(key: string | null, fetch: (signal: AbortSignal) => Promise<T>): Fetched<T> {
-  const [state, setState] = useState<{ key: string | null; data: T | null; error: string | null }>({ key: null, data: null, error: null })
-  const [attempt, setAttempt] = useState(0)
-  const latest = useRef(fetch)
-  latest.current = fetch
-  useEffect(() => {
-    if (key === null) return
-    const controller = new AbortController()
-    setState((s) => ({ ...s, error: null }))
-    latest
-      .current(controller.signal)
-      .then((data) => !controller.signal.aborted && setState({ key, data, error: null }))
-      .catch((failure) => !controller.signal.aborted && setState((s) => ({ ...s, key, error: toAtlasError(failure).message })))
-    return () => controller.abort()
-  }, [key, attempt])
-  return { data: state.data, error: state.error, loading: key !== null && state.key !== key, retry: () => setAttempt((a) => a + 1) }
-}
 
 /** `reloadUnits` fetches the map's units again: after a decision was applied to the boundaries. */
 export function useZones(client: AtlasClient, open: boolean, generation: number, reloadUnits: () => void) {
