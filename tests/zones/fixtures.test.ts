@@ -176,10 +176,6 @@ function yielding(tx: Queryable): Queryable {
   }
 }
 
-// The thin strips' widths are refined window by window: seconds per detection on PostgreSQL, so
-// these are detected once and their ids checked for stability on the other fixtures only.
-const slowWidth = new Set(['width-diagonal-strip', 'width-bent-strip'])
-
 async function runFixture(db: Database, fixture: Fixture): Promise<Outcome> {
   let outcome: Outcome | undefined
   const started = performance.now()
@@ -190,14 +186,10 @@ async function runFixture(db: Database, fixture: Fixture): Promise<Outcome> {
       await tx.exec('set local search_path = atlas, extensions, public')
       await loadFixture(tx, fixture)
       const detection = await zonesAsLeader(tx)
-      let idsAgain = detection.zones.map((z) => z.id)
-      let idsAfterRename = idsAgain
-      if (!slowWidth.has(fixture.name)) {
-        idsAgain = (await zonesAsLeader(tx, false)).zones.map((z) => z.id)
-        await tx.exec(`update atlas.community set name = name || '（更名）' where code = (select max(code) from atlas.community);
-                       update atlas.street set name = name || '（更名）' where code = (select max(code) from atlas.street)`)
-        idsAfterRename = (await zonesAsLeader(tx, false)).zones.map((z) => z.id)
-      }
+      const idsAgain = (await zonesAsLeader(tx, false)).zones.map((z) => z.id)
+      await tx.exec(`update atlas.community set name = name || '（更名）' where code = (select max(code) from atlas.community);
+                     update atlas.street set name = name || '（更名）' where code = (select max(code) from atlas.street)`)
+      const idsAfterRename = (await zonesAsLeader(tx, false)).zones.map((z) => z.id)
       const { rows } = await tx.query<{ area_m2: number; covers: boolean[] }>(
         `select st_area(p.g::geography) as area_m2,
                 coalesce((select array_agg(st_covers(st_setsrid(st_geomfromgeojson((z.z -> 'geometry')::text), 4326), st_pointonsurface(p.g)) order by z.i)
@@ -329,7 +321,7 @@ describe.each(engines)('三不管 fixtures on %s', (engine) => {
       })
     })
 
-    test.skipIf(slowWidth.has(fixture.name))('ids are stable: detected again, and after renaming a community and a street', () => {
+    test('ids are stable: detected again, and after renaming a community and a street', () => {
       const outcome = outcomeOf(engine, fixture.name)
       const ids = outcome.detection.zones.map((z) => z.id)
       expect(new Set(ids).size).toBe(ids.length)
