@@ -1,5 +1,6 @@
 // atlas gaps / atlas gaps settle on a copy of the sample city: the public JSON shape, the three
 // planted cases, a settlement applied, and bad input refused in words with nothing written.
+import os from 'node:os'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
@@ -113,8 +114,10 @@ describe('atlas gaps settle', () => {
     let r = await atlas('gaps', 'settle', zone.id, '--owner', '331181003012', '--remark', '吴处联建房划入江南社区', '--json')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ zone: zone.id, owner: '331181003012', applied: false })
-    const settled = (await zones()).zones.find((z) => z.id === zone.id)!
+    const settled = (await zones()).zones.find((z) => z.id === zone.id)! as JsonZone & { decision: { decided_by: string; remark: string } }
     expect(settled.status).toBe('settled')
+    // who decided: the command line and the account that ran it
+    expect(settled.decision).toMatchObject({ decided_by: `atlas-cli:${os.userInfo().username}`, remark: '吴处联建房划入江南社区' })
     const before = await communityArea('331181003012')
     r = await atlas('gaps', 'settle', zone.id, '--owner', '331181003012', '--apply')
     expect(r.code).toBe(0)

@@ -1,10 +1,11 @@
 // `atlas gaps`: the 三不管 zones (gaps and overlaps) with their suggested owners, and nesting
 // violations; `atlas gaps settle`: a planner's decision on one zone, applied to the boundaries
 // on request. Both call the API functions the page calls.
+import os from 'node:os'
 import type { Database, Queryable } from '../../db/database.ts'
-import { asCaller } from '../../db/session.ts'
+import { asCaller, userClaims } from '../../db/session.ts'
 import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
-import { leader, planner } from './walk.ts'
+import { leader } from './walk.ts'
 
 export interface ZoneCandidate {
   layer: string
@@ -130,8 +131,11 @@ export interface Settlement {
   changed?: string[]
 }
 
+/** Who decided, as the history keeps it: the command line and the account that ran it. */
+export const settledBy = () => `atlas-cli:${os.userInfo().username}`
+
 export async function settleZone(db: Database, zoneId: string, owner: string, remark: string | null, apply: boolean): Promise<Settlement> {
-  return asCaller(db, planner, (tx) =>
+  return asCaller(db, userClaims('planner', settledBy()), (tx) =>
     single<Settlement>(tx, 'select public.settle_zone($1, $2, $3, $4) as result', [zoneId, owner, remark, apply]).catch(refusal),
   )
 }
