@@ -306,6 +306,22 @@ console.log('\nfigures')
   check((bc['硬化'] ?? 0) + (bc['亮化'] ?? 0) + (bc['绿化'] ?? 0) === 23 && bc['洁化'] === 18 && bc['供水'] === 9 && bc['排污'] === 6,
     'backlog: 23 硬化/亮化/绿化, 18 洁化, 9 供水 + 6 排污', bl.map((b) => `${b.c} ${b.n}`).join(', '))
   check(Math.abs(cost - 67e6) <= 0.67e6, 'backlog cost ≈ ¥67,000,000 (within 1%)', `¥${fmt(cost)}`)
+  const st = await q(`select props->>'status' s, count(*) n from backlog group by 1 order by 1`)
+  const bs = Object.fromEntries(st.map((b) => [b.s, Number(b.n)]))
+  check(bs.proposed === 44 && bs.approved === 6 && bs.in_progress === 4 && bs.done === 2 && st.length === 4,
+    'backlog statuses: 44 proposed, 6 approved, 4 in progress, 2 done', st.map((b) => `${b.s} ${b.n}`).join(', '))
+  // a 硬化 item waits for the 排污 and 供水 items of its site: the name up to 片 or 区块
+  const deps = await q(
+    `with site as (select code, parent_code, props->>'category' c, substring(name from '^(.*?(?:片|区块))') s, props->'depends_on' d from backlog)
+     select r.code, coalesce(r.d, '[]'::jsonb) given,
+            coalesce((select jsonb_agg(w.code order by w.code) from site w
+                      where w.c in ('排污', '供水') and w.parent_code = r.parent_code and w.s = r.s), '[]'::jsonb) expected
+       from site r where r.c = '硬化' or r.d is not null`,
+  )
+  const wrong = deps.filter((d) => JSON.stringify(d.given) !== JSON.stringify(d.expected))
+  const links = deps.reduce((n, d) => n + d.given.length, 0)
+  check(wrong.length === 0 && links > 0, 'backlog: each 硬化 item depends on the 排污 and 供水 items of its site, and nothing else depends',
+    wrong.length ? wrong.map((d) => `${d.code}: ${JSON.stringify(d.given)} ≠ ${JSON.stringify(d.expected)}`).join('; ') : `${links} dependencies`)
   const split = await q(
     `select v.name, count(*) n from former_village v join community c on ST_Intersects(v.geom, c.geom)
        and ST_Area(ST_Intersection(v.geom, c.geom)::geography) > 1000 group by v.name`,

@@ -1311,6 +1311,9 @@ const facilitiesOut: FacilityOut[] = []
 interface BacklogOut {
   code: string; name: string; category: string; community: string; geometry: Geometry
   cost: number; households: number; complaints: number; severity: number; status: string; requested: string
+  /** The site: the name's place part, up to 片 or 区块 (江南社区新村片). */
+  site: string
+  dependsOn: string[]
 }
 const backlogOut: BacklogOut[] = []
 const BACKLOG_TOTAL = 66_880_000 // the report: 预算投资近6700万元
@@ -1354,7 +1357,7 @@ const BACKLOG_TOTAL = 66_880_000 // the report: 预算投资近6700万元
     硬化: [0.9e6, 2.6e6], 亮化: [0.25e6, 0.8e6], 绿化: [0.35e6, 1.3e6], 洁化: [0.2e6, 0.9e6], 供水: [1.6e6, 4.2e6], 排污: [2.2e6, 5.5e6],
   }
   const raw: number[] = []
-  const statuses = shuffle(rng, [...new Array(44).fill('proposed'), ...new Array(6).fill('planned'), ...new Array(4).fill('in_progress'), ...new Array(2).fill('done')] as string[])
+  const statuses = shuffle(rng, [...new Array(44).fill('proposed'), ...new Array(6).fill('approved'), ...new Array(4).fill('in_progress'), ...new Array(2).fill('done')] as string[])
   const counter = new Map<string, number>()
   items.forEach((it, k) => {
     const cm = commByName.get(it.comm)!
@@ -1396,10 +1399,16 @@ const BACKLOG_TOTAL = 66_880_000 // the report: 预算投资近6700万元
       severity: it.nearWuchu ? 5 : clamp(Math.round(1 + rng() * 3.2 + (cm.type === '村改居型' ? 0.8 : 0)), 1, 5),
       status: statuses[k],
       requested: `2023-${String(randInt(rng, 1, 4)).padStart(2, '0')}-${String(randInt(rng, 1, 28)).padStart(2, '0')}`,
+      site: cm.name + place,
+      dependsOn: [],
     })
   })
   const costs = apportion(BACKLOG_TOTAL / 1000, raw).map((c) => c * 1000)
   backlogOut.forEach((b, k) => (b.cost = costs[k]))
+  // Drainage and water go in before the road is hardened: a 硬化 item waits for the 排污 and 供水
+  // items of its site. No draws here, so the random streams above stay as they were.
+  for (const road of backlogOut.filter((b) => b.category === '硬化'))
+    road.dependsOn = backlogOut.filter((b) => (b.category === '排污' || b.category === '供水') && b.site === road.site).map((b) => b.code)
 }
 /** A run of lattice edges inside one community (both neighbouring cells in it). */
 function backlogLine(rng: Rng, comm: string, anchor: number, len: number): Geometry {
@@ -1564,7 +1573,7 @@ function riverGeometry(): Geometry {
 // ---------------------------------------------------------------------------------------
 // Assemble the layers
 
-type Props = Record<string, string | number | boolean | null>
+type Props = Record<string, string | number | boolean | null | string[]>
 interface Feature { type: 'Feature'; properties: Props; geometry: Geometry }
 const feature = (properties: Props, geometry: Geometry): Feature => ({ type: 'Feature', properties, geometry })
 const lineLength = (coords: [number, number][]) => Math.round(turf.length(turf.lineString(coords), { units: 'kilometers' }) * 1000 * 100) / 100
@@ -1623,6 +1632,7 @@ const out: Record<LayerName, Feature[]> = {
         complaints: b.complaints,
         severity: b.severity,
         status: b.status,
+        ...(b.dependsOn.length ? { depends_on: b.dependsOn } : {}),
         requested_on: b.requested,
       },
       b.geometry,
@@ -1671,6 +1681,8 @@ function validate(layer: LayerName, fs_: Feature[], codesOf: (l: LayerName) => S
       if (ps.type === 'boolean' && typeof v !== 'boolean') throw bad('not a boolean')
       if (ps.type === 'text' && typeof v !== 'string') throw bad('not text')
       if (ps.type === 'date' && !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) throw bad('not a date')
+      if (ps.type === 'text[]' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw bad('not a list of text')
+      if (ps.links && Array.isArray(v) && !v.every((c) => codesOf(layer).has(c))) throw bad('names an unknown code')
       if (ps.values && !ps.values.includes(String(v))) throw bad('not an allowed value')
       if (ps.min != null && (v as number) < ps.min) throw bad('below min')
       if (ps.max != null && (v as number) > ps.max) throw bad('above max')

@@ -7,7 +7,7 @@ import gcoord from 'gcoord'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
-import { ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
+import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
 
 /** Coordinate systems a file may be declared in (`--crs`); all are stored as WGS-84. */
 export const coordinateSystems = {
@@ -46,6 +46,7 @@ const sqlTypes: Record<PropertySpec['type'], string> = {
   number: 'numeric',
   boolean: 'boolean',
   date: 'date',
+  'text[]': 'text[]',
 }
 
 /** The coordinate system a file declares in its (pre-RFC 7946) `crs` member. */
@@ -205,13 +206,65 @@ async function checkInDatabase(tx: Queryable, spec: LayerSpec, options: ImportOp
       )
     }
   }
+  for (const property of spec.properties) if (property.links) problems.push(...(await checkLinks(tx, spec, property, property.links)))
+  if (spec.name === 'backlog' && options.upsert) {
+    // the status of an item already there moves as the workflow allows, as it does in the app
+    add(
+      (
+        await tx.query<{ idx: number; code: string; reason: string }>(
+          `select s.idx, s.code, 'status ' || atlas.backlog_step_problem(t.status, s.p ->> 'status') as reason
+           from import_staged s join atlas.backlog_item t on t.code = s.code
+           where nullif(s.p ->> 'status', '') is not null and atlas.backlog_step_problem(t.status, s.p ->> 'status') is not null
+           order by s.idx`,
+        )
+      ).rows,
+    )
+  }
   return problems.sort((a, b) => a.index - b.index)
+}
+
+/** A list of codes of the layer: each names a feature of the file or of the table, and they close no cycle. */
+async function checkLinks(tx: Queryable, spec: LayerSpec, property: PropertySpec, links: NonNullable<PropertySpec['links']>): Promise<Problem[]> {
+  const problems: Problem[] = []
+  const { rows: unknown } = await tx.query<{ idx: number; code: string; missing: string }>(
+    `select s.idx, s.code, string_agg(l, ', ' order by l) as missing
+     from import_staged s cross join lateral jsonb_array_elements_text(
+       case when jsonb_typeof(s.p -> '${property.name}') = 'array' then s.p -> '${property.name}' else '[]'::jsonb end) l
+     where not exists (select 1 from import_staged o where o.code = l)
+       and not exists (select 1 from atlas.${spec.table} t where t.code = l)
+     group by s.idx, s.code order by s.idx`,
+  )
+  for (const row of unknown)
+    problems.push({ index: Number(row.idx), code: row.code, reason: `"${property.name}" names ${row.missing}: no such ${spec.name} item in this file or in the database` })
+  // The links as they will stand: the file's own, and those in the database of items the file
+  // does not touch (an upsert replaces the links of the items it brings).
+  const { rows: staged } = await tx.query<{ idx: number; code: string; linked: string[] | null }>(
+    `select s.idx, s.code, array(select jsonb_array_elements_text(s.p -> '${property.name}')) as linked
+     from import_staged s where jsonb_typeof(s.p -> '${property.name}') = 'array' order by s.idx`,
+  )
+  const graph = new Map<string, string[]>()
+  for (const row of staged) graph.set(row.code, row.linked ?? [])
+  const { rows: stored } = await tx.query<{ source: string; target: string }>(
+    `select l.${links.from} as source, l.${links.to} as target from atlas.${links.table} l
+     where not exists (select 1 from import_staged s where s.code = l.${links.from})`,
+  )
+  for (const row of stored) graph.set(row.source, [...(graph.get(row.source) ?? []), row.target])
+  const reported = new Set<string>()
+  for (const row of staged) {
+    if (reported.has(row.code)) continue
+    const cycle = findCycle(graph, [row.code])
+    if (!cycle) continue
+    cycle.forEach((code) => reported.add(code))
+    problems.push({ index: Number(row.idx), code: row.code, reason: `"${property.name}" closes a cycle: ${cycle.join(' → ')}` })
+  }
+  return problems
 }
 
 async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Promise<{ inserted: number; updated: number }> {
   const columns = ['code']
   const values = ['s.code']
   for (const property of spec.properties) {
+    if (property.links) continue
     columns.push(property.column ?? property.name)
     if (spec.name === 'walk_edge' && property.name === 'length_m')
       values.push(`coalesce((s.p ->> 'length_m')::numeric, extensions.st_length(s.geom::extensions.geography)::numeric)`)
@@ -235,8 +288,19 @@ async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Pr
      returning (xmax = 0) as inserted`,
   )
   if (spec.name === 'walk_edge') await linkWalkNodes(tx)
+  for (const property of spec.properties) if (property.links) await writeLinks(tx, property.name, property.links, options)
   const inserted = rows.filter((row) => row.inserted).length
   return { inserted, updated: rows.length - inserted }
+}
+
+/** The lists of codes, one row each; an upsert replaces the lists of the features it brings. */
+async function writeLinks(tx: Queryable, name: string, links: NonNullable<PropertySpec['links']>, options: ImportOptions): Promise<void> {
+  if (options.upsert) await tx.exec(`delete from atlas.${links.table} where ${links.from} in (select code from import_staged)`)
+  await tx.exec(
+    `insert into atlas.${links.table} (${links.from}, ${links.to})
+     select distinct s.code, l from import_staged s cross join lateral jsonb_array_elements_text(s.p -> '${name}') l
+     where jsonb_typeof(s.p -> '${name}') = 'array'`,
+  )
 }
 
 /** Derives the network's nodes from the edges' end points and links every edge to them. */

@@ -113,6 +113,13 @@ export function validateFeatures(spec: LayerSpec, features: Feature[]): Problem[
     for (const property of spec.properties) {
       const reason = checkProperty(property, props[property.name])
       if (reason) report(reason)
+      else if (property.links && Array.isArray(props[property.name])) {
+        const linked = props[property.name] as string[]
+        const bad = linked.filter((c) => !spec.codePattern.test(c))
+        if (bad.length) report(`"${property.name}" holds ${bad.map((c) => JSON.stringify(c)).join(', ')}, not ${spec.codeDescription}`)
+        else if (code !== undefined && linked.includes(code)) report(`"${property.name}" names the item itself: ${code} cannot depend on itself`)
+        else if (new Set(linked).size < linked.length) report(`"${property.name}" names the same code twice`)
+      }
     }
     const allowed = geometryTypes[spec.geometry]
     if (!allowed.includes(feature.geometry.type))
@@ -148,7 +155,41 @@ function checkProperty(property: PropertySpec, value: unknown): string | undefin
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
         ? undefined
         : `${label} must be a date YYYY-MM-DD, not ${JSON.stringify(value)}`
+    case 'text[]':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')
+        ? undefined
+        : `${label} must be a list of text, not ${JSON.stringify(value)}`
   }
+}
+
+/**
+ * A cycle in links (code → the codes it names), as [a, b, …, a], shortest first from the first
+ * code in `starts` that lies on one; undefined if there is none.
+ */
+export function findCycle(links: ReadonlyMap<string, readonly string[]>, starts: Iterable<string>): string[] | undefined {
+  for (const start of starts) {
+    // breadth first from start's links back to start: the shortest cycle through it
+    const cameFrom = new Map<string, string>()
+    let frontier = [...new Set(links.get(start) ?? [])]
+    for (const code of frontier) cameFrom.set(code, start)
+    while (frontier.length && !cameFrom.has(start)) {
+      const next: string[] = []
+      for (const code of frontier) {
+        if (code === start) continue
+        for (const to of links.get(code) ?? []) {
+          if (cameFrom.has(to)) continue
+          cameFrom.set(to, code)
+          next.push(to)
+        }
+      }
+      frontier = next
+    }
+    if (!cameFrom.has(start)) continue
+    const way = [start]
+    for (let at = cameFrom.get(start)!; at !== start; at = cameFrom.get(at)!) way.unshift(at)
+    return [start, ...way]
+  }
+  return undefined
 }
 
 type Position = number[]

@@ -2,7 +2,7 @@
 // and which properties each feature carries. The importer, the sample-city generator,
 // the README's layer table and the map all read this one description.
 
-export type PropertyType = 'text' | 'integer' | 'number' | 'boolean' | 'date'
+export type PropertyType = 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'text[]'
 
 export interface PropertySpec {
   name: string
@@ -17,6 +17,11 @@ export interface PropertySpec {
   default?: boolean
   /** Column name when it differs from the property name. */
   column?: string
+  /**
+   * For a list of codes of the same layer kept in a table of its own rather than a column: the
+   * table, the column naming the feature and the column naming each listed code.
+   */
+  links?: { table: string; from: string; to: string }
   description: string
 }
 
@@ -65,7 +70,7 @@ export const facilityTypes = [
 ] as const
 export const backlogCategories = ['硬化', '亮化', '绿化', '洁化', '供水', '排污'] as const
 export const basemapKinds = ['outline', 'city', 'river', 'water', 'park', 'road'] as const
-export const backlogStatuses = ['proposed', 'planned', 'in_progress', 'done'] as const
+export const backlogStatuses = ['proposed', 'approved', 'in_progress', 'done', 'rejected'] as const
 
 const name: PropertySpec = { name: 'name', type: 'text', required: true, description: 'name in Chinese' }
 const households: PropertySpec = {
@@ -215,7 +220,13 @@ export const layers: Record<LayerName, LayerSpec> = {
       { name: 'households_served', type: 'integer', min: 0, description: 'households served' },
       { name: 'complaints', type: 'integer', min: 0, description: 'complaints received' },
       { name: 'severity', type: 'integer', min: 1, max: 5, description: 'severity, 1 (minor) to 5 (urgent)' },
-      { name: 'status', type: 'text', values: backlogStatuses, description: 'proposed, planned, in_progress or done' },
+      { name: 'status', type: 'text', values: backlogStatuses, description: 'proposed, approved, in_progress, done or rejected' },
+      {
+        name: 'depends_on',
+        type: 'text[]',
+        links: { table: 'backlog_dependency', from: 'item_code', to: 'depends_on' },
+        description: 'codes of the items it waits for (in the same file or already imported)',
+      },
       { name: 'requested_on', type: 'date', description: 'date requested (YYYY-MM-DD)' },
     ],
   },

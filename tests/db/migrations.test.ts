@@ -1,9 +1,15 @@
 // The migrations apply on both databases the atlas runs on, record themselves where the Supabase
-// CLI looks, apply once only, and leave the schema in the shape Supabase's advisors ask for.
+// CLI looks, apply once only, and leave the schema in the shape Supabase's advisors ask for; what
+// they compute (the backlog's scores) comes out the same on both.
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { BacklogScores } from '../../src/backlog/types.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
+import { importFile } from '../../src/db/import.ts'
 import { listMigrations, migrate } from '../../src/db/migrate.ts'
-import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { sampleDir } from '../../src/db/sample.ts'
+import { asCaller, userClaims } from '../../src/db/session.ts'
+import { copySampleDatabase, createPostgresDatabase, tempDir, type ThrowawayPostgres } from '../helpers/databases.ts'
 
 describe.each(['embedded', 'postgres'] as const)('migrations on the %s database', (target) => {
   let db: Database
@@ -65,14 +71,38 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
        order by 1`,
     )
     expect(api.map((f) => f.name)).toEqual([
-      'apply_zone', 'circle_points', 'circle_status', 'coverage', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal',
-      'save_proposal', 'search_units', 'service_circles', 'set_zone_settings', 'settle_zone', 'uncovered_residences', 'unit_record', 'walk_graph',
-      'zone_decisions', 'zone_summary', 'zones',
+      'apply_zone', 'backlog_history', 'backlog_scores', 'backlog_weight_history', 'circle_points', 'circle_status', 'coverage',
+      'edit_backlog_item', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal', 'save_proposal', 'search_units',
+      'service_circles', 'set_backlog_status', 'set_backlog_weights', 'set_zone_settings', 'settle_zone', 'uncovered_residences',
+      'unit_record', 'walk_graph', 'zone_decisions', 'zone_summary', 'zones',
     ])
     for (const fn of api) expect(fn).toMatchObject({ anon: true, authenticated: true, public: false })
   })
 
   if (target === 'postgres') {
+    test('the backlog scores of the sample city are the same as on the embedded database, to the last hundredth', async () => {
+      for (const layer of ['street', 'community', 'backlog'] as const) await importFile(db, layer, path.join(sampleDir, `${layer}.geojson`))
+      const embedded = await openDatabase(copySampleDatabase())
+      try {
+        // the stored weights, and others passed in: every item, every factor, every part
+        for (const weights of [null, { households: 3, complaints: 1, severity: 0.5, cost_per_household: 7, village: 0, waiting: 1.25 }]) {
+          const scored = async (on: Database) =>
+            asCaller(on, userClaims('leader'), async (tx) =>
+              (await tx.query<{ s: BacklogScores }>('select public.backlog_scores($1::jsonb) as s', [weights && JSON.stringify(weights)])).rows[0].s)
+          const figures = (s: BacklogScores) => s.items.map((i) => ({ code: i.code, score: i.score, depends_on: i.depends_on, factors: i.factors }))
+          const [here, there] = [await scored(db), await scored(embedded)]
+          expect(here.items).toHaveLength(56)
+          // waiting days count from each server's today, which may differ across midnight; the
+          // min–max value does not
+          const normalised = (s: BacklogScores) => figures(s).map((i) => ({ ...i, factors: { ...i.factors, waiting: { ...i.factors.waiting, raw: null } } }))
+          expect(normalised(here)).toEqual(normalised(there))
+          expect(here.total_cost_yuan).toBe(there.total_cost_yuan)
+        }
+      } finally {
+        await embedded.close()
+      }
+    })
+
     test('pgRouting is there for the isochrone engine’s oracle', async () => {
       await db.exec('create extension if not exists pgrouting with schema extensions')
       const { rows } = await db.query<{ version: string }>('select extensions.pgr_version() as version')

@@ -42,7 +42,9 @@ const fixtures = `
   insert into atlas.residence (code, community_code, households, residents, geom) values
     ('R-1', '331181001001', 20, 56, ${point(119.1405, 28.0705)}), ('R-2', '331181001001', 10, 28, ${point(119.1406, 28.0706)});
   insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values
-    ('BL-1', '大洋路硬化', '硬化', '331181001001', 1200000, ${line}), ('BL-2', '大洋路亮化', '亮化', '331181001001', 300000, ${line});
+    ('BL-1', '大洋路硬化', '硬化', '331181001001', 1200000, ${line}), ('BL-2', '大洋路亮化', '亮化', '331181001001', 300000, ${line}),
+    ('BL-5', '大洋路排污', '排污', '331181001001', 2300000, ${line});
+  insert into atlas.backlog_dependency (item_code, depends_on) values ('BL-1', 'BL-2'), ('BL-1', 'BL-5');
   insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values
     ('F-1', 8, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)}), ('F-2', 8, 75, 'test', ${box(119.136, 28.066, 119.146, 28.076)});
   insert into atlas.basemap_feature (code, name, kind, geom) values
@@ -54,7 +56,8 @@ const fixtures = `
   insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values
     ('g-0000000001', 'gap', 'community', ${box(119.15, 28.09, 119.151, 28.091)}, 9800, 'community', '331181001001', 'fixture'),
     ('o-0000000002', 'overlap', 'management', ${box(119.16, 28.07, 119.17, 28.08)}, 980000, 'management_area', 'MA-1', 'fixture');`
-// atlas.zone_setting holds its one row from the migration.
+// atlas.zone_setting and atlas.backlog_weight hold their one row from the migrations; the
+// backlog items' first history rows come from the trigger.
 
 interface TableCase {
   table: string
@@ -64,6 +67,8 @@ interface TableCase {
   /** A harmless column update. */
   set: string
   writers: string[]
+  /** Who may update and delete, when not the writers: a history is only added to. */
+  rewriters?: string[]
 }
 
 const units = ['planner']
@@ -90,8 +95,14 @@ const tables: TableCase[] = [
     insert: `insert into atlas.walk_edge (code, highway, length_m, geom) values ('E-3', 'path', 1, ${line})` },
   { table: 'residence', victim: `code = 'R-2'`, set: `households = 1`, writers: units,
     insert: `insert into atlas.residence (code, households, residents, geom) values ('R-3', 1, 3, ${point(119.1407, 28.0707)})` },
-  { table: 'backlog_item', victim: `code = 'BL-2'`, set: `status = 'planned'`, writers: ['works'],
+  { table: 'backlog_item', victim: `code = 'BL-2'`, set: `status = 'approved'`, writers: ['works'],
     insert: `insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values ('BL-3', '供水管网', '供水', '331181001001', 5, ${line})` },
+  { table: 'backlog_dependency', victim: `item_code = 'BL-1' and depends_on = 'BL-5'`, set: `depends_on = depends_on`, writers: ['works'],
+    insert: `insert into atlas.backlog_dependency (item_code, depends_on) values ('BL-2', 'BL-5')` },
+  { table: 'backlog_change', victim: `item_code = 'BL-2'`, set: `remark = 'x'`, writers: ['works'], rewriters: [],
+    insert: `insert into atlas.backlog_change (item_code, version, changes, changed_by) values ('BL-1', 2, '{"cost_yuan": [1, 2]}', 'test')` },
+  { table: 'backlog_weight', victim: `set_by = 'default'`, set: `set_by = 'x'`, writers: ['works'], rewriters: [],
+    insert: `insert into atlas.backlog_weight (weights, set_by) values ('{"households": 1, "complaints": 1, "severity": 1, "cost_per_household": 1, "village": 1, "waiting": 1}', 'test')` },
   { table: 'service_circle', victim: `facility_code = 'F-2'`, set: `method = 'x'`, writers: units,
     insert: `insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom) values ('F-1', 5, 75, 'test', ${box(119.135, 28.065, 119.145, 28.075)})` },
   { table: 'facility_type', victim: `facility_type = 'pioneer_station'`, set: `basic = true`, writers: units,
@@ -164,12 +175,16 @@ describe.each(targets)('row level security on the %s database', (target) => {
     for (const [who, claims] of Object.entries(callers)) {
       const canRead = readers.includes(who)
       const canWrite = t.writers.includes(who)
+      const canRewrite = (t.rewriters ?? t.writers).includes(who)
       const expected = (allowed: boolean) => (allowed ? 'allowed' : 'denied')
-      test(`${who} × ${t.table}: select ${expected(canRead)}, insert/update/delete ${expected(canWrite)}`, async () => {
+      const title = t.rewriters
+        ? `insert ${expected(canWrite)}, update/delete ${expected(canRewrite)}`
+        : `insert/update/delete ${expected(canWrite)}`
+      test(`${who} × ${t.table}: select ${expected(canRead)}, ${title}`, async () => {
         expect(await attempt(db, claims, `select * from atlas.${t.table}`)).toBe(expected(canRead))
         expect(await attempt(db, claims, `${t.insert} returning 1`)).toBe(expected(canWrite))
-        expect(await attempt(db, claims, `update atlas.${t.table} set ${t.set} where ${t.victim} returning 1`)).toBe(expected(canWrite))
-        expect(await attempt(db, claims, `delete from atlas.${t.table} where ${t.victim} returning 1`)).toBe(expected(canWrite))
+        expect(await attempt(db, claims, `update atlas.${t.table} set ${t.set} where ${t.victim} returning 1`)).toBe(expected(canRewrite))
+        expect(await attempt(db, claims, `delete from atlas.${t.table} where ${t.victim} returning 1`)).toBe(expected(canRewrite))
       })
     }
   }
