@@ -1,5 +1,6 @@
 // Every `atlas` command, in the order `atlas help` lists them. A new command is a file in this
 // folder and a line here.
+import { backlogCommand } from './backlog.ts'
 import { coverageCommand } from './coverage.ts'
 import { gapsCommand } from './gaps.ts'
 import type { Command } from './command.ts'
@@ -8,6 +9,7 @@ import { isochroneCommand } from './isochrone.ts'
 import { isochronesCommand } from './isochrones.ts'
 import { loadSampleCommand } from './loadSample.ts'
 import { migrateCommand } from './migrate.ts'
+import { planCommand } from './plan.ts'
 import { statsCommand } from './stats.ts'
 
 export const commands: readonly Command[] = [
@@ -17,6 +19,8 @@ export const commands: readonly Command[] = [
   isochroneCommand,
   coverageCommand,
   gapsCommand,
+  planCommand,
+  backlogCommand,
   loadSampleCommand,
   migrateCommand,
 ]
