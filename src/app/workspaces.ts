@@ -1,4 +1,5 @@
 // The page's workspaces, one line each: the page iterates over this list (app/workspace.ts).
+import { backlogWorkspace } from '../backlog/workspace.tsx'
 import { circlesWorkspace } from '../circles/workspace.tsx'
 import { zonesWorkspace } from '../zones/workspace.tsx'
 import type { AnyWorkspace } from './workspace.ts'
@@ -6,4 +7,5 @@ import type { AnyWorkspace } from './workspace.ts'
 export const workspaces: readonly AnyWorkspace[] = [
   circlesWorkspace, // 8分钟服务圈: planners
   zonesWorkspace, // 三不管: planners settle, leaders inspect
+  backlogWorkspace, // 基础设施欠账: the construction bureau plans and edits, leaders and planners read
 ]
