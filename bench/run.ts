@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   browser: runBrowserBenchmarks,
   circles: async () => (await import('./circles.ts')).runCircleBenchmarks(),
   zones: async () => (await import('./zones.ts')).runZoneBenchmarks(),
+  backlog: async () => (await import('./backlog.ts')).runBacklogBenchmarks(),
 }
 
 const only = process.argv.slice(2)
