@@ -259,7 +259,7 @@ export const en: Record<MessageKey, string> = {
 
   'workspace.label': 'Workspace',
   'workspace.map': 'Map',
-  'workspace.circles': '8-minute service circles',
+  'workspace.circles': '8-min circles',
 
   'circles.title': '8-minute service circles',
   'circles.minutes': 'Walking time',
