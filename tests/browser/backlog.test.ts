@@ -2,14 +2,13 @@
 // app, served by the embedded server over a copy of the sample city's 56 items. The plan the page
 // shows (solved by HiGHS in its Web Worker) is checked against the same core solving in Node on
 // what backlog_scores() returns; the breakdowns and the history against the database.
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { candidates, loadHighs, solvePlan } from '../../src/backlog/plan/index.ts'
 import { categoryInks } from '../../src/backlog/layers.ts'
 import type { BacklogChange, BacklogScores, PlanResult, ScoredItem } from '../../src/backlog/types.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
-import { buildApp, jsAssets, launchBrowser, openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { jsAssets, saveArtifact, type AtlasPage } from './harness.ts'
+import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -20,22 +19,14 @@ const centreView = 'map=12.60/28.0750/119.1065&layers=street,community'
 const cardView = 'map=12.60/28.0750/119.1307&layers=street,community'
 const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]
 
-let server: AtlasServer
-let browser: Browser
-let staticDir: string
-const pages: AtlasPage[] = []
+const suite = browserSuite({ viewport: { width: 1440, height: 900 } })
+const { open } = suite
 
-async function open(hash: string): Promise<AtlasPage> {
-  const page = await openPage(browser, server.url, { viewport: { width: 1440, height: 900 } })
-  pages.push(page)
-  await page.goto(hash)
-  return page
-}
 
 const scores = () =>
-  asCaller(server.db, userClaims('leader', 'backlog-test'), async (tx) => (await tx.query<{ s: BacklogScores }>('select public.backlog_scores(null, true) as s')).rows[0].s, true)
+  asCaller(suite.server.db, userClaims('leader', 'backlog-test'), async (tx) => (await tx.query<{ s: BacklogScores }>('select public.backlog_scores(null, true) as s')).rows[0].s, true)
 const history = (code: string) =>
-  asCaller(server.db, userClaims('leader', 'backlog-test'), async (tx) => (await tx.query<{ h: BacklogChange[] }>('select public.backlog_history($1) as h', [code])).rows[0].h, true)
+  asCaller(suite.server.db, userClaims('leader', 'backlog-test'), async (tx) => (await tx.query<{ h: BacklogChange[] }>('select public.backlog_history($1) as h', [code])).rows[0].h, true)
 
 /** The plan the core makes in Node for the same items and budget. */
 async function expectedPlan(items: ScoredItem[], budgets: number[]): Promise<PlanResult> {
@@ -60,33 +51,16 @@ async function fundedFigures(atlas: AtlasPage, budget: number) {
 const fundedCodes = (atlas: AtlasPage) =>
   atlas.page.locator('[data-testid="backlog-row"][data-funded="true"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')!).sort())
 
-beforeAll(async () => {
-  const [built, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-  staticDir = built
-  browser = launched
-  server = await startServer(copySampleDatabase(), staticDir)
-})
-
-afterEach(async () => {
-  const pageErrors = pages.flatMap((p) => p.pageErrors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('the backlog in Chromium', { timeout: 120_000 }, () => {
   test('HiGHS and the plan core stay out of the first bundle', () => {
-    const html = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8')
+    const html = fs.readFileSync(path.join(suite.staticDir, 'index.html'), 'utf8')
     const entry = /src="\/?(assets\/index-[^"]+\.js)"/.exec(html)?.[1]
     expect(entry, 'the entry script in index.html').toBeTruthy()
-    const first = fs.readFileSync(path.join(staticDir, entry!), 'utf8')
+    const first = fs.readFileSync(path.join(suite.staticDir, entry!), 'utf8')
     expect(first).toContain('plan.worker')
     for (const marker of ['mip_rel_gap', 'PlanInputError', 'highs.wasm']) expect(first, marker).not.toContain(marker)
-    const worker = jsAssets(staticDir).find((f) => /plan\.worker-/.test(f))
+    const worker = jsAssets(suite.staticDir).find((f) => /plan\.worker-/.test(f))
     expect(worker && fs.readFileSync(worker, 'utf8')).toContain('mip_rel_gap')
   })
 
@@ -225,7 +199,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     await saveArtifact(atlas.page, 'backlog.png', { readme: true })
 
     // someone else starts the works meanwhile: the page's step is stale, refused, and the item read again
-    await asCaller(server.db, userClaims('works', 'backlog-test-other'), async (tx) => {
+    await asCaller(suite.server.db, userClaims('works', 'backlog-test-other'), async (tx) => {
       const version = (await tx.query<{ version: number }>('select version from atlas.backlog_item where code = $1', [item.code])).rows[0].version
       await tx.query('select public.set_backlog_status($1, $2, $3, $4)', [item.code, 'in_progress', version, '另一位同事'])
     })

@@ -4,22 +4,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { area } from '@turf/turf'
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { polylabel } from '../../src/analysis/polylabel.ts'
 import { communityFill, gridBandFill, landRgb, over } from '../../src/layers/palette.ts'
 import { sampleDir } from '../../src/db/sample.ts'
 import { communityTypes } from '../../src/shared/layers.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
-import {
-  buildApp,
-  launchBrowser,
-  openPage,
-  saveArtifact,
-  startServer,
-  type AtlasPage,
-  type AtlasServer,
-} from './harness.ts'
+import { openPage, saveArtifact } from './harness.ts'
+import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
 interface Unit {
@@ -54,34 +45,10 @@ const contractError = (text: string | null) => {
   expect(text ?? '').not.toMatch(/\[object |undefined|^\s*(error|503)\s*$/i)
 }
 
-let server: AtlasServer
-let browser: Browser
-const pages: AtlasPage[] = []
+const suite = browserSuite()
+const { open } = suite
 
-async function open(hash: string): Promise<AtlasPage> {
-  const page = await openPage(browser, server.url)
-  pages.push(page)
-  await page.goto(hash)
-  return page
-}
 
-beforeAll(async () => {
-  const [staticDir, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-  browser = launched
-  server = await startServer(copySampleDatabase(), staticDir)
-})
-
-afterEach(async () => {
-  // An uncaught exception is a bug whatever the test was about.
-  const pageErrors = pages.flatMap((p) => p.pageErrors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 // A page's first draw costs seconds of SwiftShader; another suite may share the two cores.
 describe('the map in Chromium', { timeout: 120_000 }, () => {
@@ -200,8 +167,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
 
   test('an RPC failing shows an error in words and a retry that recovers', async () => {
     const rpc = '**/rest/v1/rpc/map_layer'
-    const atlas = await openPage(browser, server.url)
-    pages.push(atlas)
+    const atlas = suite.track(await openPage(suite.browser, suite.server.url))
     // PostgREST's answer when its database is gone.
     await atlas.page.route(rpc, (route) =>
       route.fulfill({

@@ -2,35 +2,27 @@
 // built app, served by the embedded server over a copy of the sample city with its three planted
 // zones: the 林场 management gap, the 水南犁山 management overlap and the 吴处 community gap (which
 // is a management gap too). What the page lists is checked against zones() on the same database.
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import type { DecisionRecord, ZonesResult } from '../../src/zones/api.ts'
 import { zoneInks } from '../../src/zones/layers.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
-import { buildApp, launchBrowser, openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { saveArtifact, type AtlasPage } from './harness.ts'
+import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
 /** The city's centre, right of the panel, where the three zones are all in view. */
 const centreView = 'map=13.20/28.0620/119.1250'
 const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]
 
-let server: AtlasServer
-let browser: Browser
-const pages: AtlasPage[] = []
+const suite = browserSuite()
+const { open } = suite
 
-async function open(hash: string): Promise<AtlasPage> {
-  const page = await openPage(browser, server.url)
-  pages.push(page)
-  await page.goto(hash)
-  return page
-}
 
 const pixelsOf = async (atlas: AtlasPage, colours: [number, number, number][], tolerance = 10) =>
   countColours(decodePng(await atlas.page.locator('#map').screenshot()), colours, tolerance)
 
 const found = (role: 'leader' | 'planner') =>
-  asCaller(server.db, userClaims(role, 'zones-test'), async (tx) => (await tx.query<{ z: ZonesResult }>('select public.zones(null, null, false) as z')).rows[0].z, true)
+  asCaller(suite.server.db, userClaims(role, 'zones-test'), async (tx) => (await tx.query<{ z: ZonesResult }>('select public.zones(null, null, false) as z')).rows[0].z, true)
 
 /** The ids of the rows of a list, top to bottom, with their areas. */
 const rowsOf = (atlas: AtlasPage, list: string) =>
@@ -43,22 +35,6 @@ const hashView = async (atlas: AtlasPage) => {
   return { zoom, lat, lon }
 }
 
-beforeAll(async () => {
-  const [staticDir, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-  browser = launched
-  server = await startServer(copySampleDatabase(), staticDir)
-})
-
-afterEach(async () => {
-  const pageErrors = pages.flatMap((p) => p.pageErrors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
   test('a leader sees the planted zones by area, selects the largest, the map goes there and hatches it; no settle form', async () => {
@@ -199,7 +175,7 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
     expect(await history.textContent()).toContain(remark)
     expect(await history.textContent()).toContain('江南社区')
     await saveArtifact(atlas.page, 'zones-settled.png')
-    const decisions = await asCaller(server.db, userClaims('leader', 'zones-test'), async (tx) => (await tx.query<{ d: DecisionRecord[] }>('select public.zone_decisions() as d')).rows[0].d, true)
+    const decisions = await asCaller(suite.server.db, userClaims('leader', 'zones-test'), async (tx) => (await tx.query<{ d: DecisionRecord[] }>('select public.zone_decisions() as d')).rows[0].d, true)
     const decision = decisions.find((d) => d.zone_id === wuchu!.id)
     expect(decision?.remark).toBe(remark)
     expect(decision?.owner_code).toBe(wuchu!.suggested_owner)
