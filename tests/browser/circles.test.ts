@@ -2,15 +2,14 @@
 // built app, served by the embedded server over a copy of the sample city with its circles and
 // access times stored. Figures on screen are checked against the API functions on the same
 // database; the what-if against the engine run in Node on the same points.
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { CircleModel } from '../../src/circles/engine/model.ts'
 import type { Coverage } from '../../src/circles/api.ts'
 import { typeColor, uncoveredColor } from '../../src/circles/layers.ts'
 import { readModel } from '../../src/circles/store.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
-import { buildApp, launchBrowser, openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { saveArtifact, type AtlasPage } from './harness.ts'
+import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
 /** The city's centre at a zoom where circles and residences are both legible, right of the panel. */
@@ -19,17 +18,10 @@ const centreView = 'map=13.60/28.0700/119.1180'
 const circlesOnly = `${centreView}&layers=&ws=circles`
 const rgb = (c: readonly number[]) => [c[0], c[1], c[2]] as [number, number, number]
 
-let server: AtlasServer
-let browser: Browser
+const suite = browserSuite()
+const { open } = suite
 let model: CircleModel
-const pages: AtlasPage[] = []
 
-async function open(hash: string): Promise<AtlasPage> {
-  const page = await openPage(browser, server.url)
-  pages.push(page)
-  await page.goto(hash)
-  return page
-}
 
 const pixelsOf = async (atlas: AtlasPage, colours: [number, number, number][], tolerance = 12) =>
   countColours(decodePng(await atlas.page.locator('#map').screenshot()), colours, tolerance)
@@ -39,23 +31,10 @@ const data = (atlas: AtlasPage, testId: string, name: string) =>
   atlas.page.locator(`[data-testid="${testId}"]`).first().getAttribute(`data-${name}`).then(Number)
 
 beforeAll(async () => {
-  const [staticDir, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-  browser = launched
-  server = await startServer(copySampleDatabase(), staticDir)
   // the engine in Node, from the same API functions the page's worker is given
-  model = await asCaller(server.db, userClaims('planner', 'circles-test'), readModel, true)
+  model = await asCaller(suite.server.db, userClaims('planner', 'circles-test'), readModel, true)
 })
 
-afterEach(async () => {
-  const pageErrors = pages.flatMap((p) => p.pageErrors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('the service circles in Chromium', { timeout: 180_000 }, () => {
   test('the circles are drawn in their types’ colours, the city figures are coverage()’s, and a type switched off leaves the map', async () => {
@@ -71,7 +50,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     for (const n of before) expect(n, report).toBeGreaterThan(300)
 
     // the panel's figures are what coverage() says for the same minutes and speed
-    const expected = await asCaller(server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(8, 66.7) as c')).rows[0].c, true)
+    const expected = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(8, 66.7) as c')).rows[0].c, true)
     const basic = expected.city.basic
     expect(await data(atlas, 'city-coverage-covered', 'households')).toBe(basic.households_covered)
     expect(await data(atlas, 'city-coverage-covered', 'residents')).toBe(basic.residents_covered)
@@ -107,7 +86,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     await atlas.waitForIdle({ timeout: 90_000 })
 
     // the inspector's section: the community's coverage per type, coverage()'s for that community
-    const mine = await asCaller(server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(10, 80, $1) as c', [community])).rows[0].c, true)
+    const mine = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(10, 80, $1) as c', [community])).rows[0].c, true)
     const rows = atlas.page.locator('[data-testid="coverage-section"] tr[data-type]')
     await rows.first().waitFor({ timeout: 10_000 })
     const shown = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-type'), Number(tr.getAttribute('data-households'))])))
@@ -127,7 +106,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('circles=12/80/basic'), null, { timeout: 5_000 })
     await atlas.waitForIdle({ timeout: 90_000 })
     expect(await atlas.text('circles-not-stored')).toContain('12 分钟')
-    const figures = await asCaller(server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(12, 80) as c')).rows[0].c, true)
+    const figures = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(12, 80) as c')).rows[0].c, true)
     expect(await data(atlas, 'city-coverage-covered', 'households')).toBe(figures.city.basic.households_covered)
 
     await atlas.page.reload({ waitUntil: 'domcontentloaded' })
@@ -184,7 +163,16 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
       { timeout: 10_000 },
     )
     await atlas.waitForIdle()
-    const moved = { lon: await data(atlas, 'whatif-result', 'lon'), lat: await data(atlas, 'whatif-result', 'lat') }
+    // the worker answers the latest position once the map has drawn the one before: wait until the
+    // answer on screen is the marker's last, not one still on its way
+    const shown = async () => ({ lon: await data(atlas, 'whatif-result', 'lon'), lat: await data(atlas, 'whatif-result', 'lat') })
+    let moved = await shown()
+    for (let settled = 0; settled < 3; ) {
+      await atlas.page.waitForTimeout(250)
+      const now = await shown()
+      settled = now.lon === moved.lon && now.lat === moved.lat ? settled + 1 : 0
+      moved = now
+    }
     const second = model.whatIf(moved.lon, moved.lat, 'elderly_care', { minutes: 8, speed: 66.7 })
     expect(await data(atlas, 'whatif-newly', 'households')).toBe(second.households)
     expect(second.households).not.toBe(first.households)
@@ -216,7 +204,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
 
     await item.locator('[data-testid="proposal-remove"]').click()
     await item.waitFor({ state: 'detached', timeout: 10_000 })
-    const left = await asCaller(server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ p: { name: string }[] }>('select public.proposals() as p')).rows[0].p, true)
+    const left = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ p: { name: string }[] }>('select public.proposals() as p')).rows[0].p, true)
     expect(left.map((p) => p.name)).not.toContain(name)
   })
 })
