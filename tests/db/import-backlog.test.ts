@@ -10,10 +10,9 @@ import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import { ImportError } from '../../src/db/validate.ts'
-import { runAtlas } from '../helpers/cli.ts'
-import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
+import { baseCityDatabase, runAtlas } from '../helpers/cli.ts'
+import { tempDir } from '../helpers/databases.ts'
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures/import')
 const files = tempDir('import-backlog')
 
 // base-community.geojson's 大洋社区 covers 119.13–119.145 E, 28.07–28.09 N
@@ -32,9 +31,7 @@ let dir: string
 let db: Database
 
 beforeAll(async () => {
-  dir = copyEmptyDatabase()
-  expect((await runAtlas(dir, 'import', 'street', path.join(fixtures, 'base-street.geojson'))).code).toBe(0)
-  expect((await runAtlas(dir, 'import', 'community', path.join(fixtures, 'base-community.geojson'))).code).toBe(0)
+  dir = await baseCityDatabase()
   db = await openDatabase(dir)
 })
 

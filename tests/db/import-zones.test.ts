@@ -8,10 +8,9 @@ import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
-import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { tempDir } from '../helpers/databases.ts'
+import { baseCityDatabase, runAtlas } from '../helpers/cli.ts'
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures/import')
 const files = tempDir('import-zones')
 
 const square = (w: number, s: number, e: number, n: number) => ({
@@ -36,9 +35,7 @@ let dir: string
 let db: Database
 
 beforeAll(async () => {
-  dir = copyEmptyDatabase()
-  expect((await runAtlas(dir, 'import', 'street', path.join(fixtures, 'base-street.geojson'))).code).toBe(0)
-  expect((await runAtlas(dir, 'import', 'community', path.join(fixtures, 'base-community.geojson'))).code).toBe(0)
+  dir = await baseCityDatabase()
   db = await openDatabase(dir)
 })
 

@@ -6,11 +6,9 @@ import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { isLayerName } from '../../src/shared/layers.ts'
 import { ImportError } from '../../src/db/validate.ts'
-import { copyEmptyDatabase } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { baseCityDatabase, importFixtures, runAtlas } from '../helpers/cli.ts'
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures/import')
-const fixture = (name: string) => path.join(fixtures, name)
+const fixture = (name: string) => path.join(importFixtures, name)
 
 let dir: string
 let db: Database
@@ -31,9 +29,7 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  dir = copyEmptyDatabase()
-  expect((await atlas('import', 'street', fixture('base-street.geojson'))).code).toBe(0)
-  expect((await atlas('import', 'community', fixture('base-community.geojson'))).code).toBe(0)
+  dir = await baseCityDatabase()
   db = await openDatabase(dir)
 })
 
