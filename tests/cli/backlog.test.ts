@@ -6,21 +6,13 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import type { BacklogChange, ScoredItem } from '../../src/backlog/types.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
 import { runAtlas } from '../helpers/cli.ts'
+import type { BacklogListItem } from '../../src/cli/commands/backlog.ts'
 
 let dir: string
 const atlas = (...args: string[]) => runAtlas(dir, ...args)
 
-interface ListItem {
-  code: string
-  name: string
-  category: string
-  status: string
-  cost_yuan: number
-  score: number
-  version: number
-}
 
-async function list(): Promise<ListItem[]> {
+async function list(): Promise<BacklogListItem[]> {
   const { code, out } = await atlas('backlog', 'list', '--json')
   expect(code).toBe(0)
   return JSON.parse(out)

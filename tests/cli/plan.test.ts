@@ -15,24 +15,13 @@ import type { PlanItemResult, PlanResult, ScoredItem } from '../../src/backlog/t
 import { readBudgets } from '../../src/cli/commands/plan.ts'
 import { copySampleDatabase, tempDir } from '../helpers/databases.ts'
 import { runAtlas } from '../helpers/cli.ts'
+import type { BacklogListItem } from '../../src/cli/commands/backlog.ts'
 
 let dir: string
 let folder: string
 const atlas = (...args: string[]) => runAtlas(dir, ...args)
 
-interface ListItem {
-  code: string
-  name: string
-  category: string
-  status: string
-  cost_yuan: number
-  score: number
-  street_code: string
-  street_name: string
-  community_name: string
-  depends_on: string[]
-}
-let backlog: ListItem[]
+let backlog: BacklogListItem[]
 
 async function plan(...args: string[]): Promise<PlanResult> {
   const { code, out, err } = await atlas('plan', '--json', ...args)

@@ -26,20 +26,7 @@ export const backlogCommand: Command = {
       if (rest.length) throw new UsageError(`backlog list takes no arguments: ${usage}`)
       const items = (await withDatabase(context.target, (db) => readScores(db, false))).items
       const list = items
-        .map((item) => ({
-          code: item.code,
-          name: item.name,
-          category: item.category,
-          status: item.status,
-          cost_yuan: item.cost_yuan,
-          score: item.score,
-          version: item.version,
-          community_code: item.community_code,
-          community_name: item.community_name,
-          street_code: item.street_code,
-          street_name: item.street_name,
-          depends_on: item.depends_on,
-        }))
+        .map(listItem)
         .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
       context.print(describeList(list), list)
       return
@@ -68,6 +55,25 @@ export const backlogCommand: Command = {
     throw new UsageError(`backlog: unknown argument "${sub}": ${usage}`)
   },
 }
+
+/** One line of `atlas backlog list --json`. */
+export function listItem(item: ScoredItem) {
+  return {
+    code: item.code,
+    name: item.name,
+    category: item.category,
+    status: item.status,
+    cost_yuan: item.cost_yuan,
+    score: item.score,
+    version: item.version,
+    community_code: item.community_code,
+    community_name: item.community_name,
+    street_code: item.street_code,
+    street_name: item.street_name,
+    depends_on: item.depends_on,
+  }
+}
+export type BacklogListItem = ReturnType<typeof listItem>
 
 /** A PostgreSQL refusal in the database's own words (and its hint); anything else is a fault. */
 function refusal(error: unknown): never {
