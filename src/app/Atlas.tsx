@@ -70,8 +70,10 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     mapRef.current?.fitBounds(bbox, { padding: workspacePadding, maxZoom, duration: 700, essential: true })
   }, [])
 
+  const select = useCallback((next: Selection | null) => setUrl((state) => ({ ...state, selection: next })), [setUrl])
+
   // ── the workspaces: each draws, shows and handles what is its own
-  const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t, fitBounds, reloadUnits }, url, setUrl)
+  const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t, fitBounds, reloadUnits, select }, url, setUrl)
   const active = drawings.find((d) => d.open)
   const { deckLayers, sources, style, atlasBasemap } = useBaseMap({ store, drawn, zoom, basemap: url.basemap, tiandituKey, t, workspaces: drawings })
   const allLayers = useMemo(
@@ -79,7 +81,6 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     [deckLayers, selected.shape, ...drawings.map((d) => d.layers)], // eslint-disable-line react-hooks/exhaustive-deps
   )
 
-  const select = useCallback((next: Selection | null) => setUrl((state) => ({ ...state, selection: next })), [setUrl])
   // Escape closes the inspector (unless one is typing in a field, where it means something else)
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -32,6 +32,8 @@ export interface WorkspaceContext {
   fitBounds(bbox: Bbox, maxZoom?: number): void
   /** Fetches the unit layers and the selection again: after a workspace changed boundaries. */
   reloadUnits(): void
+  /** Selects a unit (or none), as a click on the map does: the inspector opens and the URL keeps it. */
+  select(selection: Selection | null): void
 }
 
 /** An image a workspace's MapLibre layers use (a fill pattern): RGBA pixels. */
