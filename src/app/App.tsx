@@ -1,7 +1,7 @@
 // The app: connects to the backend (the embedded server that served the page, or a Supabase
 // project), signs in, then hands over to the atlas. A failure at any step says what failed and
 // offers a retry: the page is never blank.
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { layerStats, mapLayer } from '../data/api.ts'
 import { createAtlasClient, currentRole, signIn, signInAsRole, type AtlasClient } from '../data/client.ts'
 import { loadBackendConfig, type AppRole } from '../data/config.ts'
@@ -9,7 +9,7 @@ import { toAtlasError, type AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
 import { I18nProvider, translator } from '../i18n/index.tsx'
 import { Atlas } from './Atlas.tsx'
-import { formatUrlState, parseUrlState, type UrlState } from './urlState.ts'
+import { formatUrlState, historyMode, parseUrlState, viewOnlyChange, type UrlState } from './urlState.ts'
 import './app.css'
 
 type Boot =
@@ -24,13 +24,34 @@ export function App() {
   const [attempt, setAttempt] = useState(0)
 
   const setUrl = useCallback((update: (state: UrlState) => UrlState) => setUrlState((state) => update(state)), [])
+  // The state that came from the address (the first load, Back, Forward, an edited hash): written
+  // back in place, never as a new entry. And when the last change that made an entry was.
+  const arrived = useRef<UrlState | null>(url)
+  const lastChange = useRef(-Infinity)
+  const latestUrl = useRef(url)
+  latestUrl.current = url
   useEffect(() => {
     const hash = formatUrlState(url)
-    if (hash !== window.location.hash) window.history.replaceState(null, '', hash)
+    const previous = window.location.hash
+    if (hash !== previous) {
+      const now = performance.now()
+      const mode = url === arrived.current ? 'replace' : historyMode(previous, hash, now - lastChange.current)
+      if (mode === 'push') window.history.pushState(null, '', hash)
+      else window.history.replaceState(null, '', hash)
+      if (url !== arrived.current && !viewOnlyChange(previous, hash)) lastChange.current = now
+    }
     document.documentElement.lang = url.lang === 'zh' ? 'zh-CN' : 'en'
   }, [url])
   useEffect(() => {
-    const onHash = () => setUrlState(parseUrlState(window.location.hash))
+    const onHash = () => {
+      const next = parseUrlState(window.location.hash)
+      // a hash without a view leaves the map where it is
+      if (!next.view) next.view = latestUrl.current.view
+      arrived.current = next
+      // what the user does next is a change of its own, not part of the burst before
+      lastChange.current = -Infinity
+      setUrlState(next)
+    }
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
   }, [])

@@ -81,6 +81,23 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     [deckLayers, selected.shape, ...drawings.map((d) => d.layers)], // eslint-disable-line react-hooks/exhaustive-deps
   )
 
+  // A view in the URL that the map did not report came from the address (Back, Forward, an edited
+  // hash): the map goes there. The map's own reports are left alone, even when it has moved on
+  // since (a zoom still easing), and the jump's report only replaces the entry.
+  const reported = useRef<View | null>(null)
+  useEffect(() => {
+    const map = mapRef.current
+    if (!map || !url.view || url.view === reported.current || showing(map, url.view)) return
+    map.jumpTo({ center: [url.view.lon, url.view.lat], zoom: url.view.zoom })
+  }, [url.view])
+
+  // …and a role in it that is not the signed-in one signs in as that role (none: the role the page
+  // opened with, as a reload of that address would).
+  const wantedRole = url.role ?? initialRole
+  useEffect(() => {
+    if (wantedRole && role && wantedRole !== role && !switching && client.config.mode === 'embedded') void switchRole(wantedRole)
+  }, [wantedRole]) // eslint-disable-line react-hooks/exhaustive-deps
+
   // Escape closes the inspector (unless one is typing in a field, where it means something else)
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -98,6 +115,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   }
   const onView = useCallback(
     (next: View, nextBounds: Bbox) => {
+      reported.current = next
       setView(next)
       setBounds(nextBounds)
       setUrl((state) => ({ ...state, view: next }))
@@ -215,4 +233,12 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
       )}
     </div>
   )
+}
+
+/** Whether the map shows a view already: the same zoom, its centre within a pixel. */
+function showing(map: maplibregl.Map, view: View): boolean {
+  if (Math.abs(map.getZoom() - view.zoom) > 0.005) return false
+  const there = map.project([view.lon, view.lat])
+  const here = map.project(map.getCenter())
+  return Math.hypot(there.x - here.x, there.y - here.y) < 1
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultUrlState, formatUrlState, parseUrlState } from './urlState.ts'
+import { defaultUrlState, formatUrlState, historyBurstMs, historyMode, parseUrlState, viewOnlyChange } from './urlState.ts'
 
 describe('the URL state', () => {
   it('round-trips the view, layers, selection, language, role and basemap', () => {
@@ -49,5 +49,51 @@ describe('the URL state', () => {
 
   it('clamps the zoom to what the map shows', () => {
     expect(parseUrlState('#map=30/28/119').view!.zoom).toBe(19)
+  })
+})
+
+describe('the history entry a change makes', () => {
+  const at = '#map=12.00/28.0790/119.0790&layers=street,community'
+  const moved = '#map=14.50/28.0712/119.1420&layers=street,community'
+  const long = historyBurstMs * 10
+
+  it('replaces the entry when only the view moved, however long since the last change', () => {
+    expect(viewOnlyChange(at, moved)).toBe(true)
+    expect(historyMode(at, moved, long)).toBe('replace')
+    expect(historyMode(at, moved, 0)).toBe('replace')
+    // the view appearing (first report of the map) is a move too
+    expect(historyMode('#layers=street,community', at, long)).toBe('replace')
+  })
+
+  it('pushes an entry for a selection, a workspace, a layer, its keys, the language or the role', () => {
+    for (const next of [
+      `${at}&sel=community:331181001002`,
+      `${at}&ws=circles`,
+      '#map=12.00/28.0790/119.0790&layers=street',
+      `${at}&circles=10/66.7/basic`,
+      `${at}&lang=en`,
+      `${at}&role=planner`,
+    ]) {
+      expect(viewOnlyChange(at, next), next).toBe(false)
+      expect(historyMode(at, next, long), next).toBe('push')
+    }
+    // a selection and a move at once still make an entry
+    expect(historyMode(at, `${moved}&sel=grid:331181001001001`, long)).toBe('push')
+    // the selection gone (Escape, the inspector closed) too
+    expect(historyMode(`${at}&sel=community:331181001002`, at, long)).toBe('push')
+  })
+
+  it('joins a change to the last one within the burst: one entry for a dragged slider', () => {
+    const a = `${at}&ws=circles&circles=9/66.7/basic`
+    const b = `${at}&ws=circles&circles=10/66.7/basic`
+    expect(historyMode(a, b, historyBurstMs / 4)).toBe('replace')
+    expect(historyMode(a, b, historyBurstMs - 1)).toBe('replace')
+    expect(historyMode(a, b, historyBurstMs)).toBe('push')
+  })
+
+  it('sees through spellings of the same state', () => {
+    // key order and a missing default make no difference
+    expect(viewOnlyChange('#lang=en&layers=street&map=12/28/119', '#map=13.00/28.1/119.2&layers=street&lang=en')).toBe(true)
+    expect(viewOnlyChange('#', `#layers=${defaultUrlState.layers.join(',')}&map=12/28/119`)).toBe(true)
   })
 })

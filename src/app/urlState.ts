@@ -106,3 +106,23 @@ export function formatUrlState(state: UrlState): string {
   for (const [key, value] of Object.entries(state.params)) parts.push(`${escape(key)}=${escape(value)}`)
   return '#' + parts.join('&')
 }
+
+/** Within this long of the last change that made an entry, another one joins it (a slider dragged). */
+export const historyBurstMs = 1000
+
+/** Whether two hashes differ in nothing but the view (`map=`): a pan or a zoom. */
+export function viewOnlyChange(previousHash: string, nextHash: string): boolean {
+  const withoutView = (hash: string) => formatUrlState({ ...parseUrlState(hash), view: null })
+  return withoutView(previousHash) === withoutView(nextHash)
+}
+
+/**
+ * How the address takes a new hash: a new history entry when something besides the view changed,
+ * so Back undoes a selection, a workspace, a layer or a language; the current entry replaced when
+ * only the view moved (panning would flood the history otherwise) or when the change follows the
+ * last one within `historyBurstMs` (one entry for a burst).
+ */
+export function historyMode(previousHash: string, nextHash: string, msSinceLastChange: number): 'push' | 'replace' {
+  if (viewOnlyChange(previousHash, nextHash)) return 'replace'
+  return msSinceLastChange < historyBurstMs ? 'replace' : 'push'
+}
