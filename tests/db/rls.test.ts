@@ -55,9 +55,10 @@ const fixtures = `
     ('试点', 'canteen', 8, 66.7, ${point(119.14, 28.07)}), ('试点二', 'canteen', 8, 66.7, ${point(119.141, 28.07)});
   insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values
     ('g-0000000001', 'gap', 'community', ${box(119.15, 28.09, 119.151, 28.091)}, 9800, 'community', '331181001001', 'fixture'),
-    ('o-0000000002', 'overlap', 'management', ${box(119.16, 28.07, 119.17, 28.08)}, 980000, 'management_area', 'MA-1', 'fixture');`
-// atlas.zone_setting and atlas.backlog_weight hold their one row from the migrations; the
-// backlog items' first history rows come from the trigger.
+    ('o-0000000002', 'overlap', 'management', ${box(119.16, 28.07, 119.17, 28.08)}, 980000, 'management_area', 'MA-1', 'fixture');
+  insert into atlas.indicator_snapshot (minutes, speed_m_per_min, version, result, computed_at) values (8, 66.7, 0, '{}', now());`
+// atlas.zone_setting, atlas.backlog_weight and atlas.data_version hold their one row from the
+// migrations; the backlog items' first history rows come from the trigger.
 
 interface TableCase {
   table: string
@@ -69,6 +70,8 @@ interface TableCase {
   writers: string[]
   /** Who may update and delete, when not the writers: a history is only added to. */
   rewriters?: string[]
+  /** Who may read, when not every role of the app. */
+  readers?: string[]
 }
 
 const units = ['planner']
@@ -116,6 +119,14 @@ const tables: TableCase[] = [
   // one row only: an insert that meets it updates it, so it needs both the insert and the update policy
   { table: 'zone_setting', victim: `id`, set: `min_width_m = 2`, writers: units,
     insert: `insert into atlas.zone_setting (id, min_width_m) values (true, 2) on conflict (id) do update set min_width_m = excluded.min_width_m` },
+  // written by the data-version trigger and by migrations only
+  { table: 'data_version', victim: `id`, set: `n = n + 1`, writers: [],
+    insert: `insert into atlas.data_version (id, n) values (true, 0) on conflict (id) do update set n = excluded.n` },
+  { table: 'indicator_catalogue', victim: `key = 'zones_open'`, set: `amber = 1`, writers: [],
+    insert: `insert into atlas.indicator_catalogue (key, sort_order, "group", label_zh, label_en, unit, direction, standard_zh, standard_en, source, rule_zh, rule_en) values ('x', 999, 'zones', 'x', 'x', '处', 'max', 'x', 'x', 'x', 'x', 'x')` },
+  // public.indicators() keeps its answers here, as definer: no caller reads or writes it
+  { table: 'indicator_snapshot', victim: `minutes = 8`, set: `version = version`, writers: [], readers: [],
+    insert: `insert into atlas.indicator_snapshot (minutes, speed_m_per_min, version, result, computed_at) values (5, 66.7, 0, '{}', now())` },
   { table: 'zone_decision', victim: `zone_id = 'o-0000000002'`, set: `remark = 'x'`, writers: units,
     insert: `insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values ('g-0000000003', 'gap', 'grid', ${box(119.13, 28.08, 119.131, 28.081)}, 9800, 'grid', '331181001001001', 'test')` },
 ]
@@ -173,7 +184,7 @@ describe.each(targets)('row level security on the %s database', (target) => {
 
   for (const t of tables) {
     for (const [who, claims] of Object.entries(callers)) {
-      const canRead = readers.includes(who)
+      const canRead = (t.readers ?? readers).includes(who)
       const canWrite = t.writers.includes(who)
       const canRewrite = (t.rewriters ?? t.writers).includes(who)
       const expected = (allowed: boolean) => (allowed ? 'allowed' : 'denied')
