@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   circles: async () => (await import('./circles.ts')).runCircleBenchmarks(),
   zones: async () => (await import('./zones.ts')).runZoneBenchmarks(),
   backlog: async () => (await import('./backlog.ts')).runBacklogBenchmarks(),
+  leader: async () => (await import('./leader.ts')).runLeaderBenchmarks(),
 }
 
 const only = process.argv.slice(2)

@@ -52,6 +52,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         share: { type: 'string', multiple: true },
         floor: { type: 'string', multiple: true },
         exclusive: { type: 'string', multiple: true },
+        pdf: { type: 'string' },
+        csv: { type: 'string' },
+        indicator: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

@@ -10,6 +10,7 @@ import { isochronesCommand } from './isochrones.ts'
 import { loadSampleCommand } from './loadSample.ts'
 import { migrateCommand } from './migrate.ts'
 import { planCommand } from './plan.ts'
+import { reportCommand } from './report.ts'
 import { statsCommand } from './stats.ts'
 
 export const commands: readonly Command[] = [
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   gapsCommand,
   planCommand,
   backlogCommand,
+  reportCommand,
   loadSampleCommand,
   migrateCommand,
 ]

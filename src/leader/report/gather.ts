@@ -1,0 +1,144 @@
+// The report's data, fetched through the API functions the page calls, so the page (supabase
+// client) and the command line (the leader's claims on the database) gather the same report:
+// public.indicators, the communities' and street offices' polygons (map_layer), the open 三不管
+// zones (zones) and the backlog's plan at a budget, solved by the backlog's own plan core.
+import type { Highs } from 'highs'
+import type { Geometry } from 'geojson'
+// display.ts imports the i18n module, and with it React: harmless in Node and in a worker, and the
+// one place the example budget is written.
+import { exampleBudget } from '../../backlog/display.ts'
+import { candidates, loadHighs, solvePlan } from '../../backlog/plan/index.ts'
+import type { BacklogScores } from '../../backlog/types.ts'
+import type { IndicatorKey, Indicators } from '../types.ts'
+import { ReportInputError, type ApiCall, type ReportData, type ReportOptions, type ReportPlan, type ReportUnitShape, type ReportZone } from './types.ts'
+
+export const defaultIndicator: IndicatorKey = 'coverage_households'
+
+/** Simplification of the polygons (map_layer's zoom): about 5 m, finer than a printed A4 map shows. */
+const mapZoom = 13
+
+interface ZoneJson {
+  id: string
+  kind: 'gap' | 'overlap'
+  level: string
+  parent: { layer: string; code: string } | null
+  area_m2: number
+  status: string
+  suggested_owner: string | null
+  reason: string
+  reason_zh: string
+  candidates: { code: string; name: string | null; relation: string }[]
+  label: [number, number] | null
+}
+
+interface FeatureJson {
+  geometry: Geometry
+  properties: { code: string; name: string; parent_code?: string | null }
+}
+
+/** Checks the options before anything is fetched: a budget is yuan, 0 or more. */
+export function checkReportOptions(options: ReportOptions): void {
+  if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0)) {
+    throw new ReportInputError(`the budget must be a sum in yuan, 0 or more, not ${options.budget}`)
+  }
+  if (options.budget !== undefined && options.budget > Number.MAX_SAFE_INTEGER) throw new ReportInputError(`the budget ${options.budget} is too large`)
+}
+
+/** The indicator the map shows, checked against the catalogue: unknown keys are refused with the known ones. */
+export function checkIndicator(indicators: Pick<Indicators, 'catalogue'>, key: string): IndicatorKey {
+  if (indicators.catalogue.some((info) => info.key === key)) return key as IndicatorKey
+  throw new ReportInputError(`unknown indicator "${key}"; the indicators are ${indicators.catalogue.map((info) => info.key).join(', ')}`)
+}
+
+export async function gatherReport(
+  call: ApiCall,
+  options: ReportOptions & { highs?: () => Promise<Highs>; now?: Date } = {},
+): Promise<ReportData> {
+  checkReportOptions(options)
+  const world = { west: -180, south: -90, east: 180, north: 90, zoom: mapZoom }
+  const [indicators, communities, streets, zones, scores] = await Promise.all([
+    call('indicators', { minutes: options.minutes ?? 8, speed: options.speed ?? 66.7 }) as Promise<Indicators>,
+    call('map_layer', { layer: 'community', ...world }) as Promise<{ features: FeatureJson[] }>,
+    call('map_layer', { layer: 'street', ...world }) as Promise<{ features: FeatureJson[] }>,
+    call('zones', { with_geometry: false }) as Promise<{ zones: ZoneJson[] }>,
+    call('backlog_scores', { with_geometry: false }) as Promise<BacklogScores>,
+  ])
+  const indicator = checkIndicator(indicators, options.indicator ?? defaultIndicator)
+  const shapes = (collection: { features: FeatureJson[] }): ReportUnitShape[] =>
+    collection.features
+      .filter((f) => f.geometry)
+      .map((f) => ({ code: f.properties.code, name: f.properties.name, parent_code: f.properties.parent_code ?? null, geometry: f.geometry }))
+  const streetShapes = shapes(streets)
+  const communityShapes = shapes(communities)
+  const plan = await planAt(scores, options.budget ?? exampleBudget, options.highs ?? (() => loadHighs()))
+  return {
+    city: indicators.city?.name ?? '',
+    printed_at: (options.now ?? new Date()).toISOString(),
+    indicator,
+    indicators,
+    communities: communityShapes,
+    streets: streetShapes,
+    zones: openZones(zones.zones, [...streetShapes, ...communityShapes]),
+    plan,
+  }
+}
+
+/** The open zones, largest first (as zones() orders them), each placed in words. */
+export function openZones(zones: readonly ZoneJson[], units: readonly Pick<ReportUnitShape, 'code' | 'name'>[]): ReportZone[] {
+  const names = new Map(units.map((u) => [u.code, u.name]))
+  return zones
+    .filter((z) => z.status === 'open')
+    .map((z) => {
+      const candidateName = new Map(z.candidates.map((c) => [c.code, c.name]))
+      const parent = z.parent ? (names.get(z.parent.code) ?? z.parent.code) : null
+      const around = z.candidates.map((c) => c.name ?? c.code).filter((name) => name !== parent)
+      const where = [parent, around.length ? around.join('、') : null].filter(Boolean).join('：')
+      return {
+        id: z.id,
+        kind: z.kind,
+        level: z.level,
+        area_m2: Number(z.area_m2),
+        where,
+        suggested_owner: z.suggested_owner ? { code: z.suggested_owner, name: candidateName.get(z.suggested_owner) ?? names.get(z.suggested_owner) ?? null } : null,
+        reason_zh: z.reason_zh,
+        reason_en: z.reason,
+        label: z.label ?? null,
+      }
+    })
+}
+
+/** The optimal plan at the budget (proposed and approved items), against rank-and-cut. */
+async function planAt(scores: BacklogScores, budget: number, highs: () => Promise<Highs>): Promise<ReportPlan> {
+  const weighed = candidates(scores.items).filter((item) => item.status === 'proposed' || item.status === 'approved')
+  const byCode = new Map(scores.items.map((item) => [item.code, item]))
+  const approvedCost = weighed.filter((item) => item.status === 'approved').reduce((sum, item) => sum + item.cost_yuan, 0)
+  const empty = { budget_yuan: budget, candidates: weighed.length, items: scores.items.length, approved_cost_yuan: approvedCost, funded: [], total_cost_yuan: 0, total_score: 0 }
+  if (!scores.items.length) return { ...empty, status: 'optimal', rank_and_cut: { total_score: 0, total_cost_yuan: 0, items: 0 }, gain: 0 }
+  const result = solvePlan(await highs(), { items: candidates(scores.items), budgets: [budget] }, { reasons: false })
+  // Approved items are kept: a budget below their cost has no plan.
+  if (result.status === 'infeasible') return { ...empty, status: 'infeasible', rank_and_cut: { total_score: 0, total_cost_yuan: 0, items: 0 }, gain: 0 }
+  const funded = result.items
+    .filter((item) => item.funded)
+    .sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : 1))
+    .map((item) => ({
+      code: item.code,
+      name: item.name,
+      category: item.category,
+      community: byCode.get(item.code)?.community_name ?? '',
+      street: byCode.get(item.code)?.street_name ?? '',
+      cost_yuan: item.cost_yuan,
+      score: item.score,
+    }))
+  return {
+    budget_yuan: budget,
+    candidates: weighed.length,
+    items: scores.items.length,
+    funded,
+    total_cost_yuan: result.total_cost_yuan,
+    total_score: result.total_score,
+    approved_cost_yuan: approvedCost,
+    status: result.status,
+    rank_and_cut: { total_score: result.greedy.total_score, total_cost_yuan: result.greedy.total_cost_yuan, items: result.greedy.codes.length },
+    gain: Math.round((result.total_score - result.greedy.total_score) * 100) / 100,
+  }
+}
