@@ -1,6 +1,7 @@
 // The page's workspaces, one line each: the page iterates over this list (app/workspace.ts).
 import { backlogWorkspace } from '../backlog/workspace.tsx'
 import { circlesWorkspace } from '../circles/workspace.tsx'
+import { leaderWorkspace } from '../leader/workspace.tsx'
 import { zonesWorkspace } from '../zones/workspace.tsx'
 import type { AnyWorkspace } from './workspace.ts'
 
@@ -8,4 +9,5 @@ export const workspaces: readonly AnyWorkspace[] = [
   circlesWorkspace, // 8分钟服务圈: planners
   zonesWorkspace, // 三不管: planners settle, leaders inspect
   backlogWorkspace, // 基础设施欠账: the construction bureau plans and edits, leaders and planners read
+  leaderWorkspace, // 领导视图: the indicators against the standards, the choropleth, the report
 ]
