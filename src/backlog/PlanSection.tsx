@@ -4,6 +4,7 @@
 // and the exports.
 import { useEffect, useState } from 'react'
 import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { saveFile } from '../views/saveFile.ts'
 import { budgetUnit, categoryName, curveShape, exampleBudget, formatScore, formatYuan, fromField, maxYears, scaleBudgets, splitBudget, toField } from './display.ts'
 import { categoryInks } from './layers.ts'
 import type { BacklogUrl } from './useBacklog.ts'
@@ -379,16 +380,7 @@ function Exports({ result, items }: { result: PlanResult; items: readonly Scored
   const { t } = useI18n()
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const save = (name: string, type: string, body: BlobPart) => {
-    const href = URL.createObjectURL(new Blob([body], { type }))
-    const a = document.createElement('a')
-    a.href = href
-    a.download = name
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(href), 10_000)
-  }
+  const save = (name: string, type: string, body: BlobPart) => saveFile(name, new Blob([body], { type }))
   const stamp = `${result.budgets.map((b) => Math.round(b / 10_000)).join('-')}wan`
   const run = (kind: 'csv' | 'xlsx' | 'geojson') => {
     setBusy(true)

@@ -4,8 +4,7 @@
 import { formatNumber, translateValue, type Lang, type Translate } from '../i18n/index.tsx'
 import { statusTransitions, type Category, type CurvePoint, type ScoredItem, type Status } from './types.ts'
 
-/** The budget the page opens at: the report gives the need, not the money, so this is an example. */
-export const exampleBudget = 20_000_000
+export { exampleBudget } from './types.ts'
 export const maxYears = 5
 
 /** Only these statuses are weighed by the plan (./plan); the others are under way, done or rejected. */

@@ -9,6 +9,12 @@ export type Status = (typeof backlogStatuses)[number]
 export { backlogCategories, backlogStatuses }
 
 /** The steps a status may take; anything else is refused (SQL enforces the same table). */
+/**
+ * The budget the page and the leader's report open at: the field report gives the need, not the
+ * money, so this is an example (示例预算).
+ */
+export const exampleBudget = 20_000_000
+
 export const statusTransitions: Readonly<Record<Status, readonly Status[]>> = {
   proposed: ['approved', 'rejected'],
   approved: ['in_progress', 'rejected'],

@@ -9,7 +9,7 @@ import { SVGRenderer } from 'echarts/renderers'
 import { useEffect, useMemo, useRef } from 'react'
 import { formatNumber, useI18n } from '../i18n/index.tsx'
 import { lightColors, lightLabel, niceStep } from './choropleth.ts'
-import { formatValue, labelOf } from './format.ts'
+import { formatValue, labelOf } from './report/words.ts'
 import type { IndicatorInfo, Light, UnitIndicators } from './types.ts'
 
 echarts.use([BarChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer])
@@ -94,7 +94,7 @@ export default function Charts({ info, communities, streets, standard, selected,
       grid: { left: 4, right: 34, top: 18, bottom: 4, containLabel: true },
       tooltip: {
         trigger: 'item',
-        formatter: (p: { name: string; data: Bar }) => `${p.name}<br/>${formatValue(lang, p.data.value, info.unit)} · ${lightLabel(p.data.light, lang)}`,
+        formatter: (p: { name: string; data: Bar }) => `${p.name}<br/>${formatValue(p.data.value, info.unit, lang)} · ${lightLabel(p.data.light, lang)}`,
       },
       // the axis reaches the standard even when every bar falls short of it
       xAxis: {

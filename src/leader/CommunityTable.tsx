@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useI18n, type MessageKey } from '../i18n/index.tsx'
 import { lightColors, lightLabel } from './choropleth.ts'
-import { formatValue, labelOf, standardOf } from './format.ts'
+import { formatValue, labelOf, standardOf } from './report/words.ts'
 import { firstDirection, sortUnits } from './table.ts'
 import type { BaseIndicatorKey, IndicatorInfo, IndicatorKey, UnitIndicators } from './types.ts'
 import { nextSort, type Sort, type SortColumn } from './url.ts'
@@ -94,10 +94,10 @@ export function CommunityTable({ communities, columns, streetNames, sort, onSort
                     data-key={info.key}
                     data-value={value ?? ''}
                     data-light={light}
-                    title={`${labelOf(info, lang)}: ${formatValue(lang, value, info.unit)} · ${lightLabel(light, lang)}`}
+                    title={`${labelOf(info, lang)}: ${formatValue(value, info.unit, lang)} · ${lightLabel(light, lang)}`}
                   >
                     <span className="light-dot" style={{ background: lightColors[light] }} aria-label={lightLabel(light, lang)} />
-                    {formatValue(lang, value, info.unit === '%' ? '%' : '')}
+                    {formatValue(value, info.unit === '%' ? '%' : '', lang)}
                   </td>
                 )
               })}

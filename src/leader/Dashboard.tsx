@@ -7,7 +7,8 @@ import { useI18n } from '../i18n/index.tsx'
 import { lightColors, lightLabel } from './choropleth.ts'
 import { CommunityTable } from './CommunityTable.tsx'
 import { Exports } from './Exports.tsx'
-import { formatValue, formatWhen, labelOf, ruleOf, standardOf } from './format.ts'
+import { formatWhen } from './format.ts'
+import { labelOf, levelValue, ruleOf, standardOf } from './report/words.ts'
 import type { IndicatorInfo, IndicatorKey, Indicators } from './types.ts'
 import type { LeaderUrl, Sort } from './url.ts'
 import './leader.css'
@@ -52,7 +53,7 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
                 </button>
                 <div className="standard">{standardOf(info, lang)}</div>
               </th>
-              <td className="n value">{formatValue(lang, figure?.value, info.unit)}</td>
+              <td className="n value">{levelValue(info, 'city', figure, lang)}</td>
               <td className="light">
                 <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
                 {lightLabel(light, lang)}

@@ -3,20 +3,9 @@
 import { useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { useI18n } from '../i18n/index.tsx'
+import { saveFile } from '../views/saveFile.ts'
 import { fileDate } from './format.ts'
 import type { IndicatorKey, Indicators } from './types.ts'
-
-/** Hands the browser a file to save. */
-function save(name: string, blob: Blob) {
-  const href = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = href
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(href), 10_000)
-}
 
 export interface ExportsProps {
   client: AtlasClient
@@ -44,7 +33,7 @@ export function Exports({ client, indicators, indicator, onBusy }: ExportsProps)
       const { minutes, speed_m_per_min: speed } = indicators.params
       const blob = await makeReportPdf(client, { indicator, minutes, speed })
       const name = lang === 'zh' ? `${city}领导视图报告-${stamp}.pdf` : `leader-report-${stamp}.pdf`
-      save(name, blob)
+      saveFile(name, blob)
       setMade(name)
     } catch (failure) {
       setError(t('leader.pdfFailed', { message: (failure as Error)?.message ?? String(failure) }))
@@ -58,7 +47,7 @@ export function Exports({ client, indicators, indicator, onBusy }: ExportsProps)
     setError(null)
     try {
       const { makeIndicatorsCsv } = await import('./report/browser.ts')
-      save(lang === 'zh' ? `${city}指标-${stamp}.csv` : `indicators-${stamp}.csv`, makeIndicatorsCsv(indicators, lang))
+      saveFile(lang === 'zh' ? `${city}指标-${stamp}.csv` : `indicators-${stamp}.csv`, makeIndicatorsCsv(indicators, lang))
     } catch (failure) {
       setError(t('leader.csvFailed', { message: (failure as Error)?.message ?? String(failure) }))
     }

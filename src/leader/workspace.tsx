@@ -9,7 +9,7 @@ import { LegendRow } from '../views/Legend.tsx'
 import { choropleth, lightColors, lightLabel } from './choropleth.ts'
 import { Dashboard } from './Dashboard.tsx'
 import { boxForRoom } from './fit.ts'
-import { formatValue, labelOf } from './format.ts'
+import { formatValue, labelOf } from './report/words.ts'
 import { communityCollection, communityFillLayer, communitiesSource, geometryBbox, leaderStyle, selectedInk, streetCollection, streetInk, streetsSource, valueOf } from './layers.ts'
 import type { IndicatorInfo } from './types.ts'
 import { baseIndicatorKeys, defaultIndicator, leaderUrl, type LeaderUrl } from './url.ts'
@@ -89,7 +89,7 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
           : null
 
     // the standard as the break it is on the map: '≥ 18 人/万人', '≤ 0 处'
-    const standardText = classes?.standard && info ? `${info.direction === 'max' ? '≤' : '≥'} ${formatValue(lang, classes.standard.value, info.unit)}` : ''
+    const standardText = classes?.standard && info ? `${info.direction === 'max' ? '≤' : '≥'} ${formatValue(classes.standard.value, info.unit, lang)}` : ''
     const legend = open && classes && info && (
       <li key="leader" data-testid="leader-legend" data-indicator={info.key}>
         <div className="legend-heading">{labelOf(info, lang)}</div>
@@ -132,7 +132,7 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
               return (
                 <tr key={i.key} data-key={i.key} data-light={light}>
                   <th scope="row">{labelOf(i, lang)}</th>
-                  <td className="n">{formatValue(lang, figure?.value, i.unit)}</td>
+                  <td className="n">{formatValue(figure?.value, i.unit, lang)}</td>
                   <td>
                     <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
                     {lightLabel(light, lang)}

@@ -15,6 +15,7 @@ import type { PlanItemResult, PlanResult, ScoredItem } from '../../src/backlog/t
 import { readBudgets } from '../../src/cli/commands/plan.ts'
 import { copySampleDatabase, tempDir } from '../helpers/databases.ts'
 import { runAtlas } from '../helpers/cli.ts'
+import { parseCsv } from '../helpers/csv.ts'
 import type { BacklogListItem } from '../../src/cli/commands/backlog.ts'
 
 let dir: string
@@ -28,39 +29,6 @@ async function plan(...args: string[]): Promise<PlanResult> {
   expect(err).toBe('')
   expect(code).toBe(0)
   return JSON.parse(out)
-}
-
-/** RFC 4180, read back: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += c
-  }
-  if (field || row.length) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)

@@ -7,6 +7,7 @@ import { openZones } from '../../src/leader/report/gather.ts'
 import { boundsOf, groundDistance, mapFrame, scaleBar } from '../../src/leader/report/mapFrame.ts'
 import { beijingTime, formatYuan, levelValue } from '../../src/leader/report/words.ts'
 import type { IndicatorInfo, Indicators, IndicatorValue, UnitIndicators } from '../../src/leader/types.ts'
+import { parseCsv } from '../helpers/csv.ts'
 
 describe('the printed map', () => {
   // 0.1° × 0.1° around Longquan, in a 400 × 500 pt box.
@@ -117,35 +118,6 @@ const city: Indicators = {
     // a name with a comma and quotes, and no data for its workers
     unit('community', '331181001002', '金乐,"新"社区', { workers_per_10k: v(null, 'none', { workers: null, residents: null }), service_area: v(245, 'red', { area_m2: 245 }) }, '331181001'),
   ],
-}
-
-/** RFC 4180, read back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += c
-  }
-  return rows
 }
 
 describe('the indicators as CSV', () => {

@@ -4,11 +4,8 @@
 // zones (zones) and the backlog's plan at a budget, solved by the backlog's own plan core.
 import type { Highs } from 'highs'
 import type { Geometry } from 'geojson'
-// display.ts imports the i18n module, and with it React: harmless in Node and in a worker, and the
-// one place the example budget is written.
-import { exampleBudget } from '../../backlog/display.ts'
 import { candidates, loadHighs, solvePlan } from '../../backlog/plan/index.ts'
-import type { BacklogScores } from '../../backlog/types.ts'
+import { exampleBudget, type BacklogScores } from '../../backlog/types.ts'
 import type { IndicatorKey, Indicators } from '../types.ts'
 import { ReportInputError, type ApiCall, type ReportData, type ReportOptions, type ReportPlan, type ReportUnitShape, type ReportZone } from './types.ts'
 

@@ -2,7 +2,7 @@
 // polygons, the open 三不管 zones and the backlog's plan at a budget. Gathered once (./gather.ts),
 // then rendered as a PDF (./pdf.ts) or printed by `atlas report --json`.
 import type { Geometry } from 'geojson'
-import type { Category } from '../../backlog/types.ts'
+import type { PlanRow } from '../../backlog/export.ts'
 import type { IndicatorKey, Indicators } from '../types.ts'
 
 export interface ReportOptions {
@@ -37,15 +37,8 @@ export interface ReportZone {
   label: [number, number] | null
 }
 
-export interface ReportPlanItem {
-  code: string
-  name: string
-  category: Category
-  community: string
-  street: string
-  cost_yuan: number
-  score: number
-}
+/** A funded item as the report lists it: the plan export's row without its plan columns. */
+export type ReportPlanItem = Pick<PlanRow, 'code' | 'name' | 'category' | 'community' | 'street' | 'cost_yuan' | 'score'>
 
 export interface ReportPlan {
   budget_yuan: number

@@ -12,12 +12,19 @@ export function formatNumber(value: number, lang: Lang, digits = 1): string {
   return value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 })
 }
 
-/** '92.3%', '17.6 人/万人'; a dash for no data. */
+/** The catalogue's units (Chinese) as English writes them; a count needs none beside its label. */
+const englishUnits: Record<string, string> = { 个: '', 处: '', '人/万人': 'per 10,000', 'm²/百户': 'm² per 100 hh' }
+
+/** A unit in the reader's language. */
+export const unitIn = (lang: Lang, unit: string) => (lang === 'en' ? (englishUnits[unit] ?? unit) : unit)
+
+/** '92.3%', '17.6 人/万人' ('17.6 per 10,000'); a dash for no data. */
 export function formatValue(value: number | null | undefined, unit: string, lang: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(Number(value))) return '—'
   const number = formatNumber(Number(value), lang)
-  if (!unit) return number
-  return tight.has(unit) ? `${number}${unit}` : `${number} ${unit}`
+  const shown = unitIn(lang, unit)
+  if (!shown) return number
+  return tight.has(shown) ? `${number}${shown}` : `${number} ${shown}`
 }
 
 /**
@@ -41,6 +48,7 @@ export function valueUnit(info: IndicatorInfo, lang: Lang): string {
 
 export const labelOf = (info: Pick<IndicatorInfo, 'label_zh' | 'label_en'>, lang: Lang) => (lang === 'zh' ? info.label_zh : info.label_en)
 export const standardOf = (info: Pick<IndicatorInfo, 'standard_zh' | 'standard_en'>, lang: Lang) => (lang === 'zh' ? info.standard_zh : info.standard_en)
+export const ruleOf = (info: Pick<IndicatorInfo, 'rule_zh' | 'rule_en'>, lang: Lang) => (lang === 'zh' ? info.rule_zh : info.rule_en)
 
 /** Short column heads for the community table, where eleven columns share an A4 page. */
 const shortLabels: Partial<Record<IndicatorKey, [string, string]>> = {
