@@ -11,7 +11,7 @@ import { asCaller } from '../../db/session.ts'
 import { textWidth } from '../../backlog/export.ts'
 import { lightLabel } from '../../leader/choropleth.ts'
 import type { ApiCall, ReportData } from '../../leader/report/types.ts'
-import { levelValue } from '../../leader/report/words.ts'
+import { beijingTime, levelValue } from '../../leader/report/words.ts'
 import type { IndicatorKey, Indicators } from '../../leader/types.ts'
 import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
 import { readBudgets } from './plan.ts'
@@ -149,12 +149,6 @@ async function writeAllAtomically(files: { file: string; content: () => Promise<
 
 // ---------------------------------------------------------------- the report in words
 
-function value(v: number | null | undefined, unit: string): string {
-  if (v === null || v === undefined) return 'no data'
-  const n = Number(v).toLocaleString('en', { maximumFractionDigits: 1 })
-  return unit === '%' ? `${n}%` : `${n} ${unit}`
-}
-
 /** Pads text to a display width, a CJK character counting two, as a terminal draws it. */
 function pad(text: string, width: number, right = false): string {
   const fill = ' '.repeat(Math.max(0, width - textWidth(text)))
@@ -166,14 +160,14 @@ const money = (yuan: number) => `¥${(yuan / 1e6).toFixed(2)}M`
 export function describeReport(data: ReportData, wrote: { pdf: string | null; csv: string | null }): string {
   const ind: Indicators = data.indicators
   const lines = [
-    `${data.city}: the leader's report (data as of ${ind.data_timestamp}; walk ${ind.params.minutes} min at ${ind.params.speed_m_per_min} m/min)`,
+    `${data.city}: the leader's report (data as of ${beijingTime(ind.data_timestamp)} Beijing time; walk ${ind.params.minutes} min at ${ind.params.speed_m_per_min} m/min)`,
     '',
     'the city:',
   ]
   const width = Math.max(...ind.catalogue.map((info) => textWidth(info.label_en)))
   for (const info of ind.catalogue) {
     const entry = ind.city.indicators[info.key]
-    const figure = info.key === 'service_area' ? levelValue(info, 'city', entry, 'en') : value(entry?.value, info.unit)
+    const figure = levelValue(info, 'city', entry, 'en')
     lines.push(`  ${pad(info.label_en, width)}  ${pad(figure, 16, true)}  ${pad(lightLabel(entry?.light ?? 'none', 'en'), 7)}  standard: ${info.standard_en}`)
   }
   lines.push('', 'communities missing each standard:')
