@@ -12,6 +12,10 @@ set search_path = atlas, extensions, public;
 create table atlas.data_version (
   id boolean primary key default true check (id),
   n bigint not null default 0 check (n >= 0),
+  -- the same, counting only the writes that change what coverage() (the circles) and
+  -- zone_summary() (the zones) return: their answers are kept while these stand still
+  n_circles bigint not null default 0 check (n_circles >= 0),
+  n_zones bigint not null default 0 check (n_zones >= 0),
   -- the data's timestamp the report prints
   changed_at timestamptz not null default now()
 );
@@ -51,31 +55,53 @@ create table atlas.indicator_snapshot (
 );
 comment on table atlas.indicator_snapshot is 'The last answer of public.indicators() per minutes and speed, valid while data_version has not moved';
 
+-- The answers of coverage() (per walk) and zone_summary() (minutes and speed 0) that the last
+-- indicators were computed from: a write to the backlog alone recomputes neither.
+create table atlas.indicator_part (
+  part text not null check (part in ('coverage', 'zones')),
+  minutes numeric not null,
+  speed_m_per_min numeric not null,
+  version bigint not null,
+  result jsonb not null,
+  primary key (part, minutes, speed_m_per_min)
+);
+comment on table atlas.indicator_part is 'coverage() and zone_summary() as public.indicators() last read them, valid while their own data version has not moved';
+
 -- ── triggers ─────────────────────────────────────────────────────────────────────────────
 -- Statement-level: an import of thousands of rows bumps the version once. Before the statement,
 -- so a writer takes the version's row lock before any row of its own: two writers queue at their
 -- first write instead of each holding rows the other needs. Definer, because the writer may read
--- data_version but not write it.
+-- data_version but not write it. Its argument says which answers the table feeds: the units feed
+-- the circles' coverage (residences by community and street) and the zones both.
 create function atlas.bump_data_version() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  update atlas.data_version set n = n + 1, changed_at = clock_timestamp();
+  update atlas.data_version
+  set n = n + 1,
+      n_circles = n_circles + case when tg_argv[0] in ('units', 'circles') then 1 else 0 end,
+      n_zones = n_zones + case when tg_argv[0] in ('units', 'zones') then 1 else 0 end,
+      changed_at = clock_timestamp();
   return null;
 end
 $$;
 
 do $$
 declare
-  t text;
+  t record;
 begin
-  foreach t in array array['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'standard',
-    'facility', 'facility_type', 'residence', 'access_time', 'service_circle', 'proposed_facility', 'walk_node', 'walk_edge',
-    'basemap_feature', 'zone_setting', 'zone_decision', 'backlog_item', 'backlog_dependency', 'backlog_weight', 'indicator_catalogue']
+  for t in select * from (values
+    ('street', 'units'), ('community', 'units'), ('grid', 'units'), ('micro_grid', 'units'), ('former_village', 'units'),
+    ('management_area', 'units'),
+    ('facility', 'circles'), ('facility_type', 'circles'), ('residence', 'circles'), ('access_time', 'circles'),
+    ('service_circle', 'circles'), ('proposed_facility', 'circles'), ('walk_node', 'circles'), ('walk_edge', 'circles'),
+    ('zone_setting', 'zones'), ('zone_decision', 'zones'),
+    ('standard', 'other'), ('basemap_feature', 'other'), ('backlog_item', 'other'), ('backlog_dependency', 'other'),
+    ('backlog_weight', 'other'), ('indicator_catalogue', 'other')) as v (tbl, feeds)
   loop
     execute format('create trigger %I before insert or update or delete or truncate on atlas.%I
-                    for each statement execute function atlas.bump_data_version()', t || '_data_version', t);
+                    for each statement execute function atlas.bump_data_version(%L)', t.tbl || '_data_version', t.tbl, t.feeds);
   end loop;
 end
 $$;
@@ -85,6 +111,7 @@ alter table atlas.data_version enable row level security;
 alter table atlas.indicator_catalogue enable row level security;
 -- no policy: only public.indicators(), as definer, reads and writes it
 alter table atlas.indicator_snapshot enable row level security;
+alter table atlas.indicator_part enable row level security;
 
 -- ── helpers ──────────────────────────────────────────────────────────────────────────────
 -- A value against its green and amber thresholds in the indicator's direction.
@@ -222,15 +249,13 @@ insert into atlas.indicator_catalogue (key, sort_order, "group", label_zh, label
 -- ── functions ────────────────────────────────────────────────────────────────────────────
 -- Every indicator of every unit, computed now, with the catalogue and the facility types; the
 -- data's timestamp is added by the caller, which read it with the version.
-create function atlas.compute_indicators(minutes numeric, speed numeric)
+create function atlas.compute_indicators(minutes numeric, speed numeric, circles jsonb, zoning jsonb)
 returns jsonb
 language plpgsql stable
 set search_path = atlas, extensions, pg_temp
 set jit = off
 as $$
 declare
-  circles jsonb := public.coverage(compute_indicators.minutes, compute_indicators.speed);
-  zoning jsonb := public.zone_summary();
   answer jsonb;
 begin
   with
@@ -418,6 +443,34 @@ begin
 end
 $$;
 
+-- coverage() at a walk, or zone_summary(), as kept while its data version stands; else asked
+-- again, and kept unless the transaction is read-only.
+create function atlas.indicator_part(part text, minutes numeric, speed numeric, version bigint)
+returns jsonb
+language plpgsql volatile
+set search_path = atlas, extensions, pg_temp
+as $$
+declare
+  answer jsonb;
+begin
+  select k.result into answer from atlas.indicator_part k
+  where k.part = indicator_part.part and k.minutes = indicator_part.minutes and k.speed_m_per_min = indicator_part.speed
+    and k.version = indicator_part.version;
+  if answer is not null then
+    return answer;
+  end if;
+  answer := case part when 'coverage' then public.coverage(indicator_part.minutes, indicator_part.speed) else public.zone_summary() end;
+  if current_setting('transaction_read_only') <> 'on' then
+    insert into atlas.indicator_part as k (part, minutes, speed_m_per_min, version, result)
+    values (indicator_part.part, indicator_part.minutes, indicator_part.speed, indicator_part.version, answer)
+    on conflict on constraint indicator_part_pkey do update set version = excluded.version, result = excluded.result
+      where k.version <= excluded.version;
+    delete from atlas.indicator_part k where k.part = indicator_part.part and k.version < indicator_part.version;
+  end if;
+  return answer;
+end
+$$;
+
 -- The leader's indicators, per community, per street office and for the city, at the given walk.
 -- Kept per walk until the data changes; a read-only transaction computes without keeping. Definer:
 -- row level security and PostGIS's && are not leakproof, so as the caller the planner could not
@@ -441,7 +494,10 @@ begin
   if kept.version is not distinct from current_version.n and kept.result is not null then
     return kept.result;
   end if;
-  answer := atlas.compute_indicators(indicators.minutes, indicators.speed) || jsonb_build_object('data_timestamp', current_version.changed_at);
+  answer := atlas.compute_indicators(indicators.minutes, indicators.speed,
+      atlas.indicator_part('coverage', indicators.minutes, indicators.speed, current_version.n_circles),
+      atlas.indicator_part('zones', 0, 0, current_version.n_zones))
+    || jsonb_build_object('data_timestamp', current_version.changed_at);
   if current_setting('transaction_read_only') = 'on' then
     return answer;
   end if;
@@ -459,9 +515,10 @@ comment on function public.indicators is
 
 -- ── grants ───────────────────────────────────────────────────────────────────────────────
 grant select on atlas.data_version, atlas.indicator_catalogue to authenticated;
-grant all on atlas.data_version, atlas.indicator_catalogue, atlas.indicator_snapshot to service_role;
+grant all on atlas.data_version, atlas.indicator_catalogue, atlas.indicator_snapshot, atlas.indicator_part to service_role;
 grant execute on function atlas.indicator_light(numeric, text, numeric, numeric), atlas.indicator_entries(),
-  atlas.compute_indicators(numeric, numeric) to authenticated, service_role;
+  atlas.compute_indicators(numeric, numeric, jsonb, jsonb) to authenticated, service_role;
+revoke all on function atlas.indicator_part(text, numeric, numeric, bigint) from public;
 revoke all on function atlas.bump_data_version() from public;
 revoke all on function public.indicators(numeric, numeric) from public;
 grant execute on function public.indicators(numeric, numeric) to anon, authenticated, service_role;

@@ -416,6 +416,40 @@ describe('the sample city', () => {
     expect(await scalar<string>(db, 'select count(*)::text as v from atlas.indicator_snapshot')).toBe('2')
   })
 
+  test('a write to the backlog alone recomputes neither coverage() nor zone_summary(); a unit edit recomputes both; the answers equal ones computed afresh', async () => {
+    const parts = () => scalar<string>(db, `select coalesce(string_agg(concat_ws(',', part, minutes, speed_m_per_min, version), ';' order by part), '') as v from atlas.indicator_part`)
+    const versions = () => db.query<{ n: string; n_circles: string; n_zones: string }>('select n::text, n_circles::text, n_zones::text from atlas.data_version').then((r) => r.rows[0])
+    const fresh = async () => {
+      await db.exec('delete from atlas.indicator_part; delete from atlas.indicator_snapshot')
+      return indicators(db)
+    }
+    await fresh()
+    const before = await versions()
+    const keptParts = await parts()
+    expect(keptParts.split(';').map((p) => p.split(',').slice(0, 3).join(','))).toEqual(['coverage,8,66.7', 'zones,0,0'])
+
+    // the bureau moves an item on: the backlog's figures change, the circles' and zones' answers are reused
+    const item = await scalar<string>(db, `select code as v from atlas.backlog_item where status = 'proposed' order by code limit 1`)
+    await asCaller(db, userClaims('works'), (tx) => tx.query(`select public.set_backlog_status($1, 'approved')`, [item]))
+    const after = await versions()
+    expect(after.n).not.toBe(before.n)
+    expect({ n_circles: after.n_circles, n_zones: after.n_zones }).toEqual({ n_circles: before.n_circles, n_zones: before.n_zones })
+    const moved = await indicators(db)
+    expect(await parts()).toBe(keptParts)
+    expect({ ...moved, computed_at: '' }).toEqual({ ...(await fresh()), computed_at: '' })
+
+    // a unit edit moves both versions, and both parts are asked again
+    await indicators(db)
+    const partsBefore = await parts()
+    await db.query(`update atlas.community set households = households + 1 where code = (select min(code) from atlas.community)`)
+    const edited = await versions()
+    expect(BigInt(edited.n_circles)).toBeGreaterThan(BigInt(after.n_circles))
+    expect(BigInt(edited.n_zones)).toBeGreaterThan(BigInt(after.n_zones))
+    const recomputed = await indicators(db)
+    expect(await parts()).not.toBe(partsBefore)
+    expect({ ...recomputed, computed_at: '' }).toEqual({ ...(await fresh()), computed_at: '' })
+  })
+
   test('anonymous callers are refused; leader, planner and works get the same figures', async () => {
     const error = await indicators(db, { role: 'anon' }).then(() => undefined, (e: unknown) => e)
     expect(error).toMatchObject({ code: '42501', message: expect.stringMatching(/sign in first/) })

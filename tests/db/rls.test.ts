@@ -56,7 +56,8 @@ const fixtures = `
   insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values
     ('g-0000000001', 'gap', 'community', ${box(119.15, 28.09, 119.151, 28.091)}, 9800, 'community', '331181001001', 'fixture'),
     ('o-0000000002', 'overlap', 'management', ${box(119.16, 28.07, 119.17, 28.08)}, 980000, 'management_area', 'MA-1', 'fixture');
-  insert into atlas.indicator_snapshot (minutes, speed_m_per_min, version, result, computed_at) values (8, 66.7, 0, '{}', now());`
+  insert into atlas.indicator_snapshot (minutes, speed_m_per_min, version, result, computed_at) values (8, 66.7, 0, '{}', now());
+  insert into atlas.indicator_part (part, minutes, speed_m_per_min, version, result) values ('zones', 0, 0, 0, '{}');`
 // atlas.zone_setting, atlas.backlog_weight and atlas.data_version hold their one row from the
 // migrations; the backlog items' first history rows come from the trigger.
 
@@ -127,6 +128,8 @@ const tables: TableCase[] = [
   // public.indicators() keeps its answers here, as definer: no caller reads or writes it
   { table: 'indicator_snapshot', victim: `minutes = 8`, set: `version = version`, writers: [], readers: [],
     insert: `insert into atlas.indicator_snapshot (minutes, speed_m_per_min, version, result, computed_at) values (5, 66.7, 0, '{}', now())` },
+  { table: 'indicator_part', victim: `part = 'zones'`, set: `version = version`, writers: [], readers: [],
+    insert: `insert into atlas.indicator_part (part, minutes, speed_m_per_min, version, result) values ('coverage', 5, 66.7, 0, '{}')` },
   { table: 'zone_decision', victim: `zone_id = 'o-0000000002'`, set: `remark = 'x'`, writers: units,
     insert: `insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values ('g-0000000003', 'gap', 'grid', ${box(119.13, 28.08, 119.131, 28.081)}, 9800, 'grid', '331181001001001', 'test')` },
 ]
