@@ -157,6 +157,8 @@ export interface AtlasPage {
   text(testId: string, timeout?: number): Promise<string>
   /** Waits until a data-testid element's text contains `expected`, and returns the text. */
   waitForText(testId: string, expected: string, timeout?: number): Promise<string>
+  /** Searches a unit by its code, takes the first hit (Enter) and waits for the inspector to name it; returns the name shown. */
+  searchAndOpen(code: string, name: string): Promise<string>
   /** Canvas pixels (relative to #map) of a position, by the map's own projection. */
   project(lonLat: [number, number]): Promise<{ x: number; y: number }>
   /** Clicks the map at a position. */
@@ -269,6 +271,12 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
         })
       }
       return (await byTestId(testId).textContent()) ?? ''
+    },
+    searchAndOpen: async (code, name) => {
+      await byTestId('search-input').fill(code)
+      await atlasPage.waitForText('search-result', name)
+      await byTestId('search-input').press('Enter')
+      return atlasPage.waitForText('inspector-name', name)
     },
     project: (lonLat) =>
       page.evaluate((position) => {

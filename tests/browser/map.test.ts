@@ -107,10 +107,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
 
     const atlas = await open(unitsHash)
     await atlas.waitForIdle()
-    await atlas.page.locator('[data-testid="search-input"]').fill(code)
-    await atlas.waitForText('search-result', name)
-    await atlas.page.locator('[data-testid="search-input"]').press('Enter')
-    expect(await atlas.waitForText('inspector-name', name)).toBe(name)
+    expect(await atlas.searchAndOpen(code, name)).toBe(name)
     await atlas.waitForIdle()
 
     // There: at a zoom that draws grids, with the grid on the screen.

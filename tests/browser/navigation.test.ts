@@ -53,10 +53,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     const entries = await historyLength(atlas)
     await atlas.page.evaluate(() => ((window as unknown as { __stayed: boolean }).__stayed = true))
 
-    await atlas.page.locator('[data-testid="search-input"]').fill(code)
-    await atlas.waitForText('search-result', name)
-    await atlas.page.locator('[data-testid="search-input"]').press('Enter')
-    expect(await atlas.waitForText('inspector-name', name)).toBe(name)
+    expect(await atlas.searchAndOpen(code, name)).toBe(name)
     await atlas.waitForIdle()
     // the flight's end is in the URL (the same entry as the selection)
     const flown = await atlas.view()
