@@ -7,6 +7,7 @@ import type { Connect } from 'vite'
 import type { Database } from '../db/database.ts'
 import type { JwtClaims } from '../db/session.ts'
 import { Auth, JwtRejected, accountByPassword, localAccounts } from './auth.ts'
+import { handleAdmin } from './admin.ts'
 import { callRpc, loadFunctions, rpcError, type ApiFunction, type RpcResponse } from './rpc.ts'
 
 export interface ServerOptions {
@@ -166,6 +167,25 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       if (authRoute) {
         const response = await handleAuth(req, url, authRoute[1])
         return send(res, response.status, response.body)
+      }
+      const adminRoute = url.pathname.match(/^\/atlas\/admin\/([a-z_\/-]+)$/)
+      if (adminRoute) {
+        return await handleAdmin(
+          {
+            req,
+            res,
+            url,
+            db,
+            auth,
+            body: async () => {
+              const text = await readBody(req)
+              return text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {}
+            },
+            send: (status, body) => send(res, status, body, { 'cache-control': 'no-store' }),
+            accountsChanged: async () => {},
+          },
+          adminRoute[1],
+        )
       }
       if (url.pathname === '/atlas/config.json') {
         return send(res, 200, {

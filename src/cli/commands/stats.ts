@@ -1,9 +1,7 @@
 // `atlas stats`: feature counts and totals per layer, as a leader sees them; through the running
 // server when it holds the embedded folder.
-import { isPostgresUrl } from '../../db/database.ts'
-import { DatabaseInUseError, lockHolder, readMeta } from '../../db/embedded.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
-import { Auth } from '../../server/auth.ts'
+import { runningServer } from '../server.ts'
 import { layerNames } from '../../shared/layers.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
 
@@ -18,11 +16,10 @@ export const statsCommand: Command = {
 }
 
 async function readStats(target: string): Promise<Record<string, unknown>> {
-  const holder = isPostgresUrl(target) ? undefined : lockHolder(target)
-  if (holder?.url) {
-    const auth = new Auth(readMeta(target).jwtSecret)
-    const token = await auth.sign(userClaims('leader', 'atlas-cli'), 300)
-    const response = await fetch(`${holder.url}/rest/v1/rpc/layer_stats`, {
+  const server = runningServer(target)
+  if (server) {
+    const token = await server.roleToken(userClaims('leader', 'atlas-cli'))
+    const response = await fetch(`${server.url}/rest/v1/rpc/layer_stats`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{}',
@@ -31,7 +28,6 @@ async function readStats(target: string): Promise<Record<string, unknown>> {
     if (!response.ok) throw new Error(`the running server answered ${response.status}: ${String(body.message)}`)
     return body
   }
-  if (holder) throw new DatabaseInUseError(target, holder)
   return withDatabase(target, (db) =>
     asCaller(db, userClaims('leader', 'atlas-cli'), async (tx) => (await tx.query<{ stats: Record<string, unknown> }>('select public.layer_stats() as stats')).rows[0].stats, true),
   )
