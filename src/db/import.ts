@@ -59,7 +59,38 @@ export function crsFromName(name: string): CoordinateSystem | undefined {
   return undefined
 }
 
-export async function importFile(db: Database, layer: LayerName, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+/** Runs the import's writing: in a transaction of its own, or in one its caller holds. */
+type Writer = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>
+
+const ownTransaction =
+  (db: Database): Writer =>
+  (work) =>
+    db.transaction(work)
+
+/**
+ * Inside the caller's transaction (the sample city's first load: every layer and the circles, whole
+ * or not at all). What the import sets for itself (its search path, its staging table) does not outlive it.
+ */
+const callersTransaction =
+  (tx: Queryable): Writer =>
+  async (work) => {
+    const { rows } = await tx.query<{ path: string }>(`select current_setting('search_path') as path`)
+    const result = await work(tx)
+    await tx.exec('drop table if exists pg_temp.import_staged')
+    await tx.query(`select set_config('search_path', $1, true)`, [rows[0].path])
+    return result
+  }
+
+export function importFile(db: Database, layer: LayerName, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return importFileBy(ownTransaction(db), layer, file, options)
+}
+
+/** `importFile` inside a transaction the caller holds: written when the caller commits, or not at all. */
+export function importFileWithin(tx: Queryable, layer: LayerName, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return importFileBy(callersTransaction(tx), layer, file, options)
+}
+
+async function importFileBy(writer: Writer, layer: LayerName, file: string, options: ImportOptions): Promise<ImportResult> {
   // Network files (OSM XML, OSM PBF, OSMnx GraphML) are told by their first bytes.
   const { format, detail } = detectNetworkFormat(file)
   if (layer === 'walk_edge' && !format)
@@ -73,7 +104,7 @@ export async function importFile(db: Database, layer: LayerName, file: string, o
         },
       ])
     const network = await readNetwork(file)
-    const result = await importFeatures(db, layer, file, network.features, options.crs ?? 'wgs84', options)
+    const result = await importFeaturesBy(writer, layer, file, network.features, options.crs ?? 'wgs84', options)
     return { ...result, format: network.format, excluded: network.excluded, warnings: network.warnings }
   }
   let text: string
@@ -82,16 +113,14 @@ export async function importFile(db: Database, layer: LayerName, file: string, o
   } catch (error) {
     throw new ImportError(file, [{ index: -1, reason: `cannot read the file: ${(error as Error).message}` }])
   }
-  return importText(db, layer, file, text, options)
+  return importTextBy(writer, layer, file, text, options)
 }
 
-export async function importText(
-  db: Database,
-  layer: LayerName,
-  file: string,
-  text: string,
-  options: ImportOptions = {},
-): Promise<ImportResult> {
+export function importText(db: Database, layer: LayerName, file: string, text: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return importTextBy(ownTransaction(db), layer, file, text, options)
+}
+
+async function importTextBy(writer: Writer, layer: LayerName, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
   const { features, crs: declared } = parseFeatureCollection(file, text)
   let crs: CoordinateSystem = options.crs ?? 'wgs84'
   if (declared) {
@@ -104,11 +133,11 @@ export async function importText(
       throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
     crs = known
   }
-  return importFeatures(db, layer, file, features, crs, options)
+  return importFeaturesBy(writer, layer, file, features, crs, options)
 }
 
 /** Validates the features, then stages, checks and writes them in one transaction, or nothing. */
-export async function importFeatures(
+export function importFeatures(
   db: Database,
   layer: LayerName,
   file: string,
@@ -116,12 +145,23 @@ export async function importFeatures(
   crs: CoordinateSystem,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
+  return importFeaturesBy(ownTransaction(db), layer, file, features, crs, options)
+}
+
+async function importFeaturesBy(
+  writer: Writer,
+  layer: LayerName,
+  file: string,
+  features: Feature[],
+  crs: CoordinateSystem,
+  options: ImportOptions,
+): Promise<ImportResult> {
   const spec = layers[layer]
   const problems = validateFeatures(spec, features)
   if (problems.length) throw new ImportError(file, problems)
   const converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
 
-  const counts = await db.transaction(async (tx) => {
+  const counts = await writer(async (tx) => {
     // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
     await tx.exec('set local search_path = atlas, extensions, public')
     await stage(tx, spec, converted)

@@ -1,13 +1,14 @@
 // The sample city (Longquan): real names and codes, synthetic geometry, loaded layer by layer
-// through the same importer as `atlas import`.
+// through the same importer as `atlas import`, all in one transaction with its service circles:
+// a first start killed half-way leaves no half city behind.
 import fs from 'node:fs'
 import path from 'node:path'
 import { loadOrder, type LayerName } from '../shared/layers.ts'
 import type { Database } from './database.ts'
 import { projectRoot } from './embedded.ts'
-import { importFile, type ImportResult } from './import.ts'
+import { importFileWithin, type ImportResult } from './import.ts'
 import { userClaims } from './session.ts'
-import { computeAndStore, type ComputeSummary } from '../circles/store.ts'
+import { computeAndStoreWithin, type ComputeSummary } from '../circles/store.ts'
 import { defaultWalk } from '../circles/engine/isochrone.ts'
 
 export const sampleDir = path.join(projectRoot, 'data/longquan')
@@ -18,17 +19,24 @@ export function sampleFiles(): { layer: LayerName; file: string }[] {
     .filter(({ file }) => fs.existsSync(file))
 }
 
-/** Loads every layer, then computes the service circles and access times, so the sample city opens with them. */
+/**
+ * Loads every layer, then computes the service circles and access times, so the sample city opens
+ * with them: one transaction, the whole city or none of it. The callbacks tell the progress before
+ * the commit.
+ */
 export async function loadSample(db: Database, onLayer?: (result: ImportResult) => void, onCircles?: (summary: ComputeSummary) => void): Promise<ImportResult[]> {
   const files = sampleFiles()
   if (files.length === 0) throw new Error(`no sample city in ${sampleDir}: run npm run sample`)
-  const results: ImportResult[] = []
-  for (const { layer, file } of files) {
-    const result = await importFile(db, layer, file)
-    onLayer?.(result)
-    results.push(result)
-  }
-  const summary = await computeAndStore(db, userClaims('planner', 'atlas-sample'), defaultWalk)
-  onCircles?.(summary)
-  return results
+  return db.transaction(async (tx) => {
+    const results: ImportResult[] = []
+    for (const { layer, file } of files) {
+      const result = await importFileWithin(tx, layer, file)
+      onLayer?.(result)
+      results.push(result)
+    }
+    const summary = await computeAndStoreWithin(tx, userClaims('planner', 'atlas-sample'), defaultWalk)
+    onCircles?.(summary)
+    return results
+  })
 }
+

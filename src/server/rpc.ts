@@ -2,6 +2,7 @@
 // arguments as a JSON object (or `GET` with them in the query string, for functions that do not
 // write), the result as JSON, errors as {code, message, details, hint} with PostgREST's statuses.
 import type { Database } from '../db/database.ts'
+import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
 import { asCaller, type JwtClaims } from '../db/session.ts'
 
 export interface ApiFunction {
@@ -98,14 +99,16 @@ export function statusForSqlState(code: string, anonymous: boolean): number {
   return 400
 }
 
-function fromDatabaseError(error: unknown, anonymous: boolean): RpcResponse {
-  const e = error as { code?: string; message?: string; detail?: string; hint?: string }
+export function fromDatabaseError(error: unknown, anonymous: boolean): RpcResponse {
+  // a database the server stopped using (its folder gone, its disk full): 503 with the reason in words
+  const e = error as { code?: string; message?: string; detail?: string; hint?: string; status?: number }
+  if (error instanceof DatabaseUnavailableError || (e.status === 503 && e.code === 'PGRST000')) return rpcError(503, 'PGRST000', e.message ?? '')
   if (!e.code) return rpcError(500, 'PGRST000', e.message ?? String(error))
   return rpcError(statusForSqlState(e.code, anonymous), e.code, e.message ?? '', e.detail ?? null, e.hint ?? null)
 }
 
 export async function callRpc(
-  db: Database,
+  db: Database & { problem?: () => DatabaseProblem | undefined },
   functions: Map<string, ApiFunction[]>,
   name: string,
   args: Record<string, unknown>,
@@ -143,8 +146,13 @@ export async function callRpc(
   try {
     const rows = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows, method === 'GET')
     // The statement always yields one row; none means PGlite's GEOS failed inside it, which PGlite
-    // reports as an empty answer rather than an error.
-    if (!rows.length) return rpcError(500, 'XX000', `public.${fn.name} returned no answer: the geometry engine failed on this data`, null, null)
+    // reports as an empty answer rather than an error — or a database that lost its folder, which
+    // answers reads with nothing: the guard has then made that known, and it is said instead.
+    if (!rows.length) {
+      const lost = db.problem?.()
+      if (lost) return rpcError(503, 'PGRST000', lost.message)
+      return rpcError(500, 'XX000', `public.${fn.name} returned no answer: the geometry engine failed on this data`, null, null)
+    }
     const result = rows[0].result
     if (fn.returnsVoid) return { status: 204, body: undefined }
     // A function returning one row of a table type comes back as that object.
