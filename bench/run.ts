@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   zones: async () => (await import('./zones.ts')).runZoneBenchmarks(),
   backlog: async () => (await import('./backlog.ts')).runBacklogBenchmarks(),
   leader: async () => (await import('./leader.ts')).runLeaderBenchmarks(),
+  backup: async () => (await import('./backup.ts')).runBackupBenchmarks(),
 }
 
 const only = process.argv.slice(2)

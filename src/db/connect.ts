@@ -1,5 +1,7 @@
 // Opens the database a command names (`--db <folder | postgres://url>`), takes the embedded
-// folder's lock, and brings the schema up to date.
+// folder's lock, and brings the schema up to date: an embedded folder that already holds data is
+// backed up first (`<folder>.backups/`), so an upgrade that goes wrong can be undone with `atlas restore`.
+import { backupBeforeMigrating, pendingMigrations } from './backup.ts'
 import { openDatabase, isPostgresUrl, type Database } from './database.ts'
 import { acquireLock, defaultDataDir, isInitialised } from './embedded.ts'
 import { migrate } from './migrate.ts'
@@ -9,6 +11,8 @@ export interface Connection {
   /** True when this call created the embedded database. */
   created: boolean
   migrations: string[]
+  /** The backup written before the migrations applied (an existing embedded folder with migrations pending), for the caller to log. */
+  backup?: string
   close(): Promise<void>
 }
 
@@ -27,11 +31,24 @@ export async function connect(target: string = defaultDataDir, command = 'atlas'
     throw error
   }
   try {
+    // A new folder has nothing to lose; a PostgreSQL server is backed up by its own tools.
+    let backup: string | undefined
+    if (db.kind === 'embedded' && !created) {
+      const pending = await pendingMigrations(db)
+      if (pending.length) {
+        try {
+          backup = await backupBeforeMigrating(db, target, pending[0])
+        } catch (error) {
+          throw new Error(`the database was not migrated: the backup before migrating failed: ${(error as Error).message}`, { cause: error })
+        }
+      }
+    }
     const migrations = await migrate(db)
     return {
       db,
       created,
       migrations,
+      ...(backup ? { backup } : {}),
       close: async () => {
         await db.close()
         release()

@@ -2,13 +2,21 @@
 // PGlite + PostGIS in a folder, or a PostgreSQL URL (Debian's server, or a Supabase project).
 import fs from 'node:fs'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type Transaction } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
 import pg from 'pg'
+import { failOnAbort } from './guard.ts'
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>
   exec(sql: string): Promise<void>
+}
+
+/** A copy of the embedded data folder, and what was read in the same moment. */
+export interface Snapshot<T> {
+  /** The data folder as a tar, as PGlite's dumpDataDir writes it. */
+  tar: Uint8Array
+  read: T
 }
 
 export interface Database extends Queryable {
@@ -17,6 +25,13 @@ export interface Database extends Queryable {
   readonly target: string
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /**
+   * The embedded kind only (`atlas backup`): the data folder, copied inside one transaction after a
+   * checkpoint, so the copy holds every transaction committed before it whole and nothing of any
+   * other; `read` runs first in that transaction, to say what the copy holds. A plain function
+   * property, so that a wrapper made by spreading the database keeps it.
+   */
+  snapshot?: <T>(read: (tx: Queryable) => Promise<T>) => Promise<Snapshot<T>>
 }
 
 export function isPostgresUrl(target: string): boolean {
@@ -36,6 +51,14 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   const dir = path.resolve(dataDir)
   fs.mkdirSync(path.dirname(dir), { recursive: true })
   const db = await PGlite.create({ dataDir: dir, extensions: { postgis } })
+  // a PANIC (the log's disk full) must fail the calls, not spin the event loop forever
+  failOnAbort(db)
+  const inTransaction = (tx: Transaction): Queryable => ({
+    query: (sql, params) => tx.query(sql, params) as never,
+    exec: async (sql) => {
+      await tx.exec(sql)
+    },
+  })
   return {
     kind: 'embedded',
     target: dir,
@@ -43,16 +66,19 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     exec: async (sql) => {
       await db.exec(sql)
     },
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          query: (sql, params) => tx.query(sql, params) as never,
-          exec: async (sql) => {
-            await tx.exec(sql)
-          },
-        }),
-      ),
+    transaction: (fn) => db.transaction((tx) => fn(inTransaction(tx))),
     close: () => db.close(),
+    // PGlite runs one transaction at a time, and the server makes every request one transaction:
+    // while this one is open no other request is half-done. The checkpoint writes every committed
+    // page to the data files, so the copy opens without replaying the log. dumpDataDir reads the
+    // folder without taking PGlite's query lock: hold it, so that no statement runs meanwhile.
+    snapshot: (read) =>
+      db.transaction(async (tx) => {
+        const value = await read(inTransaction(tx))
+        await tx.exec('checkpoint')
+        const dump = await db._runExclusiveQuery(() => db.dumpDataDir('none'))
+        return { tar: new Uint8Array(await dump.arrayBuffer()), read: value }
+      }),
   }
 }
 

@@ -21,6 +21,7 @@ export interface CommandValues {
   owner?: string
   remark?: string
   apply: boolean
+  role?: string
 }
 
 export interface CommandContext {
@@ -43,6 +44,7 @@ export interface Command {
 /** Opens the database a command names (migrating it), runs the work, closes it. */
 export async function withDatabase<T>(target: string, work: (db: Database, migrations: string[]) => Promise<T>): Promise<T> {
   const connection = await connect(target, 'atlas')
+  if (connection.backup) console.error(`atlas: backed up before migrating: ${connection.backup}`)
   try {
     return await work(connection.db, connection.migrations)
   } finally {
