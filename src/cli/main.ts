@@ -55,10 +55,15 @@ export async function main(argv: string[], out = console.log, err = console.erro
         pdf: { type: 'string' },
         csv: { type: 'string' },
         indicator: { type: 'string' },
+        role: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
   } catch (error) {
+    if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '-p')) {
+      err('atlas: a password is never an argument (it would stay in the shell history and in ps): it is read from the terminal, or from the first line of standard input')
+      return 2
+    }
     err(`atlas: ${(error as Error).message}\n\n${usage}`)
     return 2
   }

@@ -1,21 +1,34 @@
 // The embedded server: the app's files, and the two parts of Supabase the app uses —
-// PostgREST's RPC (`/rest/v1/rpc/<fn>`) and Auth's password grant (`/auth/v1/token`).
+// PostgREST's RPC (`/rest/v1/rpc/<fn>`) and Auth (`/auth/v1/token`, `/user`, `/logout`) for the
+// accounts `atlas user` adds, or, in demonstration mode, for the three demonstration accounts.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { Connect } from 'vite'
+import { recordSignIn } from '../accounts/store.ts'
 import type { Database } from '../db/database.ts'
+import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
 import type { JwtClaims } from '../db/session.ts'
-import { Auth, JwtRejected, accountByPassword, localAccounts } from './auth.ts'
+import { Auth, JwtRejected, Sessions, localAccounts } from './auth.ts'
 import { handleAdmin } from './admin.ts'
 import { callRpc, loadFunctions, rpcError, type ApiFunction, type RpcResponse } from './rpc.ts'
+import { SignInLimiter, clientAddress, defaultSignInLimit, signInLine, type SignInLimit } from './signIn.ts'
 
 export interface ServerOptions {
-  db: Database
+  /** The database; when it is guarded (src/db/guard.ts), a lost database is answered with 503 in words. */
+  db: Database & { problem?: () => DatabaseProblem | undefined }
   auth: Auth
   /** A built app to serve (vite build's dist/), or Vite's middleware in development. */
   staticDir?: string
   middleware?: Connect.Server
+  /** Whether the server listens on loopback only (default true): demonstration mode needs it. */
+  loopback?: boolean
+  /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+  trustProxy?: boolean
+  /** Failed sign-ins an address may make in a window (default: 5 in 15 minutes). */
+  signInLimit?: SignInLimit
+  /** Where the sign-in lines go (default: console.log). */
+  log?: (line: string) => void
 }
 
 const maxBody = 2 * 1024 * 1024
@@ -64,14 +77,28 @@ function bearer(req: http.IncomingMessage): string | undefined {
   return typeof apikey === 'string' && apikey ? apikey : undefined
 }
 
+/** Every request that reaches the database is refused at once, in words, once the database is lost. */
+function checkDatabase(db: ServerOptions['db']): void {
+  const problem = db.problem?.()
+  if (problem) throw new DatabaseUnavailableError(problem)
+}
+
 export async function createAtlasServer(options: ServerOptions): Promise<http.Server> {
   const { db, auth } = options
   let functions: Map<string, ApiFunction[]> = await loadFunctions(db)
   const anonKey = await auth.anonKey()
+  const sessions = new Sessions(db, auth, options.loopback ?? true)
+  await sessions.accountsChanged()
+  const limiter = new SignInLimiter(options.signInLimit ?? defaultSignInLimit)
+  const log = options.log ?? ((line: string) => console.log(line))
 
+  /** The caller's claims; a user's token whose session has ended is refused like a bad one. */
   async function claimsOf(req: http.IncomingMessage): Promise<JwtClaims> {
     const token = bearer(req)
-    return token ? auth.verify(token) : { role: 'anon' }
+    if (!token) return { role: 'anon' }
+    const claims = await auth.verify(token)
+    await sessions.verify(claims)
+    return claims
   }
 
   async function handleRpc(req: http.IncomingMessage, url: URL, name: string): Promise<RpcResponse> {
@@ -97,41 +124,89 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         return rpcError(400, 'PGRST102', `Empty or invalid json: ${(error as Error).message}`)
       }
     }
-    const response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+    let response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
     if (response.status === 404 && (response.body as { code: string }).code === 'PGRST202') {
       // The schema may have changed under us (a migration): look again once.
       functions = await loadFunctions(db)
-      return callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+      response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
     }
+    // a call that failed because the database was lost meanwhile says so, not the driver's words
+    if (response.status >= 400) checkDatabase(db)
     return response
   }
 
+  const authError = (status: number, code: string, msg: string, headers?: Record<string, string>): RpcResponse => ({
+    status,
+    body: { code: status, error_code: code, msg },
+    headers,
+  })
+
+  /** The password grant: limited per address, logged line by line and row by row, whatever the outcome. */
+  async function signIn(req: http.IncomingMessage, body: Record<string, unknown>): Promise<RpcResponse> {
+    const address = clientAddress(req, options.trustProxy)
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : ''
+    const record = async (outcome: 'ok' | 'failed' | 'limited', accountId: string | null) => {
+      log(signInLine(new Date(), address, email, outcome))
+      await recordSignIn(db, { address, email, accountId, outcome })
+    }
+    const wait = limiter.retryAfter(address)
+    if (wait !== undefined) {
+      await record('limited', null)
+      const refusal = limiter.refusal(wait)
+      return authError(429, refusal.error_code, refusal.msg, { 'retry-after': String(wait) })
+    }
+    const { user, demo, accountId } = await sessions.check(email, body.password)
+    if (!user) {
+      limiter.failed(address)
+      await record('failed', accountId)
+      return authError(400, 'invalid_credentials', 'Invalid login credentials')
+    }
+    const tokens = await sessions.start(user, demo)
+    await record('ok', accountId)
+    return { status: 200, body: tokens }
+  }
+
   async function handleAuth(req: http.IncomingMessage, url: URL, route: string): Promise<RpcResponse> {
-    const authError = (status: number, code: string, msg: string) => ({ status, body: { code: status, error_code: code, msg } })
     if (route === 'settings') return { status: 200, body: { external: { email: true }, disable_signup: true, mailer_autoconfirm: true } }
     if (route === 'token' && req.method === 'POST') {
-      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>
-      const grant = url.searchParams.get('grant_type')
-      if (grant === 'password') {
-        const account = accountByPassword(body.email, body.password)
-        return account ? { status: 200, body: await auth.session(account) } : authError(400, 'invalid_credentials', 'Invalid login credentials')
+      let body: Record<string, unknown>
+      try {
+        const parsed: unknown = JSON.parse((await readBody(req)) || '{}')
+        body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}
+      } catch {
+        return authError(400, 'validation_failed', 'the request body must be JSON')
       }
+      const grant = url.searchParams.get('grant_type')
+      if (grant === 'password') return signIn(req, body)
       if (grant === 'refresh_token') {
-        const account = await auth.accountOfRefreshToken(String(body.refresh_token ?? ''))
-        return account ? { status: 200, body: await auth.session(account) } : authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
+        const tokens = await sessions.refresh(typeof body.refresh_token === 'string' ? body.refresh_token : '')
+        return tokens ? { status: 200, body: tokens } : authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
       }
       return authError(400, 'unsupported_grant_type', `grant_type ${grant} is not supported by the embedded server`)
     }
     if (route === 'user' && req.method === 'GET') {
+      let claims: JwtClaims
       try {
-        const claims = await claimsOf(req)
-        const account = localAccounts.find((a) => a.id === claims.sub)
-        return account ? { status: 200, body: auth.user(account) } : authError(401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+        const token = bearer(req)
+        if (!token) return authError(401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+        claims = await auth.verify(token)
       } catch {
         return authError(401, 'bad_jwt', 'invalid JWT')
       }
+      if (claims.session_id === undefined) return authError(401, 'no_authorization', 'This endpoint requires a signed-in user’s token')
+      try {
+        return { status: 200, body: auth.user(await sessions.session(claims)) }
+      } catch (error) {
+        if (error instanceof JwtRejected) return authError(401, 'session_not_found', error.message)
+        throw error
+      }
     }
-    if (route === 'logout' && req.method === 'POST') return { status: 204, body: undefined }
+    if (route === 'logout' && req.method === 'POST') {
+      const token = bearer(req)
+      const claims = token ? await auth.verify(token).catch(() => undefined) : undefined
+      if (claims) await sessions.signOut(claims, url.searchParams.get('scope') ?? 'global')
+      return { status: 204, body: undefined }
+    }
     return authError(404, 'not_found', `the embedded server does not implement /auth/v1/${route}`)
   }
 
@@ -154,6 +229,9 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         return res.end()
       }
       const rpc = url.pathname.match(/^\/rest\/v1\/rpc\/([A-Za-z_][A-Za-z0-9_]*)$/)
+      const authRoute = url.pathname.match(/^\/auth\/v1\/([a-z_]+)$/)
+      const adminRoute = url.pathname.match(/^\/atlas\/admin\/([a-z_\/-]+)$/)
+      if (rpc || authRoute) checkDatabase(db)
       if (rpc) {
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { code: 'PGRST117', message: `Unsupported HTTP method: ${req.method}`, details: null, hint: null })
         const response = await handleRpc(req, url, rpc[1])
@@ -163,12 +241,10 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         const response = rpcError(404, 'PGRST205', `Could not find ${url.pathname.slice(9)} in the schema cache`, null, 'The atlas exposes functions only: call /rest/v1/rpc/<function>.')
         return send(res, response.status, response.body)
       }
-      const authRoute = url.pathname.match(/^\/auth\/v1\/([a-z_]+)$/)
       if (authRoute) {
         const response = await handleAuth(req, url, authRoute[1])
-        return send(res, response.status, response.body)
+        return send(res, response.status, response.body, { 'cache-control': 'no-store', ...response.headers })
       }
-      const adminRoute = url.pathname.match(/^\/atlas\/admin\/([a-z_\/-]+)$/)
       if (adminRoute) {
         return await handleAdmin(
           {
@@ -182,26 +258,38 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
               return text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {}
             },
             send: (status, body) => send(res, status, body, { 'cache-control': 'no-store' }),
-            accountsChanged: async () => {},
+            accountsChanged: () => sessions.accountsChanged(),
           },
           adminRoute[1],
         )
       }
       if (url.pathname === '/atlas/config.json') {
+        // the demonstration accounts' passwords are public, and handed out only while they work; a
+        // lost database leaves the mode as last known, so the page still loads and says what is wrong
+        const demo = db.problem?.() ? sessions.knownDemo : await sessions.demo()
         return send(res, 200, {
           embedded: true,
           database: db.kind,
           anonKey,
-          accounts: localAccounts.map(({ email, password, role }) => ({ email, password, role })),
+          demo,
+          accounts: demo ? localAccounts.map(({ email, password, role }) => ({ email, password, role })) : [],
         }, { 'cache-control': 'no-store' })
       }
-      if (url.pathname === '/atlas/health') return send(res, 200, { ok: true, database: db.kind })
+      if (url.pathname === '/atlas/health') {
+        const problem = db.problem?.()
+        if (problem) return send(res, 503, { ok: false, database: db.kind, problem }, { 'cache-control': 'no-store' })
+        return send(res, 200, { ok: true, database: db.kind }, { 'cache-control': 'no-store' })
+      }
       if (options.middleware) return options.middleware(req, res, () => send(res, 404, { message: 'not found' }))
       if (options.staticDir) return serveStatic(req, res, url)
       return send(res, 404, { message: 'no app is served here' })
     } catch (error) {
-      const status = (error as { status?: number }).status ?? 500
-      if (!res.headersSent) send(res, status, { code: 'PGRST000', message: (error as Error).message, details: null, hint: null })
+      // a lost database (503) and anything unforeseen (500) answer in PostgREST's shape; the server keeps running
+      const known = (error as { status?: number }).status
+      const lost = db.problem?.()
+      const status = lost ? 503 : typeof known === 'number' && known >= 400 && known < 600 ? known : 500
+      const message = lost && known !== 503 ? lost.message : (error as Error).message
+      if (!res.headersSent) send(res, status, { code: 'PGRST000', message, details: null, hint: null })
       else res.end()
     }
   })

@@ -95,6 +95,19 @@ describe('map_layer', () => {
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ code: 'PGRST301' })
   })
+
+  test('a token whose session has ended (signed out) is refused with 401 and the reason, though its signature is good', async () => {
+    const supabase = await signedIn('works')
+    const { data } = await supabase.auth.getSession()
+    const token = data.session!.access_token
+    const call = () => fetch(`${url}/rest/v1/rpc/layer_stats`, { method: 'POST', headers: { apikey: anonKey, authorization: `Bearer ${token}` }, body: '{}' })
+    expect((await call()).status).toBe(200)
+    expect((await supabase.auth.signOut()).error).toBeNull()
+    const response = await call()
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/)
+    expect(await response.json()).toMatchObject({ code: 'PGRST301', message: 'the session has ended: sign in again' })
+  })
 })
 
 describe('unit_record', () => {

@@ -49,9 +49,57 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
   test('every table has row level security on', async () => {
     const { rows } = await db.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = 'atlas' and c.relkind = 'r' and not c.relrowsecurity`,
+       where n.nspname in ('atlas', 'atlas_auth') and c.relkind = 'r' and not c.relrowsecurity`,
     )
     expect(rows).toEqual([])
+  })
+
+  test('the accounts live in atlas_auth, where no API role has any privilege, and no API function speaks of them', async () => {
+    const { rows: tables } = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'atlas_auth' order by 1`)
+    expect(tables.map((t) => t.name)).toEqual(['account', 'session', 'sign_in'])
+    for (const role of ['anon', 'authenticated', 'service_role']) {
+      const { rows } = await db.query<{ schema: boolean; privileges: string[] }>(
+        `select has_schema_privilege($1, 'atlas_auth', 'usage') or has_schema_privilege($1, 'atlas_auth', 'create') as schema,
+                array(select c.relname || ':' || p from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                      cross join unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) p
+                      where n.nspname = 'atlas_auth' and c.relkind = 'r' and has_table_privilege($1, c.oid, p)) as privileges`,
+        [role],
+      )
+      expect(rows, role).toEqual([{ schema: false, privileges: [] }])
+    }
+    // nor PUBLIC, which every role is a member of
+    const { rows: grantedToPublic } = await db.query(
+      `select 1 from pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a where n.nspname = 'atlas_auth' and a.grantee = 0
+       union all
+       select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+       where n.nspname = 'atlas_auth' and a.grantee = 0`,
+    )
+    expect(grantedToPublic).toEqual([])
+    const { rows: functions } = await db.query(
+      `select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = 'public' and (p.prosrc ilike '%atlas_auth%' or p.proname ilike '%password%' or p.proname ilike '%account%')`,
+    )
+    expect(functions).toEqual([])
+  })
+
+  test('accounts, sessions and sign-ins are not data: writing them moves no data version', async () => {
+    const version = async () => (await db.query<{ v: string }>('select row(n, n_circles, n_zones, changed_at)::text as v from atlas.data_version')).rows[0].v
+    const before = await version()
+    await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `insert into atlas_auth.account (email, role, password_hash) values ('probe@longquan.gov.cn', 'works', 'scrypt$32768$8$1$c2FsdA==$aGFzaA==') returning id`,
+      )
+      await tx.query(`insert into atlas_auth.session (account_id, refresh_hash, expires_at) values ($1, repeat('a', 64), now() + interval '1 day')`, [rows[0].id])
+      await tx.query(`insert into atlas_auth.sign_in (address, email, account_id, outcome) values ('127.0.0.1', 'probe@longquan.gov.cn', $1, 'ok')`, [rows[0].id])
+      await tx.query(`update atlas_auth.session set ended_at = now(), ended_why = 'signed_out'`)
+      await tx.query(`delete from atlas_auth.account where id = $1`, [rows[0].id])
+    })
+    expect(await version()).toBe(before)
+    // a password that is not a hash, or an email not stored in its one shape, cannot get in
+    for (const [email, hash] of [['Probe@longquan.gov.cn', 'scrypt$32768$8$1$c2FsdA==$aGFzaA=='], ['probe@longquan.gov.cn', 'Correct-horse-9']]) {
+      const error = await db.query(`insert into atlas_auth.account (email, role, password_hash) values ($1, 'works', $2)`, [email, hash]).catch((e: { code?: string }) => e)
+      expect((error as { code?: string }).code).toBe('23514')
+    }
   })
 
   test('every function has a fixed search_path, and every API function a grant to the app roles', async () => {

@@ -1,7 +1,8 @@
 // Row level security, every role × every table × select/insert/update/delete, asserted both
 // ways (what is allowed succeeds, what is not is refused), on the embedded database and on the
 // Debian PostgreSQL. Each attempt runs as the API's callers do (set local role + JWT claims)
-// and is rolled back.
+// and is rolled back. The accounts' schema (atlas_auth) is closed to every caller, service_role
+// included: not one row read or written, whatever the policies.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { migrate } from '../../src/db/migrate.ts'
@@ -60,6 +61,19 @@ const fixtures = `
   insert into atlas.indicator_part (part, minutes, speed_m_per_min, version, result) values ('zones', 0, 0, 0, '{}');`
 // atlas.zone_setting, atlas.backlog_weight and atlas.data_version hold their one row from the
 // migrations; the backlog items' first history rows come from the trigger.
+
+const hash = 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g='
+const authFixtures = `
+  insert into atlas_auth.account (email, role, password_hash) values ('zhang.wei@longquan.gov.cn', 'leader', '${hash}');
+  insert into atlas_auth.session (account_id, refresh_hash, expires_at) select id, repeat('a', 64), now() + interval '1 day' from atlas_auth.account;
+  insert into atlas_auth.sign_in (address, email, account_id, outcome) select '127.0.0.1', email, id, 'ok' from atlas_auth.account;`
+
+const authTables = [
+  { table: 'account', set: `role = 'works'`, insert: `insert into atlas_auth.account (email, role, password_hash) values ('li.na@longquan.gov.cn', 'planner', '${hash}')` },
+  { table: 'session', set: `ended_at = now(), ended_why = 'signed_out'`,
+    insert: `insert into atlas_auth.session (demo_role, refresh_hash, expires_at) values ('works', repeat('b', 64), now() + interval '1 day')` },
+  { table: 'sign_in', set: `outcome = 'failed'`, insert: `insert into atlas_auth.sign_in (address, email, outcome) values ('203.0.113.7', 'x@y.cn', 'failed')` },
+]
 
 interface TableCase {
   table: string
@@ -146,6 +160,21 @@ const readers = ['leader', 'planner', 'works']
 
 class Rollback extends Error {}
 
+/** Runs one statement as a caller: "rows" or "none" as it returned, or the error's code. Always rolls back. */
+async function outcomeOf(db: Database, claims: JwtClaims, sql: string): Promise<string> {
+  let outcome = 'none'
+  try {
+    await asCaller(db, claims, async (tx) => {
+      outcome = (await tx.query(sql)).rows.length > 0 ? 'rows' : 'none'
+      throw new Rollback()
+    })
+  } catch (error) {
+    if (error instanceof Rollback) return outcome
+    return String((error as { code?: string }).code ?? error)
+  }
+  return outcome
+}
+
 /** Runs one statement as a caller; "allowed" if it returned rows, else "denied". Always rolls back. */
 async function attempt(db: Database, claims: JwtClaims, sql: string): Promise<'allowed' | 'denied'> {
   let outcome: 'allowed' | 'denied' = 'denied'
@@ -179,6 +208,7 @@ describe.each(targets)('row level security on the %s database', (target) => {
       await migrate(db)
     }
     await db.exec(fixtures)
+    await db.exec(authFixtures)
   })
   afterAll(async () => {
     await db?.close()
@@ -203,9 +233,33 @@ describe.each(targets)('row level security on the %s database', (target) => {
     }
   }
 
+  // every caller the API knows, and the service role, which bypasses row level security: refused at the schema
+  for (const t of authTables) {
+    for (const [who, claims] of Object.entries({ ...callers, service_role: { role: 'service_role' } })) {
+      test(`${who} × atlas_auth.${t.table}: select/insert/update/delete refused (no privilege)`, async () => {
+        const outcomes = await Promise.all([
+          outcomeOf(db, claims, `select * from atlas_auth.${t.table}`),
+          outcomeOf(db, claims, `${t.insert} returning 1`),
+          outcomeOf(db, claims, `update atlas_auth.${t.table} set ${t.set} returning 1`),
+          outcomeOf(db, claims, `delete from atlas_auth.${t.table} returning 1`),
+        ])
+        expect(outcomes).toEqual(['42501', '42501', '42501', '42501'])
+      })
+    }
+  }
+
+  test('the owner, as the server is, sees the rows the callers may not', async () => {
+    const { rows } = await db.query<{ n: number }>(
+      `select (select count(*) from atlas_auth.account) + (select count(*) from atlas_auth.session) + (select count(*) from atlas_auth.sign_in) as n`,
+    )
+    expect(Number(rows[0].n)).toBe(3)
+  })
+
   test('the matrix covers every table of the schema', async () => {
     const { rows } = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'atlas' order by 1`)
     expect(rows.map((r) => r.name)).toEqual(tables.map((t) => t.table).sort())
+    const { rows: auth } = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'atlas_auth' order by 1`)
+    expect(auth.map((r) => r.name)).toEqual(authTables.map((t) => t.table).sort())
   })
 
   test('the API functions refuse an anonymous caller in words', async () => {

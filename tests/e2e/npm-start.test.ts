@@ -1,11 +1,12 @@
 // A newcomer's first minutes: clone the repository, `npm start`, open the page, ask the API.
-// Then stop it and start again from the saved database.
+// Then stop it and start again from the saved database. And an office's first mistake: serving a
+// public address before adding an account is refused, with the command that adds one.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { projectRoot } from '../../src/db/embedded.ts'
-import { tempDir } from '../helpers/databases.ts'
+import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
 
 const clone = path.join(tempDir('clone'), 'atlas')
 const running: ChildProcess[] = []
@@ -103,6 +104,26 @@ test(
     expect(await stop(second.child)).toBe(true)
   },
 )
+
+test('npm start on a public address with no account refuses to start, before building or serving, and says how to add one', { timeout: 120_000 }, async () => {
+  const dir = copyEmptyDatabase()
+  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/server/main.ts', '--db', dir, '--host', '0.0.0.0', '--port', '0', '--dev'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: '', HOST: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  expect(code).toBe(1)
+  expect(output).toContain('refusing to listen on 0.0.0.0 with no account added')
+  expect(output).toContain(`npx atlas --db ${dir} user add <email> --role leader`)
+  expect(output).not.toMatch(/ready:|building the app|demonstration mode/)
+  // the folder is free again for that command
+  expect(fs.existsSync(`${dir}.lock`)).toBe(false)
+})
 
 afterAll(() => {
   for (const child of running) {

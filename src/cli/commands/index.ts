@@ -1,6 +1,7 @@
 // Every `atlas` command, in the order `atlas help` lists them. A new command is a file in this
 // folder and a line here.
 import { backlogCommand } from './backlog.ts'
+import { backupCommand } from './backup.ts'
 import { coverageCommand } from './coverage.ts'
 import { gapsCommand } from './gaps.ts'
 import type { Command } from './command.ts'
@@ -11,7 +12,9 @@ import { loadSampleCommand } from './loadSample.ts'
 import { migrateCommand } from './migrate.ts'
 import { planCommand } from './plan.ts'
 import { reportCommand } from './report.ts'
+import { restoreCommand } from './restore.ts'
 import { statsCommand } from './stats.ts'
+import { userCommand } from './user.ts'
 
 export const commands: readonly Command[] = [
   importCommand,
@@ -23,6 +26,9 @@ export const commands: readonly Command[] = [
   planCommand,
   backlogCommand,
   reportCommand,
+  userCommand,
+  backupCommand,
+  restoreCommand,
   loadSampleCommand,
   migrateCommand,
 ]
