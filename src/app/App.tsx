@@ -1,27 +1,44 @@
 // The app: connects to the backend (the embedded server that served the page, or a Supabase
 // project), signs in, then hands over to the atlas. A failure at any step says what failed and
 // offers a retry: the page is never blank.
+//
+// Signing in: the embedded server's demonstration signs in as the URL's role (the role switch
+// changes it); otherwise a session kept from the last visit is used, or the sign-in form is shown.
+// A session the server ends (signed out elsewhere, the account changed or removed) brings the form
+// back once, with the reason; a database the server has lost puts a banner across the page.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { layerStats, mapLayer } from '../data/api.ts'
-import { createAtlasClient, currentRole, signIn, signInAsRole, type AtlasClient } from '../data/client.ts'
-import { loadBackendConfig, type AppRole } from '../data/config.ts'
-import { toAtlasError, type AtlasError } from '../data/errors.ts'
+import { createAtlasClient, currentUser, signIn, signInAsRole, signOut, type AtlasClient, type SignedInUser, type Trouble } from '../data/client.ts'
+import { isDemo, loadBackendConfig, type BackendConfig } from '../data/config.ts'
+import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
 import { I18nProvider, translator } from '../i18n/index.tsx'
+import { SignIn } from '../views/SignIn.tsx'
 import { Atlas } from './Atlas.tsx'
 import { formatUrlState, historyMode, parseUrlState, viewOnlyChange, type UrlState } from './urlState.ts'
 import './app.css'
 
 type Boot =
   | { phase: 'connecting' }
-  | { phase: 'signIn'; client: AtlasClient; error?: string }
-  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; role: AppRole | null; cityBounds: Bbox | null }
+  | { phase: 'signIn'; client: AtlasClient; ended?: boolean; error?: AtlasError }
+  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; user: SignedInUser | null; cityBounds: Bbox | null }
   | { phase: 'failed'; error: AtlasError }
 
 export function App() {
   const [url, setUrlState] = useState<UrlState>(() => parseUrlState(window.location.hash))
-  const [boot, setBoot] = useState<Boot>({ phase: 'connecting' })
+  const [boot, setBootState] = useState<Boot>({ phase: 'connecting' })
+  // the phase as it is now, for listeners that run between renders
+  const phase = useRef<Boot['phase']>('connecting')
+  const setBoot = useCallback((next: Boot) => {
+    phase.current = next.phase
+    setBootState(next)
+  }, [])
   const [attempt, setAttempt] = useState(0)
+  // the next boot follows a session the server ended: the form says so
+  const ended = useRef(false)
+  const [databaseProblem, setDatabaseProblem] = useState<AtlasError | null>(null)
+  // whether the server runs its demonstration (unknown until its config arrives)
+  const demo = useRef<boolean | null>(null)
 
   const setUrl = useCallback((update: (state: UrlState) => UrlState) => setUrlState((state) => update(state)), [])
   // The state that came from the address (the first load, Back, Forward, an edited hash): written
@@ -47,6 +64,8 @@ export function App() {
       const next = parseUrlState(window.location.hash)
       // a hash without a view leaves the map where it is
       if (!next.view) next.view = latestUrl.current.view
+      // outside the demonstration the account decides the role, not the address
+      if (demo.current === false) next.role = null
       arrived.current = next
       // what the user does next is a change of its own, not part of the burst before
       lastChange.current = -Infinity
@@ -56,28 +75,93 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash)
   }, [])
 
-  const finish = useCallback(async (client: AtlasClient, role: AppRole | null) => {
-    const stats = await layerStats(client)
-    setBoot({ phase: 'ready', client, stats, role, cityBounds: await unitsExtent(client, stats) })
+  // Outside the demonstration the URL carries no role (the signed-in account has one, and a copied
+  // link must not claim another): a role= that came with the address is dropped in place.
+  const dropRole = useCallback(() => {
+    setUrlState((state) => {
+      if (!state.role) return state
+      const next = { ...state, role: null }
+      arrived.current = next
+      return next
+    })
+  }, [])
+
+  // the account last signed in on this page: the form offers its email again
+  const lastEmail = useRef<string | undefined>(undefined)
+  const finish = useCallback(
+    async (client: AtlasClient) => {
+      const user = await currentUser(client)
+      if (user?.email && !isDemo(client.config)) lastEmail.current = user.email
+      const stats = await layerStats(client)
+      const cityBounds = await unitsExtent(client, stats)
+      ended.current = false
+      setBoot({ phase: 'ready', client, stats, user, cityBounds })
+    },
+    [setBoot],
+  )
+
+  // What the whole page reacts to, whichever request met it first.
+  const onTrouble = useRef<(client: AtlasClient, trouble: Trouble) => void>(() => {})
+  onTrouble.current = (client, trouble) => {
+    if (trouble.kind === 'databaseLost') {
+      setDatabaseProblem((shown) => shown ?? trouble.error)
+      return
+    }
+    // once: the requests still in flight meet the same refusal, and the form must not come twice
+    if (phase.current !== 'ready') return
+    phase.current = 'connecting'
+    ended.current = true
+    // forget the refused session here too, then start again: the server may have left its
+    // demonstration meanwhile (its first account added), so its config is read again
+    void signOut(client)
+      .catch(() => {})
+      .finally(() => setAttempt((a) => a + 1))
+  }
+
+  // One client as long as the backend's config stays the same: it holds the session.
+  const held = useRef<{ key: string; client: AtlasClient } | null>(null)
+  const clientFor = useCallback((config: BackendConfig): AtlasClient => {
+    const key = JSON.stringify(config)
+    if (held.current?.key === key) return held.current.client
+    held.current?.client.dispose()
+    const client = createAtlasClient(config)
+    client.onTrouble((trouble) => onTrouble.current(client, trouble))
+    held.current = { key, client }
+    return client
   }, [])
 
   useEffect(() => {
     let cancelled = false
     setBoot({ phase: 'connecting' })
+    setDatabaseProblem(null)
     ;(async () => {
       const config = await loadBackendConfig()
-      const client = createAtlasClient(config)
-      if (config.mode === 'embedded') {
-        const role = await signInAsRole(client, url.role ?? 'leader')
-        if (!cancelled) await finish(client, role)
-      } else {
-        const role = await currentRole(client)
-        if (cancelled) return
-        if (role) await finish(client, role)
-        else setBoot({ phase: 'signIn', client })
+      if (cancelled) return
+      const client = clientFor(config)
+      demo.current = isDemo(config)
+      if (isDemo(config)) {
+        await signInAsRole(client, url.role ?? 'leader')
+        if (!cancelled) await finish(client)
+        return
       }
-    })().catch((error) => {
-      if (!cancelled) setBoot({ phase: 'failed', error: toAtlasError(error) })
+      dropRole()
+      const user = await currentUser(client)
+      if (cancelled) return
+      if (user) await finish(client)
+      else {
+        setBoot({ phase: 'signIn', client, ended: ended.current })
+        ended.current = false
+      }
+    })().catch(async (error) => {
+      if (cancelled) return
+      const failure = toAtlasError(error)
+      const client = held.current?.client
+      if (client && !isDemo(client.config) && isSessionEnded(failure)) {
+        // a session kept from an earlier visit that the server no longer honours
+        await signOut(client).catch(() => {})
+        if (!cancelled) setBoot({ phase: 'signIn', client, ended: true })
+      } else setBoot({ phase: 'failed', error: failure })
+      ended.current = false
     })
     return () => {
       cancelled = true
@@ -90,11 +174,41 @@ export function App() {
     if (boot.phase !== 'ready') document.documentElement.dataset.atlasState = boot.phase === 'failed' ? 'error' : 'booting'
   }, [boot.phase])
 
+  const signInWith = async (client: AtlasClient, email: string, password: string) => {
+    try {
+      await signIn(client, email, password)
+      await finish(client)
+    } catch (error) {
+      setBoot({ phase: 'signIn', client, error: toAtlasError(error) })
+    }
+  }
+  const signOutNow = async () => {
+    if (boot.phase !== 'ready') return
+    const { client } = boot
+    phase.current = 'signIn'
+    // leaving on purpose: the next person at this computer starts from an empty form
+    lastEmail.current = undefined
+    // supabase-js forgets the session even when the server cannot be told
+    await signOut(client).catch(() => {})
+    setBoot({ phase: 'signIn', client })
+  }
+  const switchLanguage = () => setUrl((s) => ({ ...s, lang: s.lang === 'zh' ? 'en' : 'zh' }))
+
   const t = translator(url.lang)
   return (
     <I18nProvider lang={url.lang}>
       {boot.phase === 'ready' ? (
-        <Atlas client={boot.client} stats={boot.stats} cityBounds={boot.cityBounds} initialRole={boot.role} url={url} setUrl={setUrl} />
+        <Atlas
+          client={boot.client}
+          stats={boot.stats}
+          cityBounds={boot.cityBounds}
+          initialRole={boot.user?.role ?? null}
+          email={boot.user?.email ?? null}
+          databaseProblem={databaseProblem}
+          onSignOut={() => void signOutNow()}
+          url={url}
+          setUrl={setUrl}
+        />
       ) : (
         <div className="boot">
           <h1>{t('app.title')}</h1>
@@ -107,8 +221,12 @@ export function App() {
           {boot.phase === 'failed' && (
             <div className="error-banner boot-error" data-testid="error" role="alert">
               <div>
-                <strong>{t('app.bootFailed')}</strong>
-                <div>{boot.error.status ? `${t('error.http', { status: boot.error.status })}: ` : ''}{boot.error.message}</div>
+                <strong>{isDatabaseLost(boot.error) ? t('database.lost') : t('app.bootFailed')}</strong>
+                <div>
+                  {boot.error.status ? `${t('error.http', { status: boot.error.status })}: ` : ''}
+                  {boot.error.message}
+                </div>
+                {isDatabaseLost(boot.error) && <div className="database-hint">{t('database.restoreHint')}</div>}
               </div>
               <button
                 data-testid="retry"
@@ -122,7 +240,16 @@ export function App() {
               </button>
             </div>
           )}
-          {boot.phase === 'signIn' && <SignIn error={boot.error} onSignIn={(email, password) => signIn(boot.client, email, password).then((role) => finish(boot.client, role)).catch((e) => setBoot({ phase: 'signIn', client: boot.client, error: toAtlasError(e).message }))} />}
+          {boot.phase === 'signIn' && (
+            <SignIn
+              backend={boot.client.config.mode}
+              ended={boot.ended}
+              error={boot.error}
+              initialEmail={lastEmail.current}
+              onSignIn={(email, password) => signInWith(boot.client, email, password)}
+              onLanguage={switchLanguage}
+            />
+          )}
         </div>
       )}
     </I18nProvider>
@@ -147,34 +274,4 @@ async function unitsExtent(client: AtlasClient, stats: LayerStats): Promise<Bbox
   }
   for (const feature of streets.features) visit((feature.geometry as { coordinates?: unknown } | null)?.coordinates)
   return Number.isFinite(box[0]) ? box : stats.bbox
-}
-
-function SignIn({ error, onSignIn }: { error?: string; onSignIn: (email: string, password: string) => void }) {
-  const [email, setEmail] = useState('')
-  const [password, setPassword] = useState('')
-  const t = translator(parseUrlState(window.location.hash).lang)
-  return (
-    <form
-      className="signin panel"
-      onSubmit={(event) => {
-        event.preventDefault()
-        onSignIn(email, password)
-      }}
-    >
-      <h2>{t('signin.title')}</h2>
-      <p className="muted">{t('signin.hint')}</p>
-      <label className="field">
-        {t('signin.email')}
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" required />
-      </label>
-      <label className="field">
-        {t('signin.password')}
-        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
-      </label>
-      {error && <p className="inline-error">{t('signin.failed', { message: error })}</p>}
-      <button className="primary" type="submit">
-        {t('signin.submit')}
-      </button>
-    </form>
-  )
 }

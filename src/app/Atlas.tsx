@@ -1,11 +1,12 @@
-// The map page: header (search, role, language, settings), the map, the workspace tabs, the open
-// workspace's panel, the layers and legend on the left, the inspector on the right, loading and
-// errors at the bottom. It holds the state that lives in the URL and hands the shared context to
+// The map page: header (search, role or account, language, settings), the map, the workspace
+// tabs, the open workspace's panel, the layers and legend on the left, the inspector on the right,
+// loading and errors at the bottom, and a lost database across the top. It holds the state that lives in the URL and hands the shared context to
 // the base map and to every workspace (./workspaces.ts), drawing what they return.
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
-import type { AppRole } from '../data/config.ts'
+import { isDemo, type AppRole } from '../data/config.ts'
+import type { AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
 import { useI18n, type MessageKey } from '../i18n/index.tsx'
 import { selectionLayers } from '../layers/selectionLayer.ts'
@@ -13,6 +14,7 @@ import { walkQueryLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, type MapLayer } from '../layers/zoom.ts'
 import { MapView, cityPadding, flyToUnit, workspacePadding, type Pick } from '../map/MapView.tsx'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
+import { DatabaseBanner } from '../views/DatabaseBanner.tsx'
 import { pickTooltip } from '../views/format.ts'
 import { Inspector } from '../views/Inspector.tsx'
 import { LayersPanel } from '../views/LayersPanel.tsx'
@@ -35,11 +37,16 @@ export interface AtlasProps {
   /** The city view: where the map opens without a view in the URL, and where 'reset' goes. */
   cityBounds: Bbox | null
   initialRole: AppRole | null
+  /** The signed-in account's email (shown outside the demonstration, whose role switch says who one is). */
+  email: string | null
+  /** Set once the server answered that it lost its database: one banner, no other failure stacked on it. */
+  databaseProblem: AtlasError | null
+  onSignOut: () => void
   url: UrlState
   setUrl: (update: (state: UrlState) => UrlState) => void
 }
 
-export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: AtlasProps) {
+export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl }: AtlasProps) {
   const { t, lang } = useI18n()
   const store = useLayerStore(client)
   const [view, setView] = useState<View | null>(url.view)
@@ -54,6 +61,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     store?.clear()
   }
   const { role, access, generation, switching, switchRole } = useRole(client, initialRole, signedIn, setMapError)
+  const demo = isDemo(client.config)
 
   const zoom = view?.zoom ?? 12
   const drawn = useMemo(() => drawnLayers(zoom, url.layers), [zoom, url.layers])
@@ -91,11 +99,12 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
     map.jumpTo({ center: [url.view.lon, url.view.lat], zoom: url.view.zoom })
   }, [url.view])
 
-  // …and a role in it that is not the signed-in one signs in as that role (none: the role the page
-  // opened with, as a reload of that address would).
+  // …and, in the demonstration, a role in it that is not the signed-in one signs in as that role
+  // (none: the role the page opened with, as a reload of that address would). Elsewhere the
+  // account decides the role.
   const wantedRole = url.role ?? initialRole
   useEffect(() => {
-    if (wantedRole && role && wantedRole !== role && !switching && client.config.mode === 'embedded') void switchRole(wantedRole)
+    if (demo && wantedRole && role && wantedRole !== role && !switching) void switchRole(wantedRole)
   }, [wantedRole]) // eslint-disable-line react-hooks/exhaustive-deps
 
   // Escape closes the inspector (unless one is typing in a field, where it means something else)
@@ -131,7 +140,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
   const working = drawings.flatMap((d) => d.loading)
   const workspaceError = drawings.find((d) => d.error)?.error
   const busy = !bounds || pending > 0 || !complete || !mapIdle || inspecting || working.length > 0
-  const state = failures.length || mapError || workspaceError ? 'error' : busy ? 'loading' : 'idle'
+  const state = databaseProblem || failures.length || mapError || workspaceError ? 'error' : busy ? 'loading' : 'idle'
   useEffect(() => {
     document.documentElement.dataset.atlasState = state
   }, [state])
@@ -143,8 +152,11 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
         client={client}
         stats={stats}
         role={role}
+        demo={demo}
+        email={email}
         switchingRole={switching}
         onRole={(next) => void switchRole(next)}
+        onSignOut={onSignOut}
         onLanguage={() => setUrl((s) => ({ ...s, lang: s.lang === 'zh' ? 'en' : 'zh' }))}
         onSettings={() => setSettingsOpen(true)}
         onSearch={(hit) => {
@@ -153,6 +165,8 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
           if (mapRef.current) flyToUnit(mapRef.current, hit.layer, hit.bbox)
         }}
       />
+
+      {databaseProblem && <DatabaseBanner error={databaseProblem} />}
 
       <main className={selection ? 'stage inspecting' : 'stage'}>
         <MapView
@@ -207,8 +221,15 @@ export function Atlas({ client, stats, cityBounds, initialRole, url, setUrl }: A
           </Inspector>
         )}
 
-        <StatusBar loading={loading} pending={pending} failures={failures} zoom={zoom} onRetry={() => store?.retry()} />
-        {(mapError || workspaceError) && (
+        {/* a lost database explains every failure at once: the per-layer ones would only repeat it, and nothing is loading any more */}
+        <StatusBar
+          loading={databaseProblem ? [] : loading}
+          pending={databaseProblem ? 0 : pending}
+          failures={databaseProblem ? [] : failures}
+          zoom={zoom}
+          onRetry={() => store?.retry()}
+        />
+        {!databaseProblem && (mapError || workspaceError) && (
           <div className="error-banner map-error" data-testid="error" role="alert">
             <div>{mapError ?? workspaceError?.message}</div>
             <button data-testid="retry" onClick={() => (mapError ? setMapError(null) : workspaceError?.retry())}>

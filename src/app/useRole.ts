@@ -1,6 +1,7 @@
 // The signed-in role and what row level security lets it write (my_access, asked after every
-// sign-in). In the embedded mode the role switch signs in as that role's account through the
-// real data path, so RLS decides what each role sees and may edit.
+// sign-in). In the embedded server's demonstration the role switch signs in as that role's
+// account through the real data path, so RLS decides what each role sees and may edit; outside
+// it the role is the signed-in account's, which only the administrator changes.
 import { useEffect, useState } from 'react'
 import { myAccess } from '../data/api.ts'
 import { signInAsRole, type AtlasClient } from '../data/client.ts'

@@ -1,41 +1,100 @@
-// The one supabase-js client. Every data call of the app goes through `rpc` below.
+// The one supabase-js client. Every data call of the app goes through `rpc` below, which also
+// tells the page about the answers that concern all of it: a session the server ended, and a
+// database the server has lost.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import type { AppRole, BackendConfig } from './config.ts'
-import { toAtlasError, type AtlasError } from './errors.ts'
+import { isDemo, type AppRole, type BackendConfig } from './config.ts'
+import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from './errors.ts'
+
+/** What the whole page must react to, whichever call met it first. */
+export type Trouble = { kind: 'sessionEnded'; error: AtlasError | null } | { kind: 'databaseLost'; error: AtlasError }
 
 export interface AtlasClient {
   config: BackendConfig
   supabase: SupabaseClient
+  /** Listens for troubles; returns the function that stops listening. */
+  onTrouble(listener: (trouble: Trouble) => void): () => void
+  report(trouble: Trouble): void
+  /** Stops the client's timers and listeners: a new client replaces it. */
+  dispose(): void
+}
+
+/** The signed-in account as the page shows it. */
+export interface SignedInUser {
+  email: string | null
+  role: AppRole | null
 }
 
 export function createAtlasClient(config: BackendConfig): AtlasClient {
   const supabase = createClient(config.url, config.anonKey, {
     auth: {
-      // The embedded server's accounts are signed in afresh on every load (its keys belong to
-      // one data folder); a real project keeps the user's session.
-      persistSession: config.mode === 'supabase',
+      // The demonstration's accounts are signed in afresh on every load (anyone may use them, and
+      // the URL says which); a real account's session is kept, so a reload stays signed in.
+      persistSession: !isDemo(config),
       autoRefreshToken: true,
       detectSessionInUrl: false,
       storageKey: 'atlas-auth',
     },
   })
-  return { config, supabase }
+  const listeners = new Set<(trouble: Trouble) => void>()
+  const report = (trouble: Trouble) => {
+    for (const listener of [...listeners]) listener(trouble)
+  }
+  // supabase-js signs out by itself when the server refuses to refresh the session (it ended on the
+  // server); a sign-out the page asked for is not news.
+  const { data } = supabase.auth.onAuthStateChange((event) => {
+    if (event === 'SIGNED_OUT' && !signingOut.has(supabase)) report({ kind: 'sessionEnded', error: null })
+  })
+  return {
+    config,
+    supabase,
+    onTrouble: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    report,
+    dispose: () => {
+      listeners.clear()
+      data.subscription.unsubscribe()
+      void supabase.auth.stopAutoRefresh()
+    },
+  }
+}
+
+const signingOut = new Set<SupabaseClient>()
+
+/** The signed-in account (email, and the app role its JWT carries in app_metadata.app_role), or null. */
+export async function currentUser(client: AtlasClient): Promise<SignedInUser | null> {
+  const { data } = await client.supabase.auth.getSession()
+  const user = data.session?.user
+  if (!user) return null
+  const role = (user.app_metadata as { app_role?: AppRole } | undefined)?.app_role ?? null
+  return { email: user.email ?? null, role }
 }
 
 /** The app role of the signed-in user, as the JWT carries it (app_metadata.app_role). */
 export async function currentRole(client: AtlasClient): Promise<AppRole | null> {
-  const { data } = await client.supabase.auth.getSession()
-  const role = (data.session?.user.app_metadata as { app_role?: AppRole } | undefined)?.app_role
-  return role ?? null
+  return (await currentUser(client))?.role ?? null
 }
 
 export async function signIn(client: AtlasClient, email: string, password: string): Promise<AppRole | null> {
   const { error } = await client.supabase.auth.signInWithPassword({ email, password })
-  if (error) throw { kind: error.status === 0 ? 'network' : 'auth', status: error.status, code: error.code, message: error.message } satisfies AtlasError
+  if (error) {
+    // supabase-js keeps the status and the message of a 503 but not its code: the embedded server
+    // answers every call with 503 PGRST000 once its database is gone.
+    const lost = error.status === 503 && client.config.mode === 'embedded'
+    const failure: AtlasError = {
+      kind: error.status === 0 ? 'network' : 'auth',
+      status: error.status,
+      code: lost ? 'PGRST000' : error.code,
+      message: error.message,
+    }
+    if (lost) client.report({ kind: 'databaseLost', error: failure })
+    throw failure
+  }
   return currentRole(client)
 }
 
-/** Signs in as the embedded server's account for a role. */
+/** Signs in as the embedded server's demonstration account for a role. */
 export async function signInAsRole(client: AtlasClient, role: AppRole): Promise<AppRole | null> {
   if (client.config.mode !== 'embedded') throw { kind: 'config', message: 'role accounts exist only on the embedded server' } satisfies AtlasError
   const account = client.config.accounts.find((a) => a.role === role)
@@ -43,8 +102,17 @@ export async function signInAsRole(client: AtlasClient, role: AppRole): Promise<
   return signIn(client, account.email, account.password)
 }
 
+/**
+ * Ends this device's session: supabase-js forgets it, then POSTs /auth/v1/logout?scope=local with
+ * the access token, and the server ends that session (its refresh token and its access tokens).
+ */
 export async function signOut(client: AtlasClient): Promise<void> {
-  await client.supabase.auth.signOut({ scope: 'local' })
+  signingOut.add(client.supabase)
+  try {
+    await client.supabase.auth.signOut({ scope: 'local' })
+  } finally {
+    signingOut.delete(client.supabase)
+  }
 }
 
 /** Calls an API function; resolves with its JSON or rejects with an AtlasError. */
@@ -57,6 +125,11 @@ export async function rpc<T>(client: AtlasClient, name: string, args: Record<str
   } catch (error) {
     throw toAtlasError(error)
   }
-  if (result.error) throw toAtlasError(result.error, result.status)
+  if (result.error) {
+    const error = toAtlasError(result.error, result.status)
+    if (isSessionEnded(error)) client.report({ kind: 'sessionEnded', error })
+    else if (isDatabaseLost(error)) client.report({ kind: 'databaseLost', error })
+    throw error
+  }
   return result.data as T
 }

@@ -1,5 +1,6 @@
 // Where the backend is: a real Supabase project when the build says so (VITE_SUPABASE_URL and
-// VITE_SUPABASE_ANON_KEY), otherwise the embedded server that served this page.
+// VITE_SUPABASE_ANON_KEY), otherwise the embedded server that served this page, in its
+// demonstration mode (three role accounts anyone may use) or with its administrator's accounts.
 import { appRoles, isAppRole, type AppRole } from '../shared/roles.ts'
 import type { AtlasError } from './errors.ts'
 
@@ -13,7 +14,12 @@ export interface LocalAccount {
 
 export type BackendConfig =
   | { mode: 'supabase'; url: string; anonKey: string }
-  | { mode: 'embedded'; url: string; anonKey: string; database: string; accounts: LocalAccount[] }
+  | { mode: 'embedded'; url: string; anonKey: string; database: string; demo: boolean; accounts: LocalAccount[] }
+
+/** Whether the page signs in through the role switch (the embedded server's demonstration) rather than a form. */
+export function isDemo(config: BackendConfig): boolean {
+  return config.mode === 'embedded' && config.demo
+}
 
 export async function loadBackendConfig(fetcher: typeof fetch = fetch): Promise<BackendConfig> {
   const url = import.meta.env.VITE_SUPABASE_URL as string | undefined
@@ -26,13 +32,16 @@ export async function loadBackendConfig(fetcher: typeof fetch = fetch): Promise<
     throw { kind: 'network', message: (error as Error).message } satisfies AtlasError
   }
   if (!response.ok) throw { kind: 'config', status: response.status, message: `GET /atlas/config.json: HTTP ${response.status}` } satisfies AtlasError
-  const body = (await response.json()) as { embedded?: boolean; database?: string; anonKey?: string; accounts?: LocalAccount[] }
+  const body = (await response.json()) as { embedded?: boolean; database?: string; anonKey?: string; demo?: boolean; accounts?: LocalAccount[] }
   if (!body.embedded || !body.anonKey) throw { kind: 'config', message: '/atlas/config.json does not describe an embedded server' } satisfies AtlasError
+  const accounts = (body.accounts ?? []).filter((a) => isAppRole(a.role))
   return {
     mode: 'embedded',
     url: window.location.origin,
     anonKey: body.anonKey,
     database: body.database ?? 'embedded',
-    accounts: (body.accounts ?? []).filter((a) => isAppRole(a.role)),
+    // a server from before accounts existed says nothing: it was always a demonstration
+    demo: typeof body.demo === 'boolean' ? body.demo : accounts.length > 0,
+    accounts,
   }
 }

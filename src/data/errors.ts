@@ -31,3 +31,17 @@ export function toAtlasError(error: unknown, status?: number): AtlasError {
     hint: typeof e.hint === 'string' ? e.hint : null,
   }
 }
+
+/**
+ * An access token the server no longer honours: its session was ended (signed out on another
+ * device, the account's role changed or the account removed) or it expired without a refresh.
+ * PostgREST answers 401 with PGRST301 (refused) or PGRST303 (expired).
+ */
+export function isSessionEnded(error: AtlasError): boolean {
+  return error.status === 401 && (error.code === 'PGRST301' || error.code === 'PGRST303')
+}
+
+/** The server is up but its database is not (folder removed, disk full): 503 with PGRST000. */
+export function isDatabaseLost(error: AtlasError): boolean {
+  return error.status === 503 && error.code === 'PGRST000'
+}

@@ -1,5 +1,6 @@
-// The header: the title with the city's size, search, the role switch (embedded mode), the
-// language and the settings.
+// The header: the title with the city's size, search, who is signed in (the role switch in the
+// embedded server's demonstration; elsewhere the account, its role and a sign-out), the language
+// and the settings.
 import type { AtlasClient } from '../data/client.ts'
 import { appRoles, type AppRole } from '../data/config.ts'
 import type { LayerStats, SearchHit } from '../data/types.ts'
@@ -10,14 +11,18 @@ export interface TopBarProps {
   client: AtlasClient
   stats: LayerStats
   role: AppRole | null
+  /** The demonstration: a role switch instead of an account. */
+  demo: boolean
+  email: string | null
   switchingRole: boolean
   onSearch: (hit: SearchHit) => void
   onRole: (role: AppRole) => void
+  onSignOut: () => void
   onLanguage: () => void
   onSettings: () => void
 }
 
-export function TopBar({ client, stats, role, switchingRole, onSearch, onRole, onLanguage, onSettings }: TopBarProps) {
+export function TopBar({ client, stats, role, demo, email, switchingRole, onSearch, onRole, onSignOut, onLanguage, onSettings }: TopBarProps) {
   const { t, lang } = useI18n()
   const community = stats.community as { count: number; resident_population: number } | undefined
   return (
@@ -31,7 +36,7 @@ export function TopBar({ client, stats, role, switchingRole, onSearch, onRole, o
       </div>
       <Search client={client} onPick={onSearch} />
       <div className="controls">
-        {client.config.mode === 'embedded' && (
+        {demo ? (
           <label className="role" title={t('role.rls')}>
             <span>{t('role.label')}</span>
             <select data-testid="role-switch" value={role ?? ''} disabled={switchingRole} onChange={(e) => onRole(e.target.value as AppRole)}>
@@ -42,6 +47,20 @@ export function TopBar({ client, stats, role, switchingRole, onSearch, onRole, o
               ))}
             </select>
           </label>
+        ) : (
+          <div className="account" data-testid="account" title={t('role.rls')}>
+            <span className="account-email" data-testid="account-email">
+              {email ?? t('account.unknown')}
+            </span>
+            {role && (
+              <span className={`role-badge role-${role}`} data-testid="account-role" data-role={role}>
+                {t(`role.${role}` as MessageKey)}
+              </span>
+            )}
+            <button data-testid="sign-out" onClick={onSignOut}>
+              {t('signin.signOut')}
+            </button>
+          </div>
         )}
         <button data-testid="lang-switch" title={t('lang.switchTitle')} onClick={onLanguage}>
           {t('lang.switch')}

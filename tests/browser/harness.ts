@@ -10,7 +10,8 @@ import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot, readMeta } from '../../src/db/embedded.ts'
-import { createAtlasServer, listen } from '../../src/server/app.ts'
+import { guardDatabase } from '../../src/db/guard.ts'
+import { createAtlasServer, listen, type ServerOptions } from '../../src/server/app.ts'
 import { Auth } from '../../src/server/auth.ts'
 import { sourcesHash } from '../../src/server/build.ts'
 
@@ -97,19 +98,33 @@ export function jsAssets(outDir: string): string[] {
 export interface AtlasServer {
   url: string
   db: Database
+  /** The folder's secret holder: signs the command line's administration tokens. */
+  auth: Auth
   server: http.Server
   close(): Promise<void>
 }
 
+/** What a test may set of the server beyond its database and its build. */
+export interface StartOptions extends Omit<ServerOptions, 'db' | 'auth' | 'staticDir' | 'middleware'> {
+  /** Watch the database as `npm start` does: a lost folder is answered with 503 in words. */
+  guard?: boolean
+  /** Runs on the opened database before the server starts (an account added, say). */
+  before?: (db: Database) => Promise<void>
+}
+
 /** The embedded server over a database folder (a copy: PGlite holds it), serving a build. */
-export async function startServer(databaseDir: string, staticDir: string): Promise<AtlasServer> {
-  const db = await openDatabase(databaseDir)
+export async function startServer(databaseDir: string, staticDir: string, { guard = false, before, ...options }: StartOptions = {}): Promise<AtlasServer> {
+  const opened = await openDatabase(databaseDir)
+  await before?.(opened)
+  const db = guard ? guardDatabase(opened, databaseDir) : opened
   const auth = new Auth(readMeta(databaseDir).jwtSecret)
-  const server = await createAtlasServer({ db, auth, staticDir })
+  // the sign-in lines are the server's log, not the tests'
+  const server = await createAtlasServer({ log: () => {}, ...options, db, auth, staticDir })
   const port = await listen(server, 0, '127.0.0.1')
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    auth,
     server,
     close: async () => {
       server.closeAllConnections()
