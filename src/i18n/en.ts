@@ -228,6 +228,9 @@ export const en: Record<MessageKey, string> = {
   'database.lost': 'The database is unavailable',
   'database.restoreHint': 'The administrator must restore a backup (atlas restore) and restart the server.',
   'database.mapKept': 'The map keeps what it shows, but nothing new can be loaded or saved.',
+  'database.reason.folder_missing': 'The database folder is gone (removed or moved).',
+  'database.reason.disk_full': 'The disk holding the database is full.',
+  'database.reason.storage_error': 'The database’s storage failed; the server stopped using it.',
   'database.reload': 'Reload',
 
   'settings.title': 'Settings',

@@ -226,6 +226,9 @@ export const zh = {
   'database.lost': '数据库不可用',
   'database.restoreHint': '需要管理员从备份恢复数据库（atlas restore），再重启服务。',
   'database.mapKept': '地图保留当前显示的内容，但无法加载新数据或保存修改。',
+  'database.reason.folder_missing': '数据库文件夹已不存在（被删除或移走）。',
+  'database.reason.disk_full': '存放数据库的磁盘已满。',
+  'database.reason.storage_error': '数据库的存储出错，服务已停止使用它。',
   'database.reload': '重新载入',
 
   'settings.title': '设置',

@@ -289,7 +289,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       const lost = db.problem?.()
       const status = lost ? 503 : typeof known === 'number' && known >= 400 && known < 600 ? known : 500
       const message = lost && known !== 503 ? lost.message : (error as Error).message
-      if (!res.headersSent) send(res, status, { code: 'PGRST000', message, details: null, hint: null })
+      if (!res.headersSent) send(res, status, { code: 'PGRST000', message, details: lost?.reason ?? null, hint: null })
       else res.end()
     }
   })

@@ -102,7 +102,9 @@ export function statusForSqlState(code: string, anonymous: boolean): number {
 export function fromDatabaseError(error: unknown, anonymous: boolean): RpcResponse {
   // a database the server stopped using (its folder gone, its disk full): 503 with the reason in words
   const e = error as { code?: string; message?: string; detail?: string; hint?: string; status?: number }
-  if (error instanceof DatabaseUnavailableError || (e.status === 503 && e.code === 'PGRST000')) return rpcError(503, 'PGRST000', e.message ?? '')
+  // details carries the reason's key (folder_missing, disk_full, storage_error), for the page to say it in its language
+  if (error instanceof DatabaseUnavailableError) return rpcError(503, 'PGRST000', error.message, error.problem.reason)
+  if (e.status === 503 && e.code === 'PGRST000') return rpcError(503, 'PGRST000', e.message ?? '')
   if (!e.code) return rpcError(500, 'PGRST000', e.message ?? String(error))
   return rpcError(statusForSqlState(e.code, anonymous), e.code, e.message ?? '', e.detail ?? null, e.hint ?? null)
 }

@@ -4,12 +4,17 @@
 import type { AtlasError } from '../data/errors.ts'
 import { useI18n } from '../i18n/index.tsx'
 
+/** The server's reasons (src/db/guard.ts), said in the page's language; its own words follow. */
+const reasons = ['folder_missing', 'disk_full', 'storage_error'] as const
+
 export function DatabaseBanner({ error }: { error: AtlasError }) {
   const { t } = useI18n()
+  const reason = reasons.find((r) => r === error.details)
   return (
     <div className="database-banner" data-testid="database-lost" role="alert">
       <div>
         <strong>{t('database.lost')}</strong>
+        {reason && <span className="database-reason">{t(`database.reason.${reason}`)}</span>}
         <span className="database-message">{error.message}</span>
         <div className="database-hint">
           {t('database.restoreHint')} {t('database.mapKept')}

@@ -189,6 +189,7 @@ describe('signing in on the embedded server in Chromium', { timeout: 120_000 }, 
     await atlas.page.evaluate(() => window.__atlas!.map.panBy([500, 300], { duration: 0 }))
     const banner = await atlas.waitForText('database-lost', '数据库不可用')
     expect(banner).toContain('atlas restore')
+    expect(banner, 'the reason in the page’s language').toContain('数据库文件夹已不存在')
     expect(await testId(atlas, 'database-lost').getAttribute('role')).toBe('alert')
     expect(await atlas.waitForIdle({ allowError: true })).toBe('error')
     // the other failures do not stack on it

@@ -127,7 +127,7 @@ test('a write on a full disk: 503 PGRST000 in words, /atlas/health says disk_ful
   const words = `the disk holding ${dir} is full — free space, then restart the server`
   const write = await rpc('save_proposal', { ...proposal, name: '满盘' })
   expect(write.status).toBe(503)
-  expect(await write.json()).toEqual({ code: 'PGRST000', message: words, details: null, hint: null })
+  expect(await write.json()).toEqual({ code: 'PGRST000', message: words, details: 'disk_full', hint: null })
   // for good: a read is refused the same way, and the guard said so once on the log
   const read = await rpc('proposals', {})
   expect(read.status).toBe(503)

@@ -68,7 +68,7 @@ test('a read and a write answer 503 PGRST000 in words once the folder is gone; /
 
   fs.rmSync(dir, { recursive: true, force: true })
   const words = `the database folder ${dir} is gone (removed or moved) — the server stopped using it. Restore the latest backup with \`npx atlas --db ${dir} restore <file>\`, then restart`
-  const answer = { code: 'PGRST000', message: words, details: null, hint: null }
+  const answer = { code: 'PGRST000', message: words, details: 'folder_missing', hint: null }
   const read = await rpc('layer_stats')
   expect(read.status).toBe(503)
   expect(await read.json()).toEqual(answer)

@@ -94,7 +94,7 @@ test('the API answers a lost database with 503 PGRST000, and an ordinary engine 
   const lost = new DatabaseUnavailableError({ reason: 'disk_full', message: 'the disk holding /srv/atlas is full — free space, then restart the server' })
   expect(fromDatabaseError(lost, false)).toEqual({
     status: 503,
-    body: { code: 'PGRST000', message: 'the disk holding /srv/atlas is full — free space, then restart the server', details: null, hint: null },
+    body: { code: 'PGRST000', message: 'the disk holding /srv/atlas is full — free space, then restart the server', details: 'disk_full', hint: null },
   })
   expect(fromDatabaseError(Object.assign(new Error('GEOSIntersects: TopologyException'), { code: 'XX000' }), false).status).toBe(500)
 })
