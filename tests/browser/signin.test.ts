@@ -11,6 +11,7 @@ import { addAccount } from '../../src/accounts/store.ts'
 import { adminToken } from '../../src/server/admin.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
 import { buildApp, launchBrowser, openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { closePages } from './suite.ts'
 
 const email = 'zhang.san@longquan.gov.cn'
 const password = 'Longquan-works-2026'
@@ -38,11 +39,7 @@ beforeAll(async () => {
   ])
 }, 120_000)
 
-afterEach(async () => {
-  const pageErrors = pages.flatMap((p) => p.pageErrors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-})
+afterEach(() => closePages(pages))
 
 afterAll(async () => {
   await browser?.close()

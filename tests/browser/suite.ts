@@ -56,11 +56,7 @@ export function browserSuite(options: PageOptions = {}): BrowserSuite {
     server = await startServer(copySampleDatabase(), staticDir)
   })
 
-  afterEach(async () => {
-    const pageErrors = pages.flatMap((p) => p.pageErrors)
-    await Promise.all(pages.splice(0).map((p) => p.close()))
-    expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
-  })
+  afterEach(() => closePages(pages))
 
   afterAll(async () => {
     await browser?.close()
@@ -68,4 +64,11 @@ export function browserSuite(options: PageOptions = {}): BrowserSuite {
   })
 
   return suite
+}
+
+/** Closes the pages a test opened (emptying the list), failing the test on an uncaught exception in any of them. */
+export async function closePages(pages: AtlasPage[]): Promise<void> {
+  const pageErrors = pages.flatMap((p) => p.pageErrors)
+  await Promise.all(pages.splice(0).map((p) => p.close()))
+  expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
 }

@@ -5,17 +5,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../src/db/embedded.ts'
 
-/** mulberry32: a small seeded generator, so that a failing moment can be run again. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The seeded generator the other randomised tests use (mulberry32), so that a failing moment can be run again. */
+export { random as seeded } from '../../src/circles/engine/testing.ts'
 
 export interface Child {
   process: ChildProcess
