@@ -287,10 +287,10 @@ describe('demonstration mode', () => {
       expect(await health.json()).toEqual({ ok: false, database: 'embedded', problem })
       const rpc = await supabase.rpc('my_access')
       expect(rpc.status).toBe(503)
-      expect(rpc.error).toMatchObject({ code: 'PGRST000', message: problem.message })
+      expect(rpc.error).toMatchObject({ code: 'PGRST000', message: problem.message, details: 'folder_missing' })
       const signIn = await fetch(`${url}/auth/v1/token?grant_type=password`, { method: 'POST', body: JSON.stringify(localAccounts[0]) })
       expect(signIn.status).toBe(503)
-      expect(await signIn.json()).toEqual({ code: 'PGRST000', message: problem.message, details: null, hint: null })
+      expect(await signIn.json()).toEqual({ code: 'PGRST000', message: problem.message, details: 'folder_missing', hint: null })
       // the page still gets its configuration, to say what is wrong
       expect((await fetch(`${url}/atlas/config.json`)).status).toBe(200)
       problem = undefined
