@@ -176,17 +176,19 @@ describe('on a free folder', () => {
 
   test('bad input is refused with clear words and an exit code, and the accounts stay as they were', async () => {
     const add = (email: string, role: string, stdin: string, ...extra: string[]) => atlas(dir, ['user', 'add', email, '--role', role, ...extra], stdin)
-    const [weak, empty, mine, role, email, duplicate, argument, positional, missing] = await Promise.all([
+    // all but the duplicate are refused before the folder is opened, so they may run at once; the
+    // duplicate opens it, and would make any of them that asks who holds it meanwhile say it is in use
+    const [weak, empty, mine, role, email, argument, positional, missing] = await Promise.all([
       add('new@longquan.gov.cn', 'works', 'abcdefghij\n'),
       add('new@longquan.gov.cn', 'works', ''),
       add('new.person@longquan.gov.cn', 'works', 'new.person-2026\n'),
       add('new@longquan.gov.cn', 'mayor', 'Some-good-password-1\n'),
       add('new.longquan.gov.cn', 'works', 'Some-good-password-1\n'),
-      add('CHEN.JING@longquan.gov.cn', 'works', 'Some-good-password-1\n'),
       add('new@longquan.gov.cn', 'works', '', '--password', 'Some-good-password-1'),
       add('new@longquan.gov.cn', 'works', '', 'Some-good-password-1'),
       atlas(dir, ['user', 'add', 'new@longquan.gov.cn'], 'Some-good-password-1\n'),
     ])
+    const duplicate = await add('CHEN.JING@longquan.gov.cn', 'works', 'Some-good-password-1\n')
     expect(weak).toMatchObject({ code: 1, err: expect.stringContaining(`straight run of the keyboard, the alphabet or the digits. A password needs ${passwordRule}`) })
     expect(empty).toMatchObject({ code: 1, err: expect.stringContaining(`the password is empty. A password needs ${passwordRule}`) })
     expect(mine).toMatchObject({ code: 1, err: expect.stringContaining('the password contains the name part of the email ("new.person")') })
