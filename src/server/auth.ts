@@ -43,7 +43,6 @@ export const localAccounts: readonly LocalAccount[] = appRoles.map((role, i) => 
   password: `atlas-${role}`,
   role,
 }))
-export const demoAccounts = localAccounts
 
 const issuer = 'grassroots-atlas-embedded'
 const accessSeconds = 3600
@@ -199,10 +198,10 @@ export class Sessions {
 
   /**
    * Checks an email and password: a demonstration account in demonstration mode, an added account
-   * otherwise. An unknown email still costs one scrypt, so the answer's time tells nothing.
+   * otherwise. The email comes trimmed and lower-cased (as it is logged). An unknown email still
+   * costs one scrypt, so the answer's time tells nothing.
    */
-  async check(emailInput: unknown, password: unknown): Promise<{ user?: SessionUser; demo: boolean; accountId: string | null }> {
-    const email = typeof emailInput === 'string' ? emailInput.trim().toLowerCase() : ''
+  async check(email: string, password: unknown): Promise<{ user?: SessionUser; demo: boolean; accountId: string | null }> {
     const demo = await this.demo()
     if (demo) {
       const account = accountByPassword(email, password)
