@@ -384,13 +384,6 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Rest
 
 // ── before migrating ─────────────────────────────────────────────────────────────────────
 
-/** The migrations this atlas has that the database has not applied, oldest first. */
-export async function pendingMigrations(db: Queryable): Promise<Migration[]> {
-  const { rows } = await db.query<{ exists: boolean }>(`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`)
-  const applied = rows[0].exists ? new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((r) => r.version)) : new Set()
-  return listMigrations().filter((m) => !applied.has(m.version))
-}
-
 /** Where connect() keeps the backups it makes before migrating an embedded folder: `<folder>.backups`. */
 export const backupsFolder = (dataDir: string) => `${path.resolve(dataDir)}.backups`
 

@@ -1,10 +1,10 @@
 // Opens the database a command names (`--db <folder | postgres://url>`), takes the embedded
 // folder's lock, and brings the schema up to date: an embedded folder that already holds data is
 // backed up first (`<folder>.backups/`), so an upgrade that goes wrong can be undone with `atlas restore`.
-import { backupBeforeMigrating, pendingMigrations } from './backup.ts'
+import { backupBeforeMigrating } from './backup.ts'
 import { openDatabase, isPostgresUrl, type Database } from './database.ts'
 import { acquireLock, defaultDataDir, isInitialised } from './embedded.ts'
-import { migrate } from './migrate.ts'
+import { migrate, pendingMigrations } from './migrate.ts'
 
 export interface Connection {
   db: Database

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Database } from './database.ts'
+import type { Database, Queryable } from './database.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const migrationsDir = path.join(root, 'supabase/migrations')
@@ -23,6 +23,13 @@ export function listMigrations(): Migration[] {
     .map((file) => ({ version: file.slice(0, 14), name: file.slice(15, -4), file: path.join(migrationsDir, file) }))
 }
 
+/** The migrations this atlas has that the database has not applied, oldest first (all of them on a new database). */
+export async function pendingMigrations(db: Queryable): Promise<Migration[]> {
+  const { rows } = await db.query<{ exists: boolean }>(`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`)
+  const applied = rows[0].exists ? new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((r) => r.version)) : new Set()
+  return listMigrations().filter((m) => !applied.has(m.version))
+}
+
 /** Returns the versions it applied (none when the database is up to date). */
 export async function migrate(db: Database): Promise<string[]> {
   await db.exec(fs.readFileSync(bootstrapFile, 'utf8'))
@@ -30,11 +37,8 @@ export async function migrate(db: Database): Promise<string[]> {
     create schema if not exists supabase_migrations;
     create table if not exists supabase_migrations.schema_migrations (
       version text primary key, statements text[], name text);`)
-  const { rows } = await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
-  const done = new Set(rows.map((row) => row.version))
   const applied: string[] = []
-  for (const migration of listMigrations()) {
-    if (done.has(migration.version)) continue
+  for (const migration of await pendingMigrations(db)) {
     const sql = fs.readFileSync(migration.file, 'utf8')
     try {
       await db.transaction(async (tx) => {
