@@ -9,10 +9,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson'
+import type { LayerName } from '../src/shared/layers.ts'
+import type { CityProperties } from './sample/city.ts'
+import { sampleDirectory } from './sample/write.ts'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const DIR = path.join(HERE, 'longquan')
+const HERE = import.meta.dirname
 const args = process.argv.slice(2)
 const opt = (k: string) => {
   const i = args.indexOf(k)
@@ -21,8 +23,10 @@ const opt = (k: string) => {
 const outPng = path.resolve(args.find((a, k) => !a.startsWith('--') && (k === 0 || !args[k - 1].startsWith('--'))) ?? path.join(HERE, 'preview', 'city.png'))
 const width = Number(opt('--width') ?? 1800)
 
-type Pos = [number, number]
-const load = (l: string) => JSON.parse(fs.readFileSync(path.join(DIR, `${l}.geojson`), 'utf8')).features as any[]
+type Pos = Position
+type CityFeature = Feature<Geometry, CityProperties>
+const load = (l: LayerName): CityFeature[] =>
+  (JSON.parse(fs.readFileSync(path.join(sampleDirectory, `${l}.geojson`), 'utf8')) as FeatureCollection<Geometry, CityProperties>).features
 const community = load('community')
 const street = load('street')
 const grid = load('grid')
@@ -36,19 +40,32 @@ const backlog = load('backlog')
 
 // bounds: the streets plus a margin, or --zoom
 let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
-const visit = (g: any, f: (p: Pos) => void) => {
-  const walkC = (c: any): void => (typeof c[0] === 'number' ? f(c) : c.forEach(walkC))
-  walkC(g.coordinates)
+/** Every position of the geometry. */
+const positions = (g: Geometry): Pos[] => {
+  switch (g.type) {
+    case 'Point':
+      return [g.coordinates]
+    case 'MultiPoint':
+    case 'LineString':
+      return g.coordinates
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates.flat()
+    case 'MultiPolygon':
+      return g.coordinates.flat(2)
+    case 'GeometryCollection':
+      return g.geometries.flatMap(positions)
+  }
 }
 if (opt('--zoom')) [minX, minY, maxX, maxY] = opt('--zoom')!.split(',').map(Number)
 else {
   for (const s of street)
-    visit(s.geometry, ([x, y]) => {
+    for (const [x, y] of positions(s.geometry)) {
       minX = Math.min(minX, x)
       maxX = Math.max(maxX, x)
       minY = Math.min(minY, y)
       maxY = Math.max(maxY, y)
-    })
+    }
   const mx = (maxX - minX) * 0.03
   const my = (maxY - minY) * 0.03
   minX -= mx
@@ -61,9 +78,9 @@ const scale = width / ((maxX - minX) * kx)
 const height = Math.round((maxY - minY) * scale)
 const px = ([x, y]: Pos) => `${((x - minX) * kx * scale).toFixed(1)},${((maxY - y) * scale).toFixed(1)}`
 const ringPath = (r: Pos[]) => 'M' + r.map(px).join('L') + 'Z'
-const geomPath = (g: any): string => {
+const geomPath = (g: Geometry): string => {
   if (g.type === 'Polygon') return g.coordinates.map(ringPath).join('')
-  if (g.type === 'MultiPolygon') return g.coordinates.map((p: Pos[][]) => p.map(ringPath).join('')).join('')
+  if (g.type === 'MultiPolygon') return g.coordinates.map((p) => p.map(ringPath).join('')).join('')
   if (g.type === 'LineString') return 'M' + g.coordinates.map(px).join('L')
   return ''
 }
@@ -76,7 +93,7 @@ community.forEach((f, k) => svg.push(`<path d="${geomPath(f.geometry)}" fill="${
 for (const f of basemap.filter((b) => b.properties.kind === 'park')) svg.push(`<path d="${geomPath(f.geometry)}" fill="#52b788" fill-opacity="0.6"/>`)
 for (const f of basemap.filter((b) => b.properties.kind === 'river' || b.properties.kind === 'water')) svg.push(`<path d="${geomPath(f.geometry)}" fill="#4a90d9"/>`)
 svg.push(`<path d="${walk.map((f) => geomPath(f.geometry)).join('')}" fill="none" stroke="#666" stroke-width="${zoomed ? 0.8 : 0.35}" stroke-opacity="0.7"/>`)
-const major = walk.filter((f) => ['primary', 'secondary'].includes(f.properties.highway))
+const major = walk.filter((f) => f.properties.highway === 'primary' || f.properties.highway === 'secondary')
 svg.push(`<path d="${major.map((f) => geomPath(f.geometry)).join('')}" fill="none" stroke="#c0392b" stroke-width="${zoomed ? 2.5 : 1.2}" stroke-opacity="0.8"/>`)
 if (zoomed) for (const f of micro) svg.push(`<path d="${geomPath(f.geometry)}" fill="#7f5539" fill-opacity="0.55"/>`)
 svg.push(`<path d="${grid.map((f) => geomPath(f.geometry)).join('')}" fill="none" stroke="#333" stroke-width="0.8" stroke-dasharray="3,2"/>`)
@@ -84,19 +101,20 @@ svg.push(`<path d="${community.map((f) => geomPath(f.geometry)).join('')}" fill=
 svg.push(`<path d="${street.map((f) => geomPath(f.geometry)).join('')}" fill="none" stroke="#6a00a8" stroke-width="3.2"/>`)
 for (const f of village) svg.push(`<path d="${geomPath(f.geometry)}" fill="none" stroke="#8e44ad" stroke-width="1.4" stroke-dasharray="8,4"/>`)
 for (const f of backlog) if (f.geometry.type === 'LineString') svg.push(`<path d="${geomPath(f.geometry)}" fill="none" stroke="#ff006e" stroke-width="3"/>`)
-// planted cases: the community gap, management overlaps
-const dz = management.find((m) => m.properties.kind === 'development_zone')
+// the management areas other than the street offices, where the planted cases lie
 for (const m of management.filter((x) => x.properties.kind !== 'street_office'))
   svg.push(`<path d="${geomPath(m.geometry)}" fill="none" stroke="${m.properties.kind === 'development_zone' ? '#e63946' : '#1d3557'}" stroke-width="2.4" stroke-dasharray="2,3"/>`)
-void dz
 for (const f of facility) {
+  if (f.geometry.type !== 'Point') continue
   const [x, y] = px(f.geometry.coordinates).split(',').map(Number)
   const big = f.properties.type === 'party_service_centre'
   svg.push(`<circle cx="${x}" cy="${y}" r="${big ? 5 : 2.6}" fill="${big ? '#d00000' : '#023e8a'}" stroke="#fff" stroke-width="0.8"/>`)
 }
 // labels
-const centroidOf = (g: any): Pos => {
-  const ring: Pos[] = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates.sort((a: any, b: any) => b[0].length - a[0].length)[0][0]
+/** The mean of the largest outer ring's vertices: near enough the middle for a label. */
+const centroidOf = (g: Geometry): Pos => {
+  const ring: Pos[] =
+    g.type === 'Polygon' ? g.coordinates[0] : g.type === 'MultiPolygon' ? [...g.coordinates].sort((a, b) => b[0].length - a[0].length)[0][0] : positions(g)
   let x = 0, y = 0
   for (const p of ring) {
     x += p[0]
@@ -106,7 +124,7 @@ const centroidOf = (g: any): Pos => {
 }
 for (const f of community) {
   const [x, y] = px(centroidOf(f.geometry)).split(',').map(Number)
-  svg.push(`<text x="${x}" y="${y}" font-size="${zoomed ? 22 : 14}" text-anchor="middle" fill="#000" stroke="#fff" stroke-width="3" paint-order="stroke">${f.properties.name}</text>`)
+  svg.push(`<text x="${x}" y="${y}" font-size="${zoomed ? 22 : 14}" text-anchor="middle" fill="#000" stroke="#fff" stroke-width="3" paint-order="stroke">${String(f.properties.name)}</text>`)
 }
 svg.push('</svg>')
 fs.mkdirSync(path.dirname(outPng), { recursive: true })
