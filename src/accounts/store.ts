@@ -49,7 +49,7 @@ export function normaliseEmail(raw: unknown): string {
 /** The role as given, or an AccountError naming the roles. */
 export function checkRole(raw: unknown): AppRole {
   if (raw === undefined || raw === null || raw === '') throw new AccountError(`the role is missing: one of ${appRoles.join(', ')}`)
-  if (!isAppRole(raw)) throw new AccountError(`unknown role "${String(raw)}": one of ${appRoles.join(', ')}`)
+  if (!isAppRole(raw)) throw new AccountError(`unknown role "${typeof raw === 'string' ? raw : JSON.stringify(raw)}": one of ${appRoles.join(', ')}`)
   return raw
 }
 

@@ -6,13 +6,14 @@
 // changes it); otherwise a session kept from the last visit is used, or the sign-in form is shown.
 // A session the server ends (signed out elsewhere, the account changed or removed) brings the form
 // back once, with the reason; a database the server has lost puts a banner across the page.
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react'
 import { layerStats, mapLayer } from '../data/api.ts'
 import { createAtlasClient, currentUser, signIn, signInAsRole, signOut, type AtlasClient, type SignedInUser, type Trouble } from '../data/client.ts'
 import { isDemo, loadBackendConfig, type BackendConfig } from '../data/config.ts'
 import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
-import { I18nProvider, translator } from '../i18n/index.tsx'
+import { translator } from '../i18n/index.ts'
+import { I18nProvider } from '../i18n/react.tsx'
 import { SignIn } from '../views/SignIn.tsx'
 import { Atlas } from './Atlas.tsx'
 import { formatUrlState, historyMode, parseUrlState, viewOnlyChange, type UrlState } from './urlState.ts'
@@ -37,6 +38,12 @@ export function App() {
   // the next boot follows a session the server ended: the form says so
   const ended = useRef(false)
   const [databaseProblem, setDatabaseProblem] = useState<AtlasError | null>(null)
+  /** Another attempt: the progress again, no banner until this attempt meets a problem of its own. */
+  const startOver = useCallback(() => {
+    setBoot({ phase: 'connecting' })
+    setDatabaseProblem(null)
+    setAttempt((a) => a + 1)
+  }, [setBoot])
   // whether the server runs its demonstration (unknown until its config arrives)
   const demo = useRef<boolean | null>(null)
 
@@ -45,8 +52,6 @@ export function App() {
   // back in place, never as a new entry. And when the last change that made an entry was.
   const arrived = useRef<UrlState | null>(url)
   const lastChange = useRef(-Infinity)
-  const latestUrl = useRef(url)
-  latestUrl.current = url
   useEffect(() => {
     const hash = formatUrlState(url)
     const previous = window.location.hash
@@ -59,20 +64,21 @@ export function App() {
     }
     document.documentElement.lang = url.lang === 'zh' ? 'zh-CN' : 'en'
   }, [url])
+  const onHash = useEffectEvent(() => {
+    const next = parseUrlState(window.location.hash)
+    // a hash without a view leaves the map where it is
+    if (!next.view) next.view = url.view
+    // outside the demonstration the account decides the role, not the address
+    if (demo.current === false) next.role = null
+    arrived.current = next
+    // what the user does next is a change of its own, not part of the burst before
+    lastChange.current = -Infinity
+    setUrlState(next)
+  })
   useEffect(() => {
-    const onHash = () => {
-      const next = parseUrlState(window.location.hash)
-      // a hash without a view leaves the map where it is
-      if (!next.view) next.view = latestUrl.current.view
-      // outside the demonstration the account decides the role, not the address
-      if (demo.current === false) next.role = null
-      arrived.current = next
-      // what the user does next is a change of its own, not part of the burst before
-      lastChange.current = -Infinity
-      setUrlState(next)
-    }
-    window.addEventListener('hashchange', onHash)
-    return () => window.removeEventListener('hashchange', onHash)
+    const listener = () => onHash()
+    window.addEventListener('hashchange', listener)
+    return () => window.removeEventListener('hashchange', listener)
   }, [])
 
   // Outside the demonstration the URL carries no role (the signed-in account has one, and a copied
@@ -87,11 +93,11 @@ export function App() {
   }, [])
 
   // the account last signed in on this page: the form offers its email again
-  const lastEmail = useRef<string | undefined>(undefined)
+  const [lastEmail, setLastEmail] = useState<string | undefined>(undefined)
   const finish = useCallback(
     async (client: AtlasClient) => {
       const user = await currentUser(client)
-      if (user?.email && !isDemo(client.config)) lastEmail.current = user.email
+      if (user?.email && !isDemo(client.config)) setLastEmail(user.email)
       const stats = await layerStats(client)
       const cityBounds = await unitsExtent(client, stats)
       ended.current = false
@@ -101,22 +107,24 @@ export function App() {
   )
 
   // What the whole page reacts to, whichever request met it first.
-  const onTrouble = useRef<(client: AtlasClient, trouble: Trouble) => void>(() => {})
-  onTrouble.current = (client, trouble) => {
-    if (trouble.kind === 'databaseLost') {
-      setDatabaseProblem((shown) => shown ?? trouble.error)
-      return
-    }
-    // once: the requests still in flight meet the same refusal, and the form must not come twice
-    if (phase.current !== 'ready') return
-    phase.current = 'connecting'
-    ended.current = true
-    // forget the refused session here too, then start again: the server may have left its
-    // demonstration meanwhile (its first account added), so its config is read again
-    void signOut(client)
-      .catch(() => {})
-      .finally(() => setAttempt((a) => a + 1))
-  }
+  const onTrouble = useCallback(
+    (client: AtlasClient, trouble: Trouble) => {
+      if (trouble.kind === 'databaseLost') {
+        setDatabaseProblem((shown) => shown ?? trouble.error)
+        return
+      }
+      // once: the requests still in flight meet the same refusal, and the form must not come twice
+      if (phase.current !== 'ready') return
+      phase.current = 'connecting'
+      ended.current = true
+      // forget the refused session here too, then start again: the server may have left its
+      // demonstration meanwhile (its first account added), so its config is read again
+      void signOut(client)
+        .catch(() => {})
+        .finally(startOver)
+    },
+    [startOver],
+  )
 
   // One client as long as the backend's config stays the same: it holds the session.
   const held = useRef<{ key: string; client: AtlasClient } | null>(null)
@@ -125,22 +133,24 @@ export function App() {
     if (held.current?.key === key) return held.current.client
     held.current?.client.dispose()
     const client = createAtlasClient(config)
-    client.onTrouble((trouble) => onTrouble.current(client, trouble))
+    client.onTrouble((trouble) => onTrouble(client, trouble))
     held.current = { key, client }
     return client
-  }, [])
+  }, [onTrouble])
 
+  // the role is read when an attempt starts; later switches go through the atlas
+  const roleToBootAs = useEffectEvent(() => url.role ?? 'leader')
+  // each attempt starts over (startOver has shown the progress again)
   useEffect(() => {
     let cancelled = false
-    setBoot({ phase: 'connecting' })
-    setDatabaseProblem(null)
+    const role = roleToBootAs()
     ;(async () => {
       const config = await loadBackendConfig()
       if (cancelled) return
       const client = clientFor(config)
       demo.current = isDemo(config)
       if (isDemo(config)) {
-        await signInAsRole(client, url.role ?? 'leader')
+        await signInAsRole(client, role)
         if (!cancelled) await finish(client)
         return
       }
@@ -166,9 +176,7 @@ export function App() {
     return () => {
       cancelled = true
     }
-    // a new attempt starts over; the role is read once here, later switches go through the atlas
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [attempt, finish])
+  }, [attempt, finish, clientFor, dropRole, setBoot])
 
   useEffect(() => {
     if (boot.phase !== 'ready') document.documentElement.dataset.atlasState = boot.phase === 'failed' ? 'error' : 'booting'
@@ -187,7 +195,7 @@ export function App() {
     const { client } = boot
     phase.current = 'signIn'
     // leaving on purpose: the next person at this computer starts from an empty form
-    lastEmail.current = undefined
+    setLastEmail(undefined)
     // supabase-js forgets the session even when the server cannot be told
     await signOut(client).catch(() => {})
     setBoot({ phase: 'signIn', client })
@@ -233,7 +241,7 @@ export function App() {
                 onClick={() => {
                   // not in error from the click on: the new attempt's state arrives a render later
                   document.documentElement.dataset.atlasState = 'booting'
-                  setAttempt((a) => a + 1)
+                  startOver()
                 }}
               >
                 {t('app.retry')}
@@ -245,7 +253,7 @@ export function App() {
               backend={boot.client.config.mode}
               ended={boot.ended}
               error={boot.error}
-              initialEmail={lastEmail.current}
+              initialEmail={lastEmail}
               onSignIn={(email, password) => signInWith(boot.client, email, password)}
               onLanguage={switchLanguage}
             />
@@ -266,9 +274,9 @@ async function unitsExtent(client: AtlasClient, stats: LayerStats): Promise<Bbox
   const box: Bbox = [Infinity, Infinity, -Infinity, -Infinity]
   const visit = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
-      box[0] = Math.min(box[0], c[0] as number)
+      box[0] = Math.min(box[0], c[0])
       box[1] = Math.min(box[1], c[1] as number)
-      box[2] = Math.max(box[2], c[0] as number)
+      box[2] = Math.max(box[2], c[0])
       box[3] = Math.max(box[3], c[1] as number)
     } else if (Array.isArray(c)) c.forEach(visit)
   }

@@ -3,12 +3,12 @@
 // loading and errors at the bottom, and a lost database across the top. It holds the state that lives in the URL and hands the shared context to
 // the base map and to every workspace (./workspaces.ts), drawing what they return.
 import type maplibregl from 'maplibre-gl'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { isDemo, type AppRole } from '../data/config.ts'
 import type { AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 import { selectionLayers } from '../layers/selectionLayer.ts'
 import { walkQueryLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, type MapLayer } from '../layers/zoom.ts'
@@ -84,10 +84,9 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t, fitBounds, reloadUnits, select }, url, setUrl)
   const active = drawings.find((d) => d.open)
   const { deckLayers, sources, style, atlasBasemap } = useBaseMap({ store, drawn, zoom, basemap: url.basemap, tiandituKey, t, workspaces: drawings })
-  const allLayers = useMemo(
-    () => [...deckLayers, ...drawings.flatMap((d) => d.layers), ...selectionLayers(selected.shape)],
-    [deckLayers, selected.shape, ...drawings.map((d) => d.layers)], // eslint-disable-line react-hooks/exhaustive-deps
-  )
+  const outline = useMemo(() => selectionLayers(selected.shape), [selected.shape])
+  // a new array at every render, of the same layers until one changes: the map compares them one by one
+  const allLayers = [...deckLayers, ...drawings.flatMap((d) => d.layers), ...outline]
 
   // A view in the URL that the map did not report came from the address (Back, Forward, an edited
   // hash): the map goes there. The map's own reports are left alone, even when it has moved on
@@ -103,9 +102,10 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   // (none: the role the page opened with, as a reload of that address would). Elsewhere the
   // account decides the role.
   const wantedRole = url.role ?? initialRole
-  useEffect(() => {
-    if (demo && wantedRole && role && wantedRole !== role && !switching) void switchRole(wantedRole)
-  }, [wantedRole]) // eslint-disable-line react-hooks/exhaustive-deps
+  const follow = useEffectEvent((wanted: AppRole | null) => {
+    if (demo && wanted && role && wanted !== role && !switching) void switchRole(wanted)
+  })
+  useEffect(() => follow(wantedRole), [wantedRole])
 
   // Escape closes the inspector (unless one is typing in a field, where it means something else)
   useEffect(() => {
@@ -120,7 +120,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   // a click goes to the open workspace when it is in a mode (MapView asks it first), otherwise it selects
   const onPick = (pick: Pick | null) => {
     const code = pick?.properties.code
-    select(pick && code ? { layer: pick.layer, code: String(code) } : null)
+    select(pick && code && (typeof code === 'string' || typeof code === 'number') ? { layer: pick.layer, code: String(code) } : null)
   }
   const onView = useCallback(
     (next: View, nextBounds: Bbox) => {
@@ -144,7 +144,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   useEffect(() => {
     document.documentElement.dataset.atlasState = state
   }, [state])
-  const loading = [...new Set(requests.filter((request) => !store?.complete(request)).map((request) => t(`layer.${request.layer}` as MessageKey))), ...working]
+  const loading = [...new Set(requests.filter((request) => !store?.complete(request)).map((request) => t(`layer.${request.layer}`))), ...working]
 
   return (
     <div className="atlas">

@@ -3,7 +3,7 @@
 // link opens the same one. It lives in the hash: the embedded server and any static host serve
 // the same page for every link.
 import { isAppRole, type AppRole } from '../shared/roles.ts'
-import type { Lang } from '../i18n/index.tsx'
+import type { Lang } from '../i18n/core.ts'
 import { defaultLayers, isMapLayer, maxMapZoom, minMapZoom, type MapLayer } from '../layers/zoom.ts'
 import { isLayerName, type LayerName } from '../shared/layers.ts'
 

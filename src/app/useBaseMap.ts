@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection } from 'geojson'
 import type { StyleSpecification } from 'maplibre-gl'
 import { useMemo } from 'react'
 import type { LayerStore } from '../data/layerStore.ts'
-import type { Translate } from '../i18n/index.tsx'
+import type { Translate } from '../i18n/index.ts'
 import { communityLayers } from '../layers/communityLayer.ts'
 import type { LayerContext } from '../layers/context.ts'
 import { facilityLayers } from '../layers/facilityLayer.ts'
@@ -42,7 +42,9 @@ function withWorkspaces(style: StyleSpecification, parts: readonly WorkspaceStyl
   const at = style.layers.findIndex((layer) => layer.id === overlaysBelow)
   const layers = [...style.layers]
   layers.splice(at < 0 ? layers.length : at, 0, ...parts.flatMap((part) => part.layers))
-  return { ...style, sources: Object.assign({}, style.sources, ...parts.map((part) => part.sources)), layers }
+  const sources = { ...style.sources }
+  for (const part of parts) Object.assign(sources, part.sources)
+  return { ...style, sources, layers }
 }
 
 export interface BaseMapOptions {
@@ -60,6 +62,8 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
   const basemapFeatures = featuresAt(store, 'basemap', zoom)
   const version = store?.getVersion() ?? 0
   const atlasBasemap = basemap === 'atlas' || (basemap === 'tianditu' && !tiandituKey)
+  // the layers' styles change at a few zoom levels: they are rebuilt at each half level, not at every zoom change
+  const zoomStep = Math.round(zoom * 2)
 
   const { deckLayers, boundaries } = useMemo(() => {
     const context: LayerContext = { drawn, zoom }
@@ -81,9 +85,8 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
     // over the fills (and MapLibre's walking network and boundaries): former villages, then points
     const order = (id: string) => (id.endsWith('/fill') ? 0 : id.startsWith('former_village') ? 1 : 2)
     return { deckLayers: out.sort((a, b) => order(a.id) - order(b.id)), boundaries: lines }
-    // features change only with the store's version
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [version, drawn, Math.round(zoom * 2)])
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the features are the store's, which changes them in place and says so by its version; the zoom counts by its step
+  }, [version, drawn, zoomStep])
   const boundaryKey = JSON.stringify(boundaries)
   const walkDrawn = drawn.includes('walk_edge')
 
@@ -92,30 +95,34 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
     for (const layer of ['street', 'community', 'grid'] as const) if (drawn.includes(layer) && features[layer]) parts.push(labelFeatures(layer, features[layer]))
     parts.push(labelFeatures('basemap', basemapFeatures.filter((f) => f.properties?.kind !== 'outline' && f.properties?.kind !== 'city')))
     return labelCollection(parts)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the features are the store's, which changes them in place and says so by its version
   }, [version, drawn])
 
-  const basemapCollection = collectionOf(basemapFeatures)
-  const workspaceData = workspaces.map((w) => w.data ?? {})
-  const sources = useMemo(() => {
-    const all: Record<string, FeatureCollection> = { atlas: basemapCollection, labels }
-    for (const layer of unitLayerNames) all[boundarySource(layer)] = drawn.includes(layer) ? collectionOf(features[layer]) : emptyCollection
-    all[walkSource] = drawn.includes('walk_edge') ? collectionOf(features.walk_edge) : emptyCollection
-    return Object.assign(all, ...workspaceData)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [basemapCollection, labels, version, drawn, ...workspaceData.flatMap((data) => Object.values(data))])
+  // Every source's data is the same object until it changes (collectionOf, the workspaces' own
+  // memos): the map sets again only the sources whose data is new.
+  const sources: Record<string, FeatureCollection> = { atlas: collectionOf(basemapFeatures), labels }
+  for (const layer of unitLayerNames) sources[boundarySource(layer)] = drawn.includes(layer) ? collectionOf(features[layer]) : emptyCollection
+  sources[walkSource] = drawn.includes('walk_edge') ? collectionOf(features.walk_edge) : emptyCollection
+  for (const workspace of workspaces) Object.assign(sources, workspace.data)
 
   // the workspaces' layers by value: a new object with the same layers must not restyle the map
   const workspaceStyles = workspaces.flatMap((w) => (w.style ? [w.style] : []))
   const workspaceKey = JSON.stringify(workspaceStyles)
+  // the boundaries by value too: a new object with the same lines must not restyle the map
   const style = useMemo(
     () =>
       withWorkspaces(
-        basemapStyle({ choice: atlasBasemap ? 'atlas' : basemap, tiandituKey, basemap: emptyCollection, labels: emptyCollection, boundaries, walk: walkDrawn, t }),
-        workspaceStyles,
+        basemapStyle({
+          choice: atlasBasemap ? 'atlas' : basemap,
+          tiandituKey,
+          basemap: emptyCollection,
+          labels: emptyCollection,
+          boundaries: JSON.parse(boundaryKey) as Partial<Record<UnitLayerName, Boundary>>,
+          walk: walkDrawn,
+          t,
+        }),
+        JSON.parse(workspaceKey) as WorkspaceStyle[],
       ),
-    // the boundaries by value: a new object with the same lines must not restyle the map
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [atlasBasemap, basemap, tiandituKey, t, boundaryKey, walkDrawn, workspaceKey],
   )
   return { deckLayers, sources, style, atlasBasemap }

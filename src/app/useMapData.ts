@@ -7,7 +7,6 @@ import { LayerStore, type LayerRequest } from '../data/layerStore.ts'
 import { tilesCovering } from '../data/tiles.ts'
 import type { AtlasFeature, Bbox } from '../data/types.ts'
 import { fetchLevel, layerZooms, type MapLayer } from '../layers/zoom.ts'
-import type { LayerName } from '../shared/layers.ts'
 
 export function useLayerStore(client: AtlasClient | null): LayerStore | null {
   const store = useMemo(() => (client ? new LayerStore((layer, bbox, detailZoom) => mapLayer(client, layer, bbox, detailZoom)) : null), [client])
@@ -19,7 +18,7 @@ const zero = () => 0
 
 export function requestFor(layer: MapLayer | 'basemap', bounds: Bbox, zoom: number): LayerRequest {
   const level = fetchLevel(layer, zoom)
-  return { layer: layer as LayerName, detailZoom: level.detailZoom, tiles: tilesCovering(bounds, level.tileZoom) }
+  return { layer, detailZoom: level.detailZoom, tiles: tilesCovering(bounds, level.tileZoom) }
 }
 
 /**
@@ -27,13 +26,10 @@ export function requestFor(layer: MapLayer | 'basemap', bounds: Bbox, zoom: numb
  * layer that is not drawn.
  */
 export function useWantedTiles(store: LayerStore | null, bounds: Bbox | null, zoom: number, drawn: readonly MapLayer[], generation: unknown): LayerRequest[] {
-  const key = bounds ? `${bounds.map((v) => v.toFixed(5)).join(',')}|${zoom.toFixed(2)}|${drawn.join(',')}` : ''
   const requests = useMemo(() => {
     if (!bounds) return []
     return [...drawn.map((layer) => requestFor(layer, bounds, zoom)), requestFor('basemap', bounds, zoom)]
-    // the key says everything the requests depend on
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key])
+  }, [bounds, zoom, drawn])
   useEffect(() => {
     store?.want(requests)
   }, [store, requests, generation])
@@ -43,10 +39,10 @@ export function useWantedTiles(store: LayerStore | null, bounds: Bbox | null, zo
 /** A layer's features at the level of detail of this zoom, or of another level while it loads. */
 export function featuresAt(store: LayerStore | null, layer: MapLayer | 'basemap', zoom: number): AtlasFeature[] {
   if (!store) return []
-  const here = store.features(layer as LayerName, fetchLevel(layer, zoom).detailZoom)
+  const here = store.features(layer, fetchLevel(layer, zoom).detailZoom)
   if (here.length) return here
   for (const level of layerZooms[layer].levels) {
-    const other = store.features(layer as LayerName, level.detailZoom)
+    const other = store.features(layer, level.detailZoom)
     if (other.length) return other
   }
   return here

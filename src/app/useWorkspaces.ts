@@ -2,7 +2,7 @@
 // a constant (./workspaces.ts), so the hooks are called in the same order at every render.
 import { useCallback, useMemo } from 'react'
 import { workspaces } from './workspaces.ts'
-import { sliceValues, withSlice, type AnyWorkspace, type WorkspaceContext, type WorkspaceDrawing } from './workspace.ts'
+import { sliceValues, withSlice, type AnyWorkspace, type Workspace, type WorkspaceContext, type WorkspaceDrawing } from './workspace.ts'
 import type { UrlState } from './urlState.ts'
 
 export interface OpenedDrawing extends WorkspaceDrawing {
@@ -10,23 +10,23 @@ export interface OpenedDrawing extends WorkspaceDrawing {
   open: boolean
 }
 
-function useOne(workspace: AnyWorkspace, context: Omit<WorkspaceContext, 'open'>, url: UrlState, setUrl: (update: (state: UrlState) => UrlState) => void): OpenedDrawing {
-  const { keys } = workspace.url
-  const values = sliceValues(workspace.url, url.params)
-  const key = JSON.stringify(keys.map((k) => values[k] ?? null))
+type SetUrl = (update: (state: UrlState) => UrlState) => void
+
+function useOne<S>(workspace: Workspace<S>, listed: AnyWorkspace, context: Omit<WorkspaceContext, 'open'>, url: UrlState, setUrl: SetUrl): OpenedDrawing {
+  const slice = workspace.url
   // its state changes only when its own keys do
-  const state = useMemo(() => workspace.url.parse(values), [key]) // eslint-disable-line react-hooks/exhaustive-deps
+  const key = JSON.stringify(sliceValues(slice, url.params))
+  const state = useMemo(() => slice.parse(JSON.parse(key) as Record<string, string | undefined>), [slice, key])
   const setState = useCallback(
-    (update: (state: unknown) => unknown) =>
-      setUrl((s) => ({ ...s, params: withSlice(workspace.url, s.params, update(workspace.url.parse(sliceValues(workspace.url, s.params)))) })),
-    [workspace, setUrl],
+    (update: (state: S) => S) => setUrl((s) => ({ ...s, params: withSlice(slice, s.params, update(slice.parse(sliceValues(slice, s.params)))) })),
+    [slice, setUrl],
   )
   const open = url.workspace === workspace.id
   const drawing = workspace.useWorkspace({ ...context, open }, state, setState)
-  return { ...drawing, workspace, open }
+  return { ...drawing, workspace: listed, open }
 }
 
-export function useWorkspaces(context: Omit<WorkspaceContext, 'open'>, url: UrlState, setUrl: (update: (state: UrlState) => UrlState) => void): OpenedDrawing[] {
-  // eslint-disable-next-line react-hooks/rules-of-hooks
-  return workspaces.map((workspace) => useOne(workspace, context, url, setUrl))
+export function useWorkspaces(context: Omit<WorkspaceContext, 'open'>, url: UrlState, setUrl: SetUrl): OpenedDrawing[] {
+  // eslint-disable-next-line react-hooks/rules-of-hooks -- the list is a module constant: every render calls the same hooks in the same order
+  return workspaces.map((listed) => listed.apply((workspace) => useOne(workspace, listed, context, url, setUrl)))
 }

@@ -7,7 +7,8 @@ import type { LayerSpecification, SourceSpecification } from 'maplibre-gl'
 import type { ReactNode } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import type { Access, Bbox } from '../data/types.ts'
-import type { Lang, MessageKey, Translate } from '../i18n/index.tsx'
+import type { Lang } from '../i18n/core.ts'
+import type { MessageKey, Translate } from '../i18n/index.ts'
 import type { AppRole } from '../shared/roles.ts'
 import type { MapDrag } from '../map/MapView.tsx'
 import type { Selection, View } from './urlState.ts'
@@ -29,11 +30,11 @@ export interface WorkspaceContext {
   /** Whether the user has this workspace open: a closed one draws and fetches nothing. */
   open: boolean
   /** Moves the map to a box, clear of the side column, no closer than `maxZoom` (default 16.5). */
-  fitBounds(bbox: Bbox, maxZoom?: number): void
+  fitBounds: (bbox: Bbox, maxZoom?: number) => void
   /** Fetches the unit layers and the selection again: after a workspace changed boundaries. */
-  reloadUnits(): void
+  reloadUnits: () => void
   /** Selects a unit (or none), as a click on the map does: the inspector opens and the URL keeps it. */
-  select(selection: Selection | null): void
+  select: (selection: Selection | null) => void
 }
 
 /** An image a workspace's MapLibre layers use (a fill pattern): RGBA pixels. */
@@ -102,12 +103,21 @@ export interface Workspace<S = never> {
   useWorkspace(context: WorkspaceContext, state: S, setState: (update: (state: S) => S) => void): WorkspaceDrawing
 }
 
-/** Any workspace, whatever its state. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyWorkspace = Workspace<any>
-
 /** Declares a workspace, checking its parts against one state type. */
 export const defineWorkspace = <S>(workspace: Workspace<S>): Workspace<S> => workspace
+
+/**
+ * Any workspace, whatever its state, as the page's list holds it: its id and title, and the
+ * workspace itself handed to a function that works for every state type (TypeScript has no type
+ * for "a workspace of some state"; this is how one is written).
+ */
+export interface AnyWorkspace {
+  id: string
+  title: MessageKey
+  apply<R>(use: <S>(workspace: Workspace<S>) => R): R
+}
+
+export const anyWorkspace = <S>(workspace: Workspace<S>): AnyWorkspace => ({ id: workspace.id, title: workspace.title, apply: (use) => use(workspace) })
 
 /** The values of a slice's keys in the URL's other parameters. */
 export function sliceValues(slice: UrlSlice<unknown>, params: Readonly<Record<string, string>>): Record<string, string | undefined> {

@@ -1,11 +1,12 @@
 // The backlog's panel: the plan (budget, totals, curve, constraints, exports), the filters, the
 // items by score with their place in the plan, the weights; and the selected item's card over the
 // map's right side.
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { formatWhen, formatYuan } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import type { AppRole } from '../shared/roles.ts'
-import { categoryName, filterItems, formatScore, formatYuan, isCandidate, placesOf, sortByScore } from './display.ts'
+import { categoryName, filterItems, formatScore, isCandidate, placesOf, sortByScore } from './display.ts'
 import { ItemCard, statusName } from './ItemCard.tsx'
 import { categoryInks, otherInk, shapeOf } from './layers.ts'
 import { PlanSection } from './PlanSection.tsx'
@@ -118,11 +119,14 @@ function ItemRow({ item, planItem, selected, onSelect }: { item: ScoredItem; pla
   )
 }
 
-/** The stage over the map, where the card floats at the right (it is the page's, not the side column's). */
-function useStage(): Element | null {
+/**
+ * The stage over the map, where the card floats at the right (it is the page's, not the side
+ * column's): the panel's ancestor, found once the panel is in the document (give it the ref).
+ */
+function useStage(): [Element | null, (panel: Element | null) => void] {
   const [stage, setStage] = useState<Element | null>(null)
-  useEffect(() => setStage(document.querySelector('.stage')), [])
-  return stage
+  const within = useCallback((panel: Element | null) => setStage(panel?.closest('.stage') ?? null), [])
+  return [stage, within]
 }
 
 export interface BacklogPanelProps {
@@ -139,9 +143,9 @@ export interface BacklogPanelProps {
 
 export function BacklogPanel({ model, plan, url, setUrl, select, zoomTo, total, canEdit, role }: BacklogPanelProps) {
   const { t, lang } = useI18n()
-  const stage = useStage()
+  const [stage, stageRef] = useStage()
   const { scores, items } = model
-  const all = items ?? []
+  const all = useMemo(() => items ?? [], [items])
   const { streets } = useMemo(() => placesOf(all), [all])
   const sorted = useMemo(() => sortByScore(filterItems(all, url)), [all, url])
   const planItems = useMemo(() => new Map((plan.result?.items ?? []).map((i) => [i.code, i])), [plan.result])
@@ -149,12 +153,12 @@ export function BacklogPanel({ model, plan, url, setUrl, select, zoomTo, total, 
   const factors = (model.preview && model.previewed.data ? model.previewed.data.factors : scores.data?.factors) ?? []
 
   return (
-    <section className="panel backlog-panel" data-testid="backlog-panel" aria-label={t('backlog.title')} aria-busy={scores.loading}>
+    <section ref={stageRef} className="panel backlog-panel" data-testid="backlog-panel" aria-label={t('backlog.title')} aria-busy={scores.loading}>
       <h3>{t('backlog.title')}</h3>
       <p className="muted backlog-intro">{t('backlog.intro')}</p>
       {!canEdit && (
         <p className="notice backlog-readonly" data-testid="backlog-readonly">
-          {t('backlog.readonly', { role: role ? t(`role.${role}` as MessageKey) : '—' })}
+          {t('backlog.readonly', { role: role ? t(`role.${role}`) : '—' })}
         </p>
       )}
       {scores.loading && !scores.data && (
@@ -214,7 +218,7 @@ export function BacklogPanel({ model, plan, url, setUrl, select, zoomTo, total, 
           />
         </details>
       )}
-      {scores.data && <p className="muted">{t('backlog.asOf', { when: new Date(scores.data.as_of).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }) })}</p>}
+      {scores.data && <p className="muted">{t('backlog.asOf', { when: formatWhen(lang, scores.data.as_of) })}</p>}
 
       {item &&
         stage &&

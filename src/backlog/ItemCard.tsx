@@ -5,16 +5,17 @@
 import { useState } from 'react'
 import type { Fetched } from '../data/useFetched.ts'
 import { toAtlasError } from '../data/errors.ts'
-import { formatNumber, hasMessage, useI18n, type Lang, type MessageKey, type Translate } from '../i18n/index.tsx'
+import { formatNumber, formatWhen, formatYuan, type Lang } from '../i18n/core.ts'
+import { translateValue, type Translate } from '../i18n/index.ts'
+import { useI18n } from '../i18n/react.tsx'
 import type { AppRole } from '../shared/roles.ts'
 import { isConflict } from './api.ts'
-import { categoryName, formatScore, formatYuan, isCandidate, nextStatuses } from './display.ts'
+import { categoryName, formatScore, isCandidate, nextStatuses } from './display.ts'
 import { categoryInks, otherInk } from './layers.ts'
 import type { BacklogUrl } from './useBacklog.ts'
 import { factorKeys, type BacklogChange, type Factor, type FactorKey, type PlanItemResult, type ScoredItem, type Status } from './types.ts'
 
-export const statusName = (t: Translate, status: string) => t(`backlogStatus.${status}` as MessageKey)
-const when = (lang: Lang, iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+export const statusName = (t: Translate, status: Status) => t(`backlogStatus.${status}`)
 
 /** A factor's raw value with its unit. */
 function rawText(t: Translate, lang: Lang, key: FactorKey, raw: number | null): string {
@@ -38,9 +39,10 @@ function rawText(t: Translate, lang: Lang, key: FactorKey, raw: number | null): 
 /** A value of the history in words: statuses by name, money in yuan. */
 function valueText(t: Translate, lang: Lang, field: string, value: unknown): string {
   if (value === null || value === undefined) return '—'
-  if (field === 'status') return statusName(t, String(value))
-  if (field === 'cost_yuan') return formatYuan(lang, Number(value))
   if (Array.isArray(value)) return value.join(', ') || '—'
+  if (typeof value !== 'string' && typeof value !== 'number') return JSON.stringify(value)
+  if (field === 'status') return translateValue(t, 'backlogStatus', String(value))
+  if (field === 'cost_yuan') return formatYuan(lang, Number(value))
   return String(value)
 }
 
@@ -115,7 +117,7 @@ function StatusSteps({ item, setStatus }: { item: ScoredItem; setStatus: (code: 
                 .finally(() => setSaving(null))
             }}
           >
-            {saving === status ? t('backlog.saving') : t(`backlog.step.${status}` as MessageKey)}
+            {saving === status ? t('backlog.saving') : t(`backlog.step.${status}`)}
           </button>
         ))}
       </div>
@@ -141,14 +143,14 @@ function History({ history }: { history: Fetched<BacklogChange[]> }) {
           return (
             <li key={change.version} data-testid="history-row" data-version={change.version}>
               <div className="muted">
-                v{change.version} · {change.changed_by ?? '—'} · {when(lang, change.changed_at)}
+                v{change.version} · {change.changed_by ?? '—'} · {formatWhen(lang, change.changed_at)}
               </div>
               <div>
                 {fields.length === 0
                   ? t('backlog.created')
                   : fields.map(([field, [before, after]]) => (
                       <div key={field}>
-                        {hasMessage(`backlog.field.${field}`) ? t(`backlog.field.${field}` as MessageKey) : field}：{valueText(t, lang, field, before)} →{' '}
+                        {translateValue(t, 'backlog.field', field)}：{valueText(t, lang, field, before)} →{' '}
                         {valueText(t, lang, field, after)}
                       </div>
                     ))}
@@ -278,7 +280,7 @@ export function ItemCard({ item, factors, planItem, reasons, history, canEdit, r
         <StatusSteps item={item} setStatus={setStatus} />
       ) : (
         <p className="muted" data-testid="backlog-card-readonly">
-          {t('backlog.readonly', { role: role ? t(`role.${role}` as MessageKey) : '—' })}
+          {t('backlog.readonly', { role: role ? t(`role.${role}`) : '—' })}
         </p>
       )}
       <History history={history} />

@@ -2,10 +2,11 @@
 // years, the funded totals and what they gain over ranking and cutting at the budget line, the
 // conflict in words when the constraints cannot hold together, the budget curve, the constraints
 // and the exports.
-import { useEffect, useState } from 'react'
-import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useState } from 'react'
+import { formatList, formatNumber, formatYuan, moneyUnit } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { saveFile } from '../views/saveFile.ts'
-import { budgetUnit, categoryName, curveShape, exampleBudget, formatScore, formatYuan, fromField, maxYears, scaleBudgets, splitBudget, toField } from './display.ts'
+import { budgetUnit, categoryName, curveShape, exampleBudget, formatScore, fromField, maxYears, scaleBudgets, splitBudget, toField } from './display.ts'
 import { categoryInks } from './layers.ts'
 import type { BacklogUrl } from './useBacklog.ts'
 import type { PlanState } from './usePlan.ts'
@@ -21,9 +22,11 @@ function MoneyField({ yuan, onChange, testId, label, max }: { yuan: number; onCh
   const { lang } = useI18n()
   const [text, setText] = useState(() => toField(lang, yuan))
   // follows the value when it changes elsewhere (the slider, another year), not while it is typed
-  useEffect(() => {
+  const [followed, setFollowed] = useState({ yuan, lang })
+  if (!Object.is(followed.yuan, yuan) || followed.lang !== lang) {
+    setFollowed({ yuan, lang })
     if (fromField(lang, text) !== yuan) setText(toField(lang, yuan))
-  }, [yuan, lang]) // eslint-disable-line react-hooks/exhaustive-deps
+  }
   const value = fromField(lang, text)
   const invalid = value === null || (max !== undefined && value > max * 10)
   return (
@@ -48,7 +51,7 @@ function Budget({ url, setUrl, total }: { url: BacklogUrl; setUrl: SetUrl; total
   const { t, lang } = useI18n()
   const budgets = budgetsOf(url)
   const sum = budgets.reduce((a, b) => a + b, 0)
-  const unit = lang === 'zh' ? t('backlog.unit.wan') : t('backlog.unit.million')
+  const unit = moneyUnit(lang)
   const set = (next: number[]) => setUrl((s) => ({ ...s, budgets: next }))
   const step = budgetUnit('zh') * 10
   return (
@@ -169,7 +172,7 @@ function Totals({ plan }: { plan: PlanState }) {
         </>
       )}
       <div className="muted plan-solver" data-testid="plan-solver">
-        {t(`backlog.solve.${result.status}` as MessageKey)}
+        {t(`backlog.solve.${result.status}`)}
         {plan.planMs !== null && ` · ${t('backlog.solveMs', { ms: formatNumber(lang, plan.planMs, 0) })}`}
         {plan.reasonsMs !== null && ` · ${t('backlog.reasonsMs', { ms: formatNumber(lang, plan.reasonsMs, 0) })}`}
         {plan.reasoning && ` · ${t('backlog.reasoning')}`}
@@ -308,7 +311,7 @@ function Constraints({ url, setUrl, items, streets }: { url: BacklogUrl; setUrl:
           ))}
         </tbody>
       </table>
-      <h4>{t('backlog.floors')}</h4>
+      <h4>{t('backlog.floors', { unit: moneyUnit(lang) })}</h4>
       {url.floors.length > 0 && (
         <ul className="plan-floors" data-testid="plan-floors">
           {url.floors.map((f) => (
@@ -337,7 +340,7 @@ function Constraints({ url, setUrl, items, streets }: { url: BacklogUrl; setUrl:
             </option>
           ))}
         </select>
-        <input type="text" inputMode="decimal" data-testid="plan-floor-amount" className="money" placeholder={lang === 'zh' ? t('backlog.unit.wan') : t('backlog.unit.million')} value={floor} onChange={(e) => setFloor(e.target.value)} aria-label={t('backlog.floors')} />
+        <input type="text" inputMode="decimal" data-testid="plan-floor-amount" className="money" placeholder={moneyUnit(lang)} value={floor} onChange={(e) => setFloor(e.target.value)} aria-label={t('backlog.floors', { unit: moneyUnit(lang) })} />
         <button type="submit" disabled={!street || floorYuan === null}>
           {t('backlog.add')}
         </button>
@@ -347,7 +350,7 @@ function Constraints({ url, setUrl, items, streets }: { url: BacklogUrl; setUrl:
         <ul className="plan-floors" data-testid="plan-exclusive">
           {url.exclusive.map((g, i) => (
             <li key={g.join('/')}>
-              {g.join(lang === 'zh' ? '、' : ', ')}
+              {formatList(lang, g)}
               <button type="button" aria-label={t('backlog.remove', { what: g.join(', ') })} onClick={() => setUrl((s) => ({ ...s, exclusive: s.exclusive.filter((_, j) => j !== i) }))}>
                 ×
               </button>

@@ -4,13 +4,12 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { Fetched } from '../data/useFetched.ts'
 import { toAtlasError } from '../data/errors.ts'
-import { formatNumber, useI18n, type Lang, type MessageKey } from '../i18n/index.tsx'
+import { formatPercent, formatWhen } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import type { AppRole } from '../shared/roles.ts'
-import type { WeightRecord } from './api.ts'
 import { formatScore, sortByScore } from './display.ts'
-import { factorKeys, type BacklogScores, type Factor, type FactorKey, type Weights } from './types.ts'
+import { factorKeys, type BacklogScores, type Factor, type FactorKey, type WeightRecord, type Weights } from './types.ts'
 
-const when = (lang: Lang, iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
 
 /** The weights typed, or why they are not weights. */
 export function readWeights(texts: Record<FactorKey, string>): { weights: Weights } | { invalid: 'number' | 'negative' | 'zero' } {
@@ -62,9 +61,11 @@ export function WeightsEditor({ stored, factors, preview, setPreview, previewed,
   const storedKey = JSON.stringify(stored.weights)
 
   // new stored weights (saved here or elsewhere): the fields show them unless a preview is on
-  useEffect(() => {
+  const [shownKey, setShownKey] = useState(storedKey)
+  if (storedKey !== shownKey) {
+    setShownKey(storedKey)
     if (!preview) setTexts(textsOf(stored.weights))
-  }, [storedKey]) // eslint-disable-line react-hooks/exhaustive-deps
+  }
 
   // a preview once the typing rests; none when the fields say what is stored
   const previewKey = weights && !sameWeights(weights, stored.weights) ? JSON.stringify(weights) : null
@@ -82,7 +83,7 @@ export function WeightsEditor({ stored, factors, preview, setPreview, previewed,
   return (
     <div className="weights" data-testid="backlog-weights-editor">
       <p className="muted" data-testid="weights-set">
-        {t('backlog.weightsSet', { by: stored.weights_set_by ?? '—', when: stored.weights_set_at ? when(lang, stored.weights_set_at) : '—' })}
+        {t('backlog.weightsSet', { by: stored.weights_set_by ?? '—', when: formatWhen(lang, stored.weights_set_at) })}
       </p>
       <table className="weights-table">
         <tbody>
@@ -102,12 +103,12 @@ export function WeightsEditor({ stored, factors, preview, setPreview, previewed,
                   onChange={(e) => setTexts((s) => ({ ...s, [key]: e.target.value }))}
                 />
               </td>
-              <td className="muted share">{weights && sum > 0 ? `${formatNumber(lang, (100 * weights[key]) / sum, 1)}%` : ''}</td>
+              <td className="muted share">{weights && sum > 0 ? formatPercent(lang, (100 * weights[key]) / sum) : ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {'invalid' in read && <div className="inline-error">{t(`backlog.weights.${read.invalid}` as MessageKey)}</div>}
+      {'invalid' in read && <div className="inline-error">{t(`backlog.weights.${read.invalid}`)}</div>}
       {previewed.error && preview && <div className="inline-error">{previewed.error}</div>}
       {preview && (
         <div className="weights-preview" data-testid="weights-preview">
@@ -146,7 +147,7 @@ export function WeightsEditor({ stored, factors, preview, setPreview, previewed,
           {t('backlog.weightsReset')}
         </button>
       </div>
-      {!canEdit && <p className="muted">{t('backlog.weightsReadonly', { role: role ? t(`role.${role}` as MessageKey) : '—' })}</p>}
+      {!canEdit && <p className="muted">{t('backlog.weightsReadonly', { role: role ? t(`role.${role}`) : '—' })}</p>}
       {error && (
         <div className="inline-error" role="alert">
           {t('backlog.weightsFailed', { message: error })}
@@ -159,7 +160,7 @@ export function WeightsEditor({ stored, factors, preview, setPreview, previewed,
             {history.data.map((record) => (
               <li key={record.set_at}>
                 <div className="muted">
-                  {record.set_by ?? '—'} · {when(lang, record.set_at)}
+                  {record.set_by ?? '—'} · {formatWhen(lang, record.set_at)}
                 </div>
                 <div>{factorKeys.map((k) => `${label(k)} ${Number(record.weights[k])}`).join(' · ')}</div>
               </li>

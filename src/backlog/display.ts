@@ -1,7 +1,9 @@
-// The backlog's figures in words and shapes for the page: money, the budget and its years, the
-// filters, the budget curve as SVG paths. Pure: the panel, the map and the tests share it; it
-// imports neither React nor the plan core (which stays in the worker's chunk).
-import { formatNumber, translateValue, type Lang, type Translate } from '../i18n/index.tsx'
+// The backlog's figures in words and shapes for the page: scores, the budget and its years, the
+// filters, the budget curve as SVG paths; money is written by the core (src/i18n/core.ts). Pure:
+// the panel, the map and the tests share it; it imports neither React nor the plan core (which
+// stays in the worker's chunk).
+import { formatNumber, moneyScale, type Lang } from '../i18n/core.ts'
+import { translateValue, type Translate } from '../i18n/index.ts'
 import { statusTransitions, type Category, type CurvePoint, type ScoredItem, type Status } from './types.ts'
 
 export { exampleBudget } from './types.ts'
@@ -16,27 +18,14 @@ export function candidatesTotal(items: readonly Pick<ScoredItem, 'status' | 'cos
   return items.reduce((sum, item) => (isCandidate(item) ? sum + Number(item.cost_yuan) : sum), 0)
 }
 
-/**
- * Yuan as a reader of each language counts them, and as the plan's reasons and the exports write
- * them: 万元 in Chinese (2000万元, 219.9万元), millions in English (¥20.00M); small sums whole.
- */
-export function formatYuan(lang: Lang, yuan: number): string {
-  const sign = yuan < 0 ? '−' : ''
-  const v = Math.abs(yuan)
-  if (lang === 'zh') return v >= 10_000 ? `${sign}${Number((v / 10_000).toFixed(2))}万元` : `${sign}${Math.round(v)}元`
-  if (v >= 1_000_000) return `${sign}¥${(v / 1_000_000).toFixed(2)}M`
-  if (v >= 1_000) return `${sign}¥${formatNumber('en', v / 1_000, 1)}k`
-  return `${sign}¥${formatNumber('en', v)}`
-}
-
 /** A category in the page's language (the Chinese name is the data's own). */
 export const categoryName = (t: Translate, category: string) => translateValue(t, 'backlogCategory', category)
 
 /** A score: points with two decimals, as the database gives them. */
 export const formatScore = (lang: Lang, score: number) => formatNumber(lang, score, 2)
 
-/** The unit of the budget fields: 万元 in Chinese, millions in English. */
-export const budgetUnit = (lang: Lang) => (lang === 'zh' ? 10_000 : 1_000_000)
+/** The unit of the budget fields: the reader's large unit of money (万元, millions). */
+export const budgetUnit = (lang: Lang) => moneyScale[lang]
 
 /** A year's budget in the field's unit, without float noise (2,000 / 20 / 6.666667). */
 export function toField(lang: Lang, yuan: number): string {

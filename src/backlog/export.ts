@@ -3,6 +3,7 @@
 // code runs in Node (atlas plan --out) and in the browser (the panel's download buttons), so
 // nothing here imports node:*.
 import type { Feature, FeatureCollection, Geometry } from 'geojson'
+import { formatYuan } from '../i18n/core.ts'
 import type { Category, PlanItemResult, PlanResult, ReasonKind, ScoredItem, Status } from './types.ts'
 
 /** The columns of the CSV and of the XLSX table, in order. */
@@ -104,11 +105,8 @@ const totalsLabel = (totals: PlanTotals) => `入选 ${totals.funded} 项（共 $
 
 // ---------------------------------------------------------------- words shared by the files
 
-/** ¥ in 万元 as the bureau writes it: 2000万元, 219.9万元. */
-export function yuanZh(yuan: number): string {
-  const wan = yuan / 10_000
-  return `${Number.isInteger(wan) ? wan : Number(wan.toFixed(2))}万元`
-}
+/** Money in the files' words, as every screen writes it: 2,000 万元, 219.9 万元. */
+const yuanZh = (yuan: number) => formatYuan('zh', yuan)
 
 function budgetLabel(result: PlanResult): string {
   const total = `预算 ${yuanZh(result.budget_yuan)}`
@@ -205,7 +203,7 @@ export async function planXlsx(result: PlanResult, items: readonly ScoredItem[],
   sheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow + rows.length, column: columns } }
 
   const buffer = await workbook.xlsx.writeBuffer()
-  return new Uint8Array(buffer as ArrayBuffer)
+  return new Uint8Array(buffer)
 }
 
 const isoDate = (date: Date) =>

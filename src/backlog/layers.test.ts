@@ -41,12 +41,12 @@ describe('what the map draws', () => {
   })
   it('draws every item with a shape, the highest score last, emphasised against the highest', () => {
     const { items: drawn, labels } = itemCollections(items, { plan, selected: 'BL-002' })
-    expect(drawn.features.map((f) => f.properties!.code)).toEqual(['BL-002', 'BL-003', 'BL-001'])
-    expect(drawn.features.map((f) => f.properties!.e)).toEqual([0.5, 0.75, 1])
-    expect(drawn.features.map((f) => f.properties!.plan)).toEqual(['unfunded', 'other', 'funded'])
-    expect(drawn.features.filter((f) => f.properties!.selected).map((f) => f.properties!.code)).toEqual(['BL-002'])
+    expect(drawn.features.map((f): unknown => f.properties?.code)).toEqual(['BL-002', 'BL-003', 'BL-001'])
+    expect(drawn.features.map((f): unknown => f.properties?.e)).toEqual([0.5, 0.75, 1])
+    expect(drawn.features.map((f): unknown => f.properties?.plan)).toEqual(['unfunded', 'other', 'funded'])
+    expect(drawn.features.filter((f) => f.properties?.selected === true).map((f): unknown => f.properties?.code)).toEqual(['BL-002'])
     // the selected item is labelled with its name, the others with their code
-    expect(labels.features.map((f) => f.properties!.label)).toEqual(['BL-002 BL-002 名称', 'BL-003', 'BL-001'])
+    expect(labels.features.map((f): unknown => f.properties?.label)).toEqual(['BL-002 BL-002 名称', 'BL-003', 'BL-001'])
     expect(emphasis(10, 0)).toBe(0)
   })
   it('gives six categories six distinct inks', () => {

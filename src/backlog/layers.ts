@@ -141,25 +141,32 @@ export function itemCollections(items: readonly ScoredItem[], { plan, selected }
   return { items: { type: 'FeatureCollection', features }, labels: { type: 'FeatureCollection', features: labels } }
 }
 
-const get = (name: string) => ['get', name] as unknown as ExpressionSpecification
-const is = (name: string, value: unknown) => ['==', ['get', name], value] as unknown as ExpressionSpecification
-const byCategory = (): ExpressionSpecification =>
-  ['case', ['==', get('plan'), 'other'], otherInk, ['match', get('category'), ...backlogCategories.flatMap((c) => [c, categoryInks[c]]), otherInk]] as unknown as ExpressionSpecification
+const get = (name: string): ExpressionSpecification => ['get', name]
+const is = (name: string, value: string | boolean): ExpressionSpecification => ['==', ['get', name], value]
+const [firstCategory, ...laterCategories] = backlogCategories
+const byCategory = (): ExpressionSpecification => [
+  'case',
+  ['==', get('plan'), 'other'],
+  otherInk,
+  ['match', get('category'), firstCategory, categoryInks[firstCategory], ...laterCategories.flatMap((c) => [c, categoryInks[c]]), otherInk],
+]
 /** Funded and not-yet-solved items at full strength, the rest faint. */
-const strength = (full: number, faint: number, other: number) =>
-  ['match', get('plan'), 'unfunded', faint, 'other', other, full] as unknown as ExpressionSpecification
+const strength = (full: number, faint: number, other: number): ExpressionSpecification => ['match', get('plan'), 'unfunded', faint, 'other', other, full]
 /** From `low` to `high` with the item's emphasis, thinner when left out of the plan. */
-const byEmphasis = (low: number, high: number, faintScale = 0.7) =>
-  ['*', ['+', low, ['*', high - low, get('e')]], ['match', get('plan'), 'funded', 1, 'none', 1, faintScale]] as unknown as ExpressionSpecification
+const byEmphasis = (low: number, high: number, faintScale = 0.7): ExpressionSpecification => [
+  '*',
+  ['+', low, ['*', high - low, get('e')]],
+  ['match', get('plan'), 'funded', 1, 'none', 1, faintScale],
+]
 const shapeIs = (shape: Shape) => is('shape', shape)
 
 /** The items as MapLibre layers, hidden while the workspace is closed. */
 export function backlogStyle(open: boolean): WorkspaceStyle {
-  const visibility = (open ? 'visible' : 'none') as 'visible' | 'none'
+  const visibility = open ? 'visible' : 'none'
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } }
   const selected = is('selected', true)
-  const dashedFilter = ['all', shapeIs('line'), ['!=', get('plan'), 'funded'], ['!=', get('plan'), 'none']] as unknown as ExpressionSpecification
-  const solidFilter = ['all', shapeIs('line'), ['any', ['==', get('plan'), 'funded'], ['==', get('plan'), 'none']]] as unknown as ExpressionSpecification
+  const dashedFilter: ExpressionSpecification = ['all', shapeIs('line'), ['!=', get('plan'), 'funded'], ['!=', get('plan'), 'none']]
+  const solidFilter: ExpressionSpecification = ['all', shapeIs('line'), ['any', ['==', get('plan'), 'funded'], ['==', get('plan'), 'none']]]
   const layers: LayerSpecification[] = [
     {
       id: itemFillLayer,
@@ -167,7 +174,7 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       source: itemsSource,
       filter: shapeIs('area'),
       layout: { visibility },
-      paint: { 'fill-color': byCategory(), 'fill-opacity': ['*', strength(0.55, 0.18, 0.15), ['+', 0.5, ['*', 0.5, get('e')]]] as unknown as ExpressionSpecification },
+      paint: { 'fill-color': byCategory(), 'fill-opacity': ['*', strength(0.55, 0.18, 0.15), ['+', 0.5, ['*', 0.5, get('e')]]] },
     },
     {
       id: 'backlog-area-line',
@@ -181,9 +188,9 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       id: 'backlog-selected-halo',
       type: 'line',
       source: itemsSource,
-      filter: ['all', selected, ['!=', get('shape'), 'point']] as unknown as ExpressionSpecification,
+      filter: ['all', selected, ['!=', get('shape'), 'point']],
       layout: { visibility, 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#1d2733', 'line-width': ['+', byEmphasis(2, 7), 7] as unknown as ExpressionSpecification, 'line-opacity': 0.85 },
+      paint: { 'line-color': '#1d2733', 'line-width': ['+', byEmphasis(2, 7), 7], 'line-opacity': 0.85 },
     },
     {
       id: 'backlog-line-casing',
@@ -191,7 +198,7 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       source: itemsSource,
       filter: shapeIs('line'),
       layout: { visibility, 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#ffffff', 'line-width': ['+', byEmphasis(2, 7), 2.5] as unknown as ExpressionSpecification, 'line-opacity': strength(0.95, 0.55, 0.5) },
+      paint: { 'line-color': '#ffffff', 'line-width': ['+', byEmphasis(2, 7), 2.5], 'line-opacity': strength(0.95, 0.55, 0.5) },
     },
     {
       // left out of the plan (or not weighed by it): dashed and faint
@@ -219,10 +226,10 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       paint: {
         'circle-radius': byEmphasis(3.5, 9),
         // left out: a ring in the category's ink round a white middle
-        'circle-color': ['match', get('plan'), 'unfunded', '#ffffff', byCategory()] as unknown as ExpressionSpecification,
+        'circle-color': ['match', get('plan'), 'unfunded', '#ffffff', byCategory()],
         'circle-opacity': strength(1, 0.85, 0.6),
-        'circle-stroke-color': ['case', selected, '#1d2733', ['==', get('plan'), 'unfunded'], byCategory(), '#ffffff'] as unknown as ExpressionSpecification,
-        'circle-stroke-width': ['case', selected, 3, ['==', get('plan'), 'unfunded'], 2, 1.5] as unknown as ExpressionSpecification,
+        'circle-stroke-color': ['case', selected, '#1d2733', ['==', get('plan'), 'unfunded'], byCategory(), '#ffffff'],
+        'circle-stroke-width': ['case', selected, 3, ['==', get('plan'), 'unfunded'], 2, 1.5],
       },
     },
     {
@@ -234,17 +241,17 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       layout: { visibility },
       paint: {
         'circle-radius': byEmphasis(3, 7),
-        'circle-color': ['match', get('plan'), 'unfunded', '#ffffff', byCategory()] as unknown as ExpressionSpecification,
+        'circle-color': ['match', get('plan'), 'unfunded', '#ffffff', byCategory()],
         'circle-opacity': strength(0.9, 0.85, 0.6),
-        'circle-stroke-color': ['case', selected, '#1d2733', ['==', get('plan'), 'unfunded'], byCategory(), '#ffffff'] as unknown as ExpressionSpecification,
-        'circle-stroke-width': ['case', selected, 3, 1.5] as unknown as ExpressionSpecification,
+        'circle-stroke-color': ['case', selected, '#1d2733', ['==', get('plan'), 'unfunded'], byCategory(), '#ffffff'],
+        'circle-stroke-width': ['case', selected, 3, 1.5],
       },
     },
     {
       id: itemHitLineLayer,
       type: 'line',
       source: itemsSource,
-      filter: ['!=', get('shape'), 'point'] as unknown as ExpressionSpecification,
+      filter: ['!=', get('shape'), 'point'],
       layout: { visibility },
       paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 14 },
     },
@@ -261,7 +268,7 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
       type: 'symbol',
       source: itemLabelsSource,
       minzoom: 14.5,
-      filter: ['!', selected] as unknown as ExpressionSpecification,
+      filter: ['!', selected],
       layout: {
         visibility,
         'text-field': get('label'),
@@ -269,7 +276,7 @@ export function backlogStyle(open: boolean): WorkspaceStyle {
         'text-size': 11,
         'text-offset': [0, 1.1],
         'text-padding': 3,
-        'symbol-sort-key': ['-', 100, get('score')] as unknown as ExpressionSpecification,
+        'symbol-sort-key': ['-', 100, get('score')],
       },
       paint: { 'text-color': '#1d2733', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
     },

@@ -104,6 +104,25 @@ export interface BacklogChange {
   remark: string | null
 }
 
+/** A stored set of weights: who set it and when ('default' for the migration's own). */
+export interface WeightRecord {
+  weights: Weights
+  set_by: string
+  set_at: string
+}
+
+/** The fields edit_backlog_item() takes; any other is refused. */
+export interface ItemChanges {
+  name?: string
+  category?: Category
+  cost_yuan?: number
+  households_served?: number | null
+  complaints?: number | null
+  severity?: number | null
+  requested_on?: string | null
+  depends_on?: string[]
+}
+
 // ---------------------------------------------------------------- the plan core
 
 /** An item as the plan sees it. Only proposed and approved items are candidates. */

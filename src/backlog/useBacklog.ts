@@ -5,8 +5,8 @@
 import { useCallback, useMemo, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { useFetched } from '../data/useFetched.ts'
-import { backlogHistory, backlogScores, backlogWeightHistory, setBacklogStatus, setBacklogWeights, type WeightRecord } from './api.ts'
-import type { BacklogChange, BacklogScores, CategoryShare, Category, ScoredItem, Status, Weights } from './types.ts'
+import { backlogHistory, backlogScores, backlogWeightHistory, setBacklogStatus, setBacklogWeights } from './api.ts'
+import type { BacklogChange, BacklogScores, CategoryShare, Category, ScoredItem, Status, WeightRecord, Weights } from './types.ts'
 
 /** What the URL holds of the workspace. */
 export interface BacklogUrl {

@@ -7,7 +7,7 @@
 // the constraints or the years' shares change). A background answer that a newer request makes
 // useless is not waited for: its worker is stopped and another started.
 import { wrap, type Remote } from 'comlink'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { toAtlasError } from '../data/errors.ts'
 import type { PlanRequest, PlanWorker } from './plan.worker.ts'
 import type { CurvePoint, PlanConstraints, PlanResult, ScoredItem } from './types.ts'
@@ -112,39 +112,106 @@ export function usePlan(items: readonly ScoredItem[] | null, budgets: readonly n
   const latest = useRef<Wanted | null>(null)
   const done = useRef({ plan: '', refused: '' })
   const running = useRef(false)
-  const jobs = useRef({
-    reasons: { name: 'plan-reasons', handle: null, running: null, done: '' } as Job,
-    curve: { name: 'plan-curve', handle: null, running: null, done: '' } as Job,
+  const jobs = useRef<Record<'reasons' | 'curve', Job>>({
+    reasons: { name: 'plan-reasons', handle: null, running: null, done: '' },
+    curve: { name: 'plan-curve', handle: null, running: null, done: '' },
   })
 
-  const bare = useMemo(() => items?.map(({ geometry: _, ...rest }) => rest as ScoredItem) ?? null, [items])
+  // the items without their geometry: the workers need none of it
+  const bare = useMemo(
+    () =>
+      items?.map((item) => {
+        const rest = { ...item }
+        delete rest.geometry
+        return rest
+      }) ?? null,
+    [items],
+  )
   const itemKey = useMemo(() => (bare ? itemsKey(bare) : ''), [bare])
+  // the budgets and constraints by value: a new array or object with the same values is the same request
   const constraintKey = JSON.stringify(constraints)
-  const budgetKey = budgets.join(',')
+  const budgetKey = JSON.stringify(budgets)
   const want = useMemo<Wanted | null>(() => {
     if (!bare) return null
-    const sum = budgets.reduce((a, b) => a + b, 0)
+    const wantedBudgets = JSON.parse(budgetKey) as number[]
+    const sum = wantedBudgets.reduce((a, b) => a + b, 0)
     // the curve scales every year's budget in proportion: it depends on the years' shares, not the sum
-    const shares = budgets.map((b) => (sum > 0 ? (b / sum).toFixed(6) : '0')).join(',')
+    const shares = wantedBudgets.map((b) => (sum > 0 ? (b / sum).toFixed(6) : '0')).join(',')
     return {
       key: `${itemKey}|${budgetKey}|${constraintKey}`,
       curveKey: `${itemKey}|${shares}|${constraintKey}`,
-      request: { items: bare, budgets: [...budgets], constraints: JSON.parse(constraintKey) as PlanConstraints },
+      request: { items: bare, budgets: wantedBudgets, constraints: JSON.parse(constraintKey) as PlanConstraints },
     }
-  }, [bare, itemKey, budgetKey, constraintKey]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [bare, itemKey, budgetKey, constraintKey])
 
   const ready = wanted && !!bare
+  // whether the backlog is open, for the background work that finishes later
   const open = useRef(ready)
-  open.current = ready
+  useEffect(() => {
+    open.current = ready
+  }, [ready])
 
-  const fail = (error: unknown) => {
-    setStage('failed')
-    setFailure(toAtlasError(error).message)
+  // the stage follows the opening and each retry at once; the worker's answers move it on
+  const run = ready ? attempt : null
+  const [stageOf, setStageOf] = useState<number | null>(null)
+  if (run !== stageOf) {
+    setStageOf(run)
+    setStage(run === null ? 'off' : 'loading')
+    if (run !== null) setFailure(null)
   }
 
+  const fail = useCallback((error: unknown) => {
+    setStage('failed')
+    setFailure(toAtlasError(error).message)
+  }, [])
+
+  /** A background answer for a request: the reasons (for its budgets) or the curve (for its years' shares). */
+  const background = useCallback(
+    async (kind: 'reasons' | 'curve', next: Wanted) => {
+      const job = jobs.current[kind]
+      const keyOf = (w: Wanted) => (kind === 'reasons' ? w.key : w.curveKey)
+      const key = keyOf(next)
+      if (!open.current || job.done === key || job.running === key) return
+      if (job.running !== null) {
+        // an older request's: not worth waiting for
+        job.handle?.stop()
+        job.handle = null
+      }
+      job.running = key
+      setBusy((b) => ({ ...b, [kind]: true }))
+      try {
+        const handle = (job.handle ??= startWorker(job.name))
+        await Promise.race([handle.ready, handle.stopped])
+        if (kind === 'reasons') {
+          const answer = await Promise.race([handle.api.solve(next.request, true), handle.stopped])
+          job.done = key
+          if (answer.ok && latest.current?.key === key) {
+            setReasoned({ key, result: answer.result, ms: answer.ms })
+            log('reasons', next, answer.ms, answer.result)
+          }
+        } else {
+          const answer = await Promise.race([handle.api.curve(next.request, 100), handle.stopped])
+          job.done = key
+          if (answer.ok) {
+            setCurve({ key, points: answer.points, ms: answer.ms })
+            log('curve', next, answer.ms)
+          }
+        }
+      } catch (error) {
+        // stopped for a newer request, which has started its own; anything else is a failure
+        if ((error as Error)?.message !== 'stopped') fail(error)
+      } finally {
+        if (job.running === key) {
+          job.running = null
+          setBusy((b) => ({ ...b, [kind]: false }))
+        }
+      }
+    },
+    [fail],
+  )
+
   /** The plan for the latest request, until it is the latest one's. */
-  const solve = useRef(async () => {})
-  solve.current = async () => {
+  const solve = useCallback(async () => {
     if (running.current) return
     running.current = true
     setPlanBusy(true)
@@ -160,8 +227,8 @@ export function usePlan(items: readonly ScoredItem[] | null, budgets: readonly n
           setPlan({ key: next.key, result: answer.result, ms: answer.ms })
           setRefused(null)
           log('plan', next, answer.ms, answer.result)
-          void background.current('reasons', next)
-          void background.current('curve', next)
+          void background('reasons', next)
+          void background('curve', next)
         } else {
           // nothing more to compute for a refused request
           setRefused({ key: next.key, message: answer.message })
@@ -174,66 +241,22 @@ export function usePlan(items: readonly ScoredItem[] | null, budgets: readonly n
       running.current = false
       setPlanBusy(false)
     }
-  }
-
-  /** A background answer for a request: the reasons (for its budgets) or the curve (for its years' shares). */
-  const background = useRef(async (_kind: 'reasons' | 'curve', _next: Wanted) => {})
-  background.current = async (kind, next) => {
-    const job = jobs.current[kind]
-    const keyOf = (w: Wanted) => (kind === 'reasons' ? w.key : w.curveKey)
-    const key = keyOf(next)
-    if (!open.current || job.done === key || job.running === key) return
-    if (job.running !== null) {
-      // an older request's: not worth waiting for
-      job.handle?.stop()
-      job.handle = null
-    }
-    job.running = key
-    setBusy((b) => ({ ...b, [kind]: true }))
-    try {
-      const handle = (job.handle ??= startWorker(job.name))
-      await Promise.race([handle.ready, handle.stopped])
-      if (kind === 'reasons') {
-        const answer = await Promise.race([handle.api.solve(next.request, true), handle.stopped])
-        job.done = key
-        if (answer.ok && latest.current?.key === key) {
-          setReasoned({ key, result: answer.result, ms: answer.ms })
-          log('reasons', next, answer.ms, answer.result)
-        }
-      } else {
-        const answer = await Promise.race([handle.api.curve(next.request, 100), handle.stopped])
-        job.done = key
-        if (answer.ok) {
-          setCurve({ key, points: answer.points, ms: answer.ms })
-          log('curve', next, answer.ms)
-        }
-      }
-    } catch (error) {
-      // stopped for a newer request, which has started its own; anything else is a failure
-      if ((error as Error)?.message !== 'stopped') fail(error)
-    } finally {
-      if (job.running === key) {
-        job.running = null
-        setBusy((b) => ({ ...b, [kind]: false }))
-      }
-    }
-  }
+  }, [background, fail])
 
   // the plan's worker lives while the backlog is open (HiGHS loads once per opening); the others as long as they are useful
   useEffect(() => {
     if (!ready) return
     let cancelled = false
     const handle = startWorker('plan')
-    setStage('loading')
-    setFailure(null)
+    const backgroundJobs = jobs.current
     Promise.race([handle.ready, handle.stopped])
       .then(() => {
         if (cancelled) return
         planner.current = handle
         done.current = { plan: '', refused: '' }
-        for (const job of Object.values(jobs.current)) job.done = ''
+        for (const job of Object.values(backgroundJobs)) job.done = ''
         setStage('ready')
-        void solve.current()
+        void solve()
       })
       .catch((error) => {
         if (!cancelled) fail(error)
@@ -242,27 +265,26 @@ export function usePlan(items: readonly ScoredItem[] | null, budgets: readonly n
       cancelled = true
       planner.current = null
       handle.stop()
-      for (const job of Object.values(jobs.current)) {
+      for (const job of Object.values(backgroundJobs)) {
         job.handle?.stop()
         job.handle = null
         job.running = null
       }
       setBusy({ reasons: false, curve: false })
-      setStage('off')
     }
-  }, [ready, attempt])
+  }, [ready, attempt, solve, fail])
 
   // a new request: at once the first time, after a rest while the budget is being moved
   useEffect(() => {
     if (!want) return
     const send = () => {
       latest.current = want
-      void solve.current()
+      void solve()
     }
     if (latest.current === null) return send()
     const timer = setTimeout(send, debounceMs)
     return () => clearTimeout(timer)
-  }, [want])
+  }, [want, solve])
 
   const key = want?.key ?? null
   const withReasons = !!reasoned && reasoned.key === key

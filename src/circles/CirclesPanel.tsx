@@ -1,15 +1,18 @@
 // The service circles' panel: the walking time and speed (with the standard they come from),
 // whether what is stored is up to date, the city's coverage, which circles are drawn, the
 // residences outside them, and the what-if of a new facility with the saved proposals.
-import { useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useEffectEvent, useState, type ReactNode } from 'react'
 import type { Access } from '../data/types.ts'
-import { formatNumber, useI18n, type Lang, type MessageKey, type Translate } from '../i18n/index.tsx'
-import { cssColor } from '../layers/palette.ts'
+import { formatList, formatNumber, formatPercent, formatWhen } from '../i18n/core.ts'
+import { translateValue, type Translate } from '../i18n/index.ts'
+import { useI18n } from '../i18n/react.tsx'
+import { cssColor, withAlpha } from '../layers/palette.ts'
+import { defaultWalk } from '../shared/defaults.ts'
 import { facilityTypes } from '../shared/layers.ts'
 import type { AppRole } from '../shared/roles.ts'
-import type { CoverageFigures, Proposal } from './api.ts'
+import type { CoverageFigures, Proposal } from './types.ts'
 import { typeColor } from './layers.ts'
-import { defaultParams, type CirclesModel, type CirclesUrl } from './useCircles.ts'
+import type { CirclesModel, CirclesUrl } from './useCircles.ts'
 
 export interface CirclesPanelProps {
   model: CirclesModel
@@ -22,21 +25,27 @@ export interface CirclesPanelProps {
 
 export const kmh = (speed: number) => Math.round(speed * 0.06 * 10) / 10
 export const share = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : 0)
-export const typeName = (t: Translate, type: string) => (type === 'basic' ? t('circles.basic') : t(`facility.${type}` as MessageKey))
-// one decimal always: 5.0%, not 5%
-const percent = (_lang: Lang, value: number) => value.toFixed(1)
+export const typeName = (t: Translate, type: string) => (type === 'basic' ? t('circles.basic') : translateValue(t, 'facility', type))
 
 /** A number field that applies its value once it is valid and the typing has paused. */
 function ParamInput({ value, valid, onValue, testId, step, label, unit }: { value: number; valid: (n: number) => boolean; onValue: (n: number) => void; testId: string; step: number; label: string; unit: string }) {
   const [draft, setDraft] = useState(String(value))
-  useEffect(() => setDraft(String(value)), [value])
+  // a value set elsewhere (the reset, the address) replaces what the field shows
+  const [shownValue, setShownValue] = useState(value)
+  if (!Object.is(value, shownValue)) {
+    setShownValue(value)
+    setDraft(String(value))
+  }
   const n = Number(draft)
   const ok = draft.trim() !== '' && valid(n)
+  const settle = useEffectEvent(() => {
+    if (ok && n !== value) onValue(n)
+  })
+  // each change of the draft starts the pause again
   useEffect(() => {
-    if (!ok || n === value) return
-    const timer = setTimeout(() => onValue(n), 500)
+    const timer = setTimeout(() => settle(), 500)
     return () => clearTimeout(timer)
-  }, [draft]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [draft])
   return (
     <label className={ok ? 'param' : 'param invalid'}>
       <span>{label}</span>
@@ -66,7 +75,7 @@ function Figures({ figures, testId }: { figures: CoverageFigures; testId: string
       <div className={`coverage-row ${key}`} data-testid={`${testId}-${key}`} data-households={h} data-residents={r}>
         <span className="coverage-label">{label}</span>
         <span>{t('circles.figures', { households: formatNumber(lang, h), residents: formatNumber(lang, r) })}</span>
-        <span className="coverage-share">{percent(lang, share(h, households))}%</span>
+        <span className="coverage-share">{formatPercent(lang, share(h, households))}</span>
       </div>
     )
   }
@@ -83,8 +92,8 @@ function Figures({ figures, testId }: { figures: CoverageFigures; testId: string
 
 export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPanelProps) {
   const { t, lang } = useI18n()
-  const { status, city, uncovered, saved, engine, whatIf } = model
-  const isDefault = url.minutes === defaultParams.minutes && url.speed === defaultParams.speed
+  const { status, city, uncovered, saved, engine } = model
+  const isDefault = url.minutes === defaultWalk.minutes && url.speed === defaultWalk.speed
   const cityCoverage = city.data?.city
   const basicTypes = city.data?.basic_types ?? []
   const circleCounts = model.facilityCounts
@@ -108,7 +117,7 @@ export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPa
       {!isDefault && (
         <p className="current-params" data-testid="circles-current">
           {t('circles.current', { minutes: formatNumber(lang, url.minutes, 1), kmh: formatNumber(lang, kmh(url.speed), 1), speed: formatNumber(lang, url.speed, 1) })}{' '}
-          <button onClick={() => setUrl((s) => ({ ...s, ...defaultParams }))}>{t('circles.reset')}</button>
+          <button onClick={() => setUrl((s) => ({ ...s, ...defaultWalk }))}>{t('circles.reset')}</button>
         </p>
       )}
 
@@ -128,7 +137,7 @@ export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPa
 
       <h4>{t('circles.cityCoverage', { what: typeName(t, 'basic') })}</h4>
       {cityCoverage?.basic ? <Figures figures={cityCoverage.basic} testId="city-coverage" /> : <div className="muted">{t('coverage.loading')}</div>}
-      {basicTypes.length > 0 && <p className="muted">{t('circles.basicTypes', { types: basicTypes.map((type) => typeName(t, type)).join(lang === 'zh' ? '、' : ', ') })}</p>}
+      {basicTypes.length > 0 && <p className="muted">{t('circles.basicTypes', { types: formatList(lang, basicTypes.map((type) => typeName(t, type))) })}</p>}
 
       <h4>{t('circles.types')}</h4>
       <ul className="circle-types">
@@ -139,11 +148,11 @@ export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPa
             <li key={type}>
               <label>
                 <input type="checkbox" data-testid={`circles-type-${type}`} checked={url.types.includes(type)} onChange={(e) => toggleType(type, e.target.checked)} />
-                <span className="legend-swatch" style={{ background: cssColor([...typeColor(type).slice(0, 3), 60] as never), borderColor: cssColor(typeColor(type)) }} />
+                <span className="legend-swatch" style={{ background: cssColor(withAlpha(typeColor(type), 60)), borderColor: cssColor(typeColor(type)) }} />
                 <span className="type-name">{typeName(t, type)}</span>
                 <span className="count">
                   {circleCounts[type] ? t('circles.typeCount', { n: circleCounts[type] }) + ' · ' : ''}
-                  {figures ? `${percent(lang, share(figures.households_covered, total))}%` : ''}
+                  {figures ? formatPercent(lang, share(figures.households_covered, total)) : ''}
                 </span>
               </label>
             </li>
@@ -224,7 +233,7 @@ function WhatIfSection({ model, role, canPropose, types }: { model: CirclesModel
     body = (
       <>
         <button disabled data-testid="whatif-start">{t('whatif.start')}</button>
-        <p className="muted" data-testid="whatif-disabled">{t('whatif.disabled', { role: role ? t(`role.${role}` as MessageKey) : '—' })}</p>
+        <p className="muted" data-testid="whatif-disabled">{t('whatif.disabled', { role: role ? t(`role.${role}`) : '—' })}</p>
       </>
     )
   } else {
@@ -316,7 +325,6 @@ function ProposalsSection({ model, url, canRemove, proposals, engineStage }: { m
   const { whatIf, city } = model
   const [error, setError] = useState<string | null>(null)
   const compared = whatIf.compared
-  const when = (iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
   return (
     <div className="proposals" data-testid="proposals">
       <h4>{t('proposals.title', { n: proposals.length })}</h4>
@@ -338,7 +346,7 @@ function ProposalsSection({ model, url, canRemove, proposals, engineStage }: { m
                 {t('proposals.saved', { households: formatNumber(lang, p.new_households), residents: formatNumber(lang, p.new_residents), minutes: formatNumber(lang, Number(p.minutes), 1), speed: String(Number(p.speed_m_per_min)) })}
               </div>
               {p.note && <div className="proposal-note">{p.note}</div>}
-              <div className="muted">{t('proposals.by', { who: p.created_by ?? '—', when: when(p.created_at) })}</div>
+              <div className="muted">{t('proposals.by', { who: p.created_by ?? '—', when: formatWhen(lang, p.created_at) })}</div>
               {comparing && (
                 <div className="compare" data-testid="proposal-gain" data-households={gain ?? ''}>
                   {gain === null || !figures ? (
@@ -349,12 +357,12 @@ function ProposalsSection({ model, url, canRemove, proposals, engineStage }: { m
                     )
                   ) : (
                     <>
-                      <strong>{t('proposals.gain', { households: formatNumber(lang, gain), points: percent(lang, share(gain, total)) })}</strong>
+                      <strong>{t('proposals.gain', { households: formatNumber(lang, gain), points: formatPercent(lang, share(gain, total)) })}</strong>
                       <div className="muted">
                         {t('proposals.gainDetail', {
                           type: typeName(t, p.facility_type),
-                          before: percent(lang, share(figures.households_covered, total)),
-                          after: percent(lang, share(figures.households_covered + gain, total)),
+                          before: formatPercent(lang, share(figures.households_covered, total)),
+                          after: formatPercent(lang, share(figures.households_covered + gain, total)),
                           minutes: formatNumber(lang, url.minutes, 1),
                           speed: String(url.speed),
                           total: formatNumber(lang, total),

@@ -3,9 +3,12 @@
 import { useEffect, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
-import { formatNumber, useI18n } from '../i18n/index.tsx'
+import { formatNumber, formatPercent } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { cssColor } from '../layers/palette.ts'
-import { coverage, type Coverage, type CoverageByType, type WalkParams } from './api.ts'
+import { coverage } from './api.ts'
+import type { WalkParams } from './engine/isochrone.ts'
+import type { Coverage, CoverageByType } from './types.ts'
 import { share, typeName } from './CirclesPanel.tsx'
 import { typeColor } from './layers.ts'
 
@@ -30,7 +33,7 @@ export function CoverageSection({ client, layer, code, params, city, generation 
       .then((found) => setFigures({ key, byType: found.communities.find((c) => c.code === code)?.coverage ?? null, error: null }))
       .catch((error) => !controller.signal.aborted && setFigures({ key, byType: null, error: toAtlasError(error).message }))
     return () => controller.abort()
-  }, [key]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [client, layer, code, params, key])
 
   const byType = layer === 'street' ? (city?.streets.find((s) => s.code === code)?.coverage ?? null) : figures?.key === key ? figures.byType : null
   const loading = layer === 'community' ? figures?.key !== key : !city
@@ -68,7 +71,7 @@ export function CoverageSection({ client, layer, code, params, city, generation 
                     <div className="mini-bar" aria-hidden>
                       <div style={{ width: `${p}%` }} />
                     </div>
-                    {formatNumber(lang, p, 1)}%
+                    {formatPercent(lang, p)}
                   </td>
                 </tr>
               )

@@ -4,6 +4,7 @@
 import { expose } from 'comlink'
 import { CircleModel, type CirclePointsJson, type WalkGraphJson } from './engine/model.ts'
 import type { MultiPolygonCoordinates } from './engine/contour.ts'
+import { defaultWalk } from '../shared/defaults.ts'
 
 export interface LoadSummary {
   edges: number
@@ -47,7 +48,7 @@ const api = {
         .slice(0, 2)
         .forEach((f) => {
           try {
-            model!.whatIf(f.lon, f.lat, type, { minutes: 8, speed: 66.7 })
+            model!.whatIf(f.lon, f.lat, type, defaultWalk)
           } catch {
             // a facility off the network warms nothing
           }

@@ -12,9 +12,10 @@ import type { Feature, MultiPolygon, Point } from 'geojson'
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl'
 import type { WorkspaceStyle } from '../app/workspace.ts'
 import type { AtlasFeature } from '../data/types.ts'
+import { facilityTypes } from '../shared/layers.ts'
 import { cssColor, facilityColors, facilityFallback, hex, type RGBA } from '../layers/palette.ts'
-import type { Proposal } from './api.ts'
 import type { MultiPolygonCoordinates } from './engine/contour.ts'
+import type { Proposal } from './types.ts'
 
 export const circlesSource = 'circles'
 
@@ -30,8 +31,8 @@ export const typeColor = (type: string): RGBA => facilityColors[type as keyof ty
 
 /** A MapLibre colour by the feature's facility type. */
 function colorByType(): ExpressionSpecification {
-  const pairs = Object.entries(facilityColors).flatMap(([type, color]) => [type, cssColor(color)])
-  return ['match', ['get', 'type'], ...pairs, cssColor(facilityFallback)] as unknown as ExpressionSpecification
+  const [first, ...later] = facilityTypes
+  return ['match', ['get', 'type'], first, cssColor(facilityColors[first]), ...later.flatMap((type) => [type, cssColor(facilityColors[type])]), cssColor(facilityFallback)]
 }
 
 export interface CircleStyleOptions {
@@ -43,11 +44,11 @@ export interface CircleStyleOptions {
 
 /** The stored circles as MapLibre layers: fill and outline of the chosen minutes, and the bands as rings. */
 export function circleStyle({ open, minutes, types, bands }: CircleStyleOptions): WorkspaceStyle {
-  const ofTypes = ['in', ['get', 'type'], ['literal', [...types]]] as ExpressionSpecification
-  const circle = ['all', ['==', ['to-number', ['get', 'minutes']], minutes], ofTypes] as FilterSpecification
+  const ofTypes: ExpressionSpecification = ['in', ['get', 'type'], ['literal', [...types]]]
+  const circle: FilterSpecification = ['all', ['==', ['to-number', ['get', 'minutes']], minutes], ofTypes]
   const ringMinutes = [5, 10, 15].filter((m) => m !== minutes)
-  const ring = ['all', ['in', ['to-number', ['get', 'minutes']], ['literal', ringMinutes]], ofTypes] as FilterSpecification
-  const visibility = (on: boolean) => (on ? 'visible' : 'none') as 'visible' | 'none'
+  const ring: FilterSpecification = ['all', ['in', ['to-number', ['get', 'minutes']], ['literal', ringMinutes]], ofTypes]
+  const visibility = (on: boolean): 'visible' | 'none' => (on ? 'visible' : 'none')
   const layers: LayerSpecification[] = [
     {
       id: 'circles-fill',
@@ -146,7 +147,7 @@ export function proposedCircleLayer(id: string, polygon: MultiPolygonCoordinates
   const feature: Feature<MultiPolygon> = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: drawnParts(polygon) } }
   return new GeoJsonLayer({
     id,
-    data: [feature] as never,
+    data: [feature],
     filled: true,
     stroked: true,
     getFillColor: [color[0], color[1], color[2], 80],

@@ -1,14 +1,15 @@
 // The service circles between the engine and the database: the model read through the API
 // functions (as the caller, so RLS decides), and everything it computes written back in one
 // transaction. The command line uses this; the page's worker reads the same functions.
+import { callApi } from '../db/api.ts'
 import type { Database, Queryable } from '../db/database.ts'
 import { asCaller, requestRoles, type JwtClaims } from '../db/session.ts'
-import { CircleModel, type CirclePointsJson, type WalkGraphJson } from './engine/model.ts'
+import { CircleModel } from './engine/model.ts'
 import type { WalkParams } from './engine/isochrone.ts'
 
 export async function readModel(tx: Queryable): Promise<CircleModel> {
-  const graph = (await tx.query<{ g: WalkGraphJson }>('select public.walk_graph() as g')).rows[0].g
-  const points = (await tx.query<{ p: CirclePointsJson }>('select public.circle_points() as p')).rows[0].p
+  const graph = await callApi(tx, 'walk_graph', {})
+  const points = await callApi(tx, 'circle_points', {})
   return CircleModel.fromJson(graph, points)
 }
 
@@ -32,11 +33,13 @@ export interface ComputeSummary {
   seconds: { model: number; circles: number; access: number; write: number }
 }
 
-const bands = [5, 10, 15]
+const defaultBands = [5, 10, 15]
 
 export interface ComputeOptions {
   /** Recompute everything, current or not. */
   all?: boolean
+  /** The bands computed beside the budget's circle: the 5/10/15-minute ones unless given. */
+  bands?: readonly number[]
   onProgress?: (done: number, total: number) => void
 }
 
@@ -76,6 +79,7 @@ export async function computeAndStoreWithin(tx: Queryable, claims: JwtClaims, pa
 /** Stores what is stale or missing, in the transaction given, from the model read in it. */
 async function store(tx: Queryable, model: CircleModel, modelMs: number, params: WalkParams, options: ComputeOptions): Promise<ComputeSummary> {
   const all = options.all ?? false
+  const bands = [...(options.bands ?? defaultBands)]
   const minutesList = [...new Set([params.minutes, ...bands])]
   // what is current: every minutes of these parameters stored, none stale
   const { rows: current } = await tx.query<{ code: string }>(

@@ -3,11 +3,12 @@
 // what-if of a proposed facility, computed in the worker as it is placed and dragged.
 import { drawnParts } from './display.ts'
 import type { MultiPolygonCoordinates, Ring } from './engine/contour.ts'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
 import { useFetched, type Fetched } from '../data/useFetched.ts'
 import type { AtlasFeature, AtlasFeatureCollection, Bbox } from '../data/types.ts'
+import { defaultWalk } from '../shared/defaults.ts'
 import { facilityTypes } from '../shared/layers.ts'
 import type { CirclePointsJson } from './engine/model.ts'
 import {
@@ -19,15 +20,11 @@ import {
   saveProposal,
   serviceCircles,
   uncoveredResidences,
-  type CircleStatus,
-  type Coverage,
-  type Proposal,
-  type WalkParams,
 } from './api.ts'
+import type { WalkParams } from './engine/isochrone.ts'
+import type { CircleStatus, Coverage, Proposal } from './types.ts'
 import { useWhatIfEngine, type WhatIfResult } from './useWhatIf.ts'
 
-/** 8 minutes at 4 km/h (66.7 m/min): the service circle of 龙泉市政协's report, at the pace GB 50180-2018's distances imply. */
-export const defaultParams: WalkParams = { minutes: 8, speed: 66.7 }
 /** The life-circle bands of GB 50180-2018, stored with every circle. */
 export const bandMinutes = [5, 10, 15] as const
 
@@ -41,7 +38,7 @@ export interface CirclesUrl extends WalkParams {
   uncovered: boolean
 }
 
-export const defaultCirclesUrl: CirclesUrl = { ...defaultParams, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
+export const defaultCirclesUrl: CirclesUrl = { ...defaultWalk, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
 
 
 const world: Bbox = [-180, -90, 180, 90]
@@ -82,38 +79,54 @@ interface Gathered {
  * loads, the last one drawn of the same minutes, speed and bands stays on the map.
  */
 function useCircleFeatures(client: AtlasClient, enabled: boolean, params: WalkParams, bands: boolean, key: string, bounds: Bbox | null, zoom: number): Fetched<AtlasFeatureCollection> {
-  const cache = useRef(new Map<string, Gathered>())
-  const shown = useRef<{ key: string; collection: AtlasFeatureCollection } | null>(null)
-  const [, setVersion] = useState(0)
+  const [cache, setCache] = useState<ReadonlyMap<string, Gathered>>(() => new Map())
+  // the collection on the map, kept while another level of the same circles loads
+  const [shown, setShown] = useState<{ key: string; collection: AtlasFeatureCollection } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [attempt, setAttempt] = useState(0)
   const level = circleLevel(bounds, zoom)
   const setKey = `${key}/${bands}`
   const levelKey = level ? `${setKey}/${level.detail}` : ''
-  const gathered = cache.current.get(levelKey)
+  const gathered = cache.get(levelKey)
   const covered = !!level && !!gathered?.boxes.some((box) => contains(box, level.box))
   const boxKey = level?.box.map((v) => v.toFixed(2)).join(',') ?? ''
-  useEffect(() => {
-    if (!enabled || !level || covered) return
-    const controller = new AbortController()
+  // a failure is shown until what is asked for changes
+  const asked = JSON.stringify([enabled, levelKey, boxKey, covered, attempt])
+  const [errorFor, setErrorFor] = useState(asked)
+  if (errorFor !== asked) {
+    setErrorFor(asked)
     setError(null)
-    serviceCircles(client, params, level.box, level.detail, bands, controller.signal)
-      .then((found) => {
-        if (controller.signal.aborted) return
-        const base = cache.current.get(levelKey) ?? { boxes: [], byId: new Map<string, AtlasFeature>(), collection: found }
-        const byId = new Map(base.byId)
-        for (const feature of found.features as AtlasFeature[]) byId.set(String(feature.id), drawnCircle(feature))
-        // what another minutes, speed, bands or role fetched is not drawn again soon enough to keep
-        for (const other of cache.current.keys()) if (!other.startsWith(`${setKey}/`)) cache.current.delete(other)
-        cache.current.set(levelKey, { boxes: [...base.boxes, level.box], byId, collection: { type: 'FeatureCollection', features: [...byId.values()] } })
-        setVersion((v) => v + 1)
-      })
-      .catch((failure) => !controller.signal.aborted && setError(toAtlasError(failure).message))
-    return () => controller.abort()
-  }, [enabled, levelKey, boxKey, covered, attempt]) // eslint-disable-line react-hooks/exhaustive-deps
+  }
 
-  if (gathered && (covered || shown.current?.key !== setKey)) shown.current = { key: setKey, collection: gathered.collection }
-  const data = shown.current?.key === setKey ? shown.current.collection : null
+  // the level and box of this render, for the effect that runs when their keys change
+  const fetchLevel = useEffectEvent((signal: AbortSignal) => {
+    if (!level) return
+    serviceCircles(client, params, level.box, level.detail, bands, signal)
+      .then((found) => {
+        if (signal.aborted) return
+        const drawn = (found.features as AtlasFeature[]).map((feature) => drawnCircle(feature))
+        setCache((current) => {
+          const base = current.get(levelKey) ?? { boxes: [], byId: new Map<string, AtlasFeature>(), collection: found }
+          const byId = new Map(base.byId)
+          for (const feature of drawn) byId.set(String(feature.id), feature)
+          // what another minutes, speed, bands or role fetched is not drawn again soon enough to keep
+          const next = new Map([...current].filter(([other]) => other.startsWith(`${setKey}/`)))
+          next.set(levelKey, { boxes: [...base.boxes, level.box], byId, collection: { type: 'FeatureCollection', features: [...byId.values()] } })
+          return next
+        })
+      })
+      .catch((failure) => !signal.aborted && setError(toAtlasError(failure).message))
+  })
+  useEffect(() => {
+    if (!enabled || !levelKey || covered) return
+    const controller = new AbortController()
+    fetchLevel(controller.signal)
+    return () => controller.abort()
+  }, [enabled, levelKey, boxKey, covered, attempt])
+
+  const showing = gathered && (covered || shown?.key !== setKey) ? { key: setKey, collection: gathered.collection } : shown
+  if (showing && (showing.key !== shown?.key || showing.collection !== shown.collection)) setShown(showing)
+  const data = showing?.key === setKey ? showing.collection : null
   return { data, error, loading: enabled && !covered && !error, retry: () => setAttempt((a) => a + 1) }
 }
 
@@ -157,9 +170,7 @@ export function useCircles(client: AtlasClient, open: boolean, generation: numbe
   // wanted once the workspace has been opened by a role that may propose (it stays while the panel
   // closes and opens), or while a saved proposal is compared
   const [opened, setOpened] = useState(false)
-  useEffect(() => {
-    if (open) setOpened(true)
-  }, [open])
+  if (open && !opened) setOpened(true)
   const engineWanted = opened && (canPropose || compared !== null)
   const engine = useWhatIfEngine(client, engineWanted, points.data, generation, (answer) => {
     if (answer.request.purpose === 'compare') setCompared((c) => (c ? { ...c, result: answer } : c))
@@ -193,17 +204,21 @@ export function useCircles(client: AtlasClient, open: boolean, generation: numbe
     setPlaced((p) => (p ? { ...p, type: next } : p))
   }, [])
   // a new type, minutes or speed, or the engine ready: the proposal is measured again where it stands
+  // (a drag asks for itself: the key leaves the position out)
   const placedKey = placed ? `${placed.type}/${params.minutes}/${params.speed}/${engine.stage}` : ''
-  useEffect(() => {
+  const measurePlaced = useEffectEvent(() => {
     if (placed && engine.stage === 'ready') ask({ lon: placed.lon, lat: placed.lat, type: placed.type, ...params, purpose: 'proposal' })
-  }, [placedKey]) // eslint-disable-line react-hooks/exhaustive-deps
+  })
+  useEffect(() => measurePlaced(), [placedKey])
 
   const compare = useCallback((proposal: Proposal | null) => setCompared(proposal ? { proposal, result: null } : null), [])
+  // (its answer arriving changes `compared` but not the key: it is not asked again)
   const comparedKey = compared ? `${compared.proposal.id}/${params.minutes}/${params.speed}/${engine.stage}` : ''
-  useEffect(() => {
+  const measureCompared = useEffectEvent(() => {
     if (compared && engine.stage === 'ready')
       ask({ lon: compared.proposal.lon, lat: compared.proposal.lat, type: compared.proposal.facility_type, ...params, purpose: 'compare' })
-  }, [comparedKey]) // eslint-disable-line react-hooks/exhaustive-deps
+  })
+  useEffect(() => measureCompared(), [comparedKey])
 
   const cancel = useCallback(() => {
     setMode('off')
@@ -242,7 +257,13 @@ export function useCircles(client: AtlasClient, open: boolean, generation: numbe
   )
 
   // a sign-in as another role starts the what-if over
-  useEffect(() => cancel(), [generation, cancel])
+  const [whatIfGeneration, setWhatIfGeneration] = useState(generation)
+  if (generation !== whatIfGeneration) {
+    setWhatIfGeneration(generation)
+    setMode('off')
+    setPlaced(null)
+    setResult(null)
+  }
 
   return {
     params,

@@ -2,11 +2,12 @@
 // for a progress bar), then computes a proposed facility's circle for the latest position only —
 // while a computation is in flight, newer positions replace each other and only the last is sent.
 import { wrap, type Remote } from 'comlink'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
-import { walkGraph, type WalkParams } from './api.ts'
+import { walkGraph } from './api.ts'
+import type { WalkParams } from './engine/isochrone.ts'
 import type { CirclesWorker, LoadSummary, WhatIfAnswer } from './circles.worker.ts'
 import type { CirclePointsJson } from './engine/model.ts'
 
@@ -57,8 +58,11 @@ export function useWhatIfEngine(client: AtlasClient, wanted: boolean, points: Ci
   const [busy, setBusy] = useState(false)
   const remote = useRef<Remote<CirclesWorker> | null>(null)
   const queue = useRef<{ inFlight: boolean; next: WhatIfRequest | null }>({ inFlight: false, next: null })
+  // the answers' destination as of the last render, for the answers that arrive later
   const resultRef = useRef(onResult)
-  resultRef.current = onResult
+  useLayoutEffect(() => {
+    resultRef.current = onResult
+  })
 
   // The worker lives as long as the page; it is filled once wanted (and again after a sign-in,
   // which may change what the role reads).
@@ -92,41 +96,45 @@ export function useWhatIfEngine(client: AtlasClient, wanted: boolean, points: Ci
     }
   }, [client, wanted, points, generation, attempt])
 
-  const send = useCallback((request: WhatIfRequest) => {
+  const send = useCallback((first: WhatIfRequest) => {
     const api = remote.current
     if (!api) return
-    queue.current.inFlight = true
-    setBusy(true)
-    const sent = performance.now()
-    api
-      .whatIf(request.lon, request.lat, request.type, request.minutes, request.speed)
-      .then((answer) => {
-        if (remote.current !== api) return
-        // shown at once, in this task: the map's next frame (hundreds of ms in software WebGL)
-        // must not stand between the answer and the counts
-        flushSync(() => resultRef.current({ ...answer, request }))
-        if (answer.ok) {
-          ;(window.__atlasWhatIfTimes ??= []).push(answer.ms)
-          ;(window.__atlasWhatIfLog ??= []).push({ ...request, ms: answer.ms, households: answer.households, latencyMs: performance.now() - sent })
-        }
-      })
-      .catch((failure) => resultRef.current({ ok: false, reason: 'bad-input', message: toAtlasError(failure).message, request }))
-      .finally(() => {
-        if (remote.current !== api) return
-        // the next position waits until the map has drawn this answer (two animation frames: up
-        // to ~30 updates a second at 60 Hz): computing faster than the map draws gains nothing,
-        // and the worker then computes between drawings, not against them (software WebGL takes
-        // every core it finds: p95 22–33 → 18 ms here)
-        requestAnimationFrame(() =>
-          requestAnimationFrame(() => {
-            if (remote.current !== api) return
-            const next = queue.current.next
-            queue.current = { inFlight: false, next: null }
-            if (next) send(next)
-            else setBusy(false)
-          }),
-        )
-      })
+    // one request after another: the next waits until this answer is drawn
+    const compute = (request: WhatIfRequest): void => {
+      queue.current.inFlight = true
+      setBusy(true)
+      const sent = performance.now()
+      api
+        .whatIf(request.lon, request.lat, request.type, request.minutes, request.speed)
+        .then((answer) => {
+          if (remote.current !== api) return
+          // shown at once, in this task: the map's next frame (hundreds of ms in software WebGL)
+          // must not stand between the answer and the counts
+          flushSync(() => resultRef.current({ ...answer, request }))
+          if (answer.ok) {
+            ;(window.__atlasWhatIfTimes ??= []).push(answer.ms)
+            ;(window.__atlasWhatIfLog ??= []).push({ ...request, ms: answer.ms, households: answer.households, latencyMs: performance.now() - sent })
+          }
+        })
+        .catch((failure) => resultRef.current({ ok: false, reason: 'bad-input', message: toAtlasError(failure).message, request }))
+        .finally(() => {
+          if (remote.current !== api) return
+          // the next position waits until the map has drawn this answer (two animation frames: up
+          // to ~30 updates a second at 60 Hz): computing faster than the map draws gains nothing,
+          // and the worker then computes between drawings, not against them (software WebGL takes
+          // every core it finds: p95 22–33 → 18 ms here)
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              if (remote.current !== api) return
+              const next = queue.current.next
+              queue.current = { inFlight: false, next: null }
+              if (next) compute(next)
+              else setBusy(false)
+            }),
+          )
+        })
+    }
+    compute(first)
   }, [])
 
   const request = useCallback(

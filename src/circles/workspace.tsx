@@ -4,8 +4,9 @@ import type { Layer } from '@deck.gl/core'
 import { useMemo } from 'react'
 import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
 import type { AtlasFeature } from '../data/types.ts'
-import { formatNumber, type MessageKey } from '../i18n/index.tsx'
-import { cssColor } from '../layers/palette.ts'
+import { formatNumber } from '../i18n/core.ts'
+import { translateValue } from '../i18n/index.ts'
+import { cssColor, withAlpha } from '../layers/palette.ts'
 import { facilityTypes } from '../shared/layers.ts'
 import { LegendRow } from '../views/Legend.tsx'
 import { CirclesPanel, typeName } from './CirclesPanel.tsx'
@@ -25,7 +26,7 @@ import {
   uncoveredLayer,
   type ResidencePoint,
 } from './layers.ts'
-import type { Proposal } from './api.ts'
+import type { Proposal } from './types.ts'
 import { bandMinutes, defaultCirclesUrl, useCircles, type CirclesUrl } from './useCircles.ts'
 import type { WhatIfResult } from './useWhatIf.ts'
 import type { CirclePointsJson } from './engine/model.ts'
@@ -133,7 +134,7 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
           <div className="legend-heading">{t('legend.circles', { minutes: formatNumber(lang, url.minutes, 1), speed: speedText })}</div>
           <ul>
             {url.types.map((type) => (
-              <LegendRow key={type} fill={cssColor([...typeColor(type).slice(0, 3), 45] as never)} line={cssColor(typeColor(type))}>
+              <LegendRow key={type} fill={cssColor(withAlpha(typeColor(type), 45))} line={cssColor(typeColor(type))}>
                 {typeName(t, type)}
               </LegendRow>
             ))}
@@ -203,7 +204,7 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
         }
         if (layerId === 'circles/proposals') {
           const p = object as Proposal
-          return t('tooltip.proposal', { name: p.name, type: t(`facility.${p.facility_type}` as MessageKey), households: p.new_households })
+          return t('tooltip.proposal', { name: p.name, type: translateValue(t, 'facility', p.facility_type), households: p.new_households })
         }
         return null
       },

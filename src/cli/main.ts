@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { defaultDataDir } from '../db/embedded.ts'
 import { ImportError } from '../db/validate.ts'
 import { layerNames } from '../shared/layers.ts'
-import { CommandError, UsageError } from './commands/command.ts'
+import { CommandError, openerOfCall, UsageError, type Opener } from './commands/command.ts'
 import { commands } from './commands/index.ts'
 
 const usage = `atlas — Grassroots Atlas (基层治理一张图) command line
@@ -23,7 +23,8 @@ options:
 
 layers: ${layerNames.join(', ')}`
 
-export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
+/** Runs one command; `open`, when given, replaces how its commands open the database (see Opener). */
+export async function main(argv: string[], out = console.log, err = console.error, open?: Opener): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
@@ -77,7 +78,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
   try {
     const command = commands.find((c) => c.name === name)
     if (!command) throw new UsageError(`unknown command "${name}"`)
-    await command.run({ target: values.db ?? defaultDataDir, values, args, print })
+    const context = { target: values.db ?? defaultDataDir, values, args, print }
+    await (open ? openerOfCall.run(open, () => command.run(context)) : command.run(context))
     return 0
   } catch (error) {
     if (error instanceof UsageError) {

@@ -95,7 +95,7 @@ function hiddenLines(input: NonNullable<PasswordInput['input']>, output: Writabl
  * input. Checking it against the rule is the caller's business.
  */
 export async function readNewPassword(what: string, io: PasswordInput = {}): Promise<string> {
-  const input = io.input ?? (process.stdin as NonNullable<PasswordInput['input']>)
+  const input = io.input ?? process.stdin
   const output = io.output ?? process.stderr
   if (!input.isTTY) return readFirstLine(input)
   const terminal = hiddenLines(input, output)

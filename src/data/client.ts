@@ -2,8 +2,9 @@
 // tells the page about the answers that concern all of it: a session the server ended, and a
 // database the server has lost.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { ApiArgs, ApiName, ApiResult } from '../shared/api.ts'
 import { isDemo, type AppRole, type BackendConfig } from './config.ts'
-import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from './errors.ts'
+import { AtlasError, isDatabaseLost, isSessionEnded, toAtlasError } from './errors.ts'
 
 /** What the whole page must react to, whichever call met it first. */
 export type Trouble = { kind: 'sessionEnded'; error: AtlasError | null } | { kind: 'databaseLost'; error: AtlasError }
@@ -82,12 +83,12 @@ export async function signIn(client: AtlasClient, email: string, password: strin
     // supabase-js keeps the status and the message of a 503 but not its code: the embedded server
     // answers every call with 503 PGRST000 once its database is gone.
     const lost = error.status === 503 && client.config.mode === 'embedded'
-    const failure: AtlasError = {
+    const failure = new AtlasError({
       kind: error.status === 0 ? 'network' : 'auth',
       status: error.status,
       code: lost ? 'PGRST000' : error.code,
       message: error.message,
-    }
+    })
     if (lost) client.report({ kind: 'databaseLost', error: failure })
     throw failure
   }
@@ -96,9 +97,9 @@ export async function signIn(client: AtlasClient, email: string, password: strin
 
 /** Signs in as the embedded server's demonstration account for a role. */
 export async function signInAsRole(client: AtlasClient, role: AppRole): Promise<AppRole | null> {
-  if (client.config.mode !== 'embedded') throw { kind: 'config', message: 'role accounts exist only on the embedded server' } satisfies AtlasError
+  if (client.config.mode !== 'embedded') throw new AtlasError({ kind: 'config', message: 'role accounts exist only on the embedded server' })
   const account = client.config.accounts.find((a) => a.role === role)
-  if (!account) throw { kind: 'config', message: `the embedded server has no ${role} account` } satisfies AtlasError
+  if (!account) throw new AtlasError({ kind: 'config', message: `the embedded server has no ${role} account` })
   return signIn(client, account.email, account.password)
 }
 
@@ -115,8 +116,12 @@ export async function signOut(client: AtlasClient): Promise<void> {
   }
 }
 
-/** Calls an API function; resolves with its JSON or rejects with an AtlasError. */
-export async function rpc<T>(client: AtlasClient, name: string, args: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+/**
+ * Calls an API function; resolves with its JSON or rejects with an AtlasError. The name, the
+ * arguments and the result are the API's own (src/shared/api.ts): a name the database does not
+ * have, or an argument its function does not take, does not compile.
+ */
+export async function rpc<N extends ApiName>(client: AtlasClient, name: N, args: ApiArgs<N>, signal?: AbortSignal): Promise<ApiResult<N>> {
   let query = client.supabase.rpc(name, args, { get: false })
   if (signal) query = query.abortSignal(signal)
   let result
@@ -131,5 +136,6 @@ export async function rpc<T>(client: AtlasClient, name: string, args: Record<str
     else if (isDatabaseLost(error)) client.report({ kind: 'databaseLost', error })
     throw error
   }
-  return result.data as T
+  // The one place the answer's JSON meets its declared type: the SQL function is its source.
+  return result.data as ApiResult<N>
 }

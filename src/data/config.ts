@@ -2,7 +2,7 @@
 // VITE_SUPABASE_ANON_KEY), otherwise the embedded server that served this page, in its
 // demonstration mode (three role accounts anyone may use) or with its administrator's accounts.
 import { appRoles, isAppRole, type AppRole } from '../shared/roles.ts'
-import type { AtlasError } from './errors.ts'
+import { AtlasError } from './errors.ts'
 
 export { appRoles, type AppRole }
 
@@ -29,11 +29,11 @@ export async function loadBackendConfig(fetcher: typeof fetch = fetch): Promise<
   try {
     response = await fetcher('/atlas/config.json', { cache: 'no-store' })
   } catch (error) {
-    throw { kind: 'network', message: (error as Error).message } satisfies AtlasError
+    throw new AtlasError({ kind: 'network', message: (error as Error).message })
   }
-  if (!response.ok) throw { kind: 'config', status: response.status, message: `GET /atlas/config.json: HTTP ${response.status}` } satisfies AtlasError
+  if (!response.ok) throw new AtlasError({ kind: 'config', status: response.status, message: `GET /atlas/config.json: HTTP ${response.status}` })
   const body = (await response.json()) as { embedded?: boolean; database?: string; anonKey?: string; demo?: boolean; accounts?: LocalAccount[] }
-  if (!body.embedded || !body.anonKey) throw { kind: 'config', message: '/atlas/config.json does not describe an embedded server' } satisfies AtlasError
+  if (!body.embedded || !body.anonKey) throw new AtlasError({ kind: 'config', message: '/atlas/config.json does not describe an embedded server' })
   const accounts = (body.accounts ?? []).filter((a) => isAppRole(a.role))
   return {
     mode: 'embedded',

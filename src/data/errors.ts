@@ -1,16 +1,25 @@
 // Every failure the app shows is an AtlasError: PostgREST's {code, message, details, hint}
 // plus the HTTP status, so the views can say in words what went wrong and offer a retry.
-export interface AtlasError {
-  kind: 'network' | 'auth' | 'rpc' | 'config'
-  status?: number
-  code?: string
-  message: string
-  details?: string | null
-  hint?: string | null
+export class AtlasError extends Error {
+  readonly kind: 'network' | 'auth' | 'rpc' | 'config'
+  readonly status?: number
+  readonly code?: string
+  readonly details: string | null
+  readonly hint: string | null
+
+  constructor(fields: { kind: AtlasError['kind']; message: string; status?: number; code?: string; details?: string | null; hint?: string | null }) {
+    super(fields.message)
+    this.name = 'AtlasError'
+    this.kind = fields.kind
+    this.status = fields.status
+    this.code = fields.code
+    this.details = fields.details ?? null
+    this.hint = fields.hint ?? null
+  }
 }
 
 export function isAtlasError(value: unknown): value is AtlasError {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value
+  return value instanceof AtlasError
 }
 
 /** Turns what supabase-js or fetch threw or returned into an AtlasError. */
@@ -22,14 +31,14 @@ export function toAtlasError(error: unknown, status?: number): AtlasError {
   // supabase-js reports a failed fetch (server down, refused connection) as a TypeError or as
   // a PostgREST error without a code whose message names the fetch.
   const network = e.name === 'TypeError' || /failed to fetch|fetch failed|networkerror|load failed/i.test(message) || httpStatus === 0
-  return {
+  return new AtlasError({
     kind: network ? 'network' : httpStatus === 401 ? 'auth' : 'rpc',
     status: httpStatus,
     code: typeof e.code === 'string' ? e.code : undefined,
     message,
     details: typeof e.details === 'string' ? e.details : null,
     hint: typeof e.hint === 'string' ? e.hint : null,
-  }
+  })
 }
 
 /**

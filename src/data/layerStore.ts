@@ -118,7 +118,7 @@ export class LayerStore {
       for (const feature of collection.features ?? []) {
         const id = String(feature.id ?? feature.properties?.code)
         if (!level.features.has(id)) {
-          level.features.set(id, { ...feature, id } as AtlasFeature)
+          level.features.set(id, { ...feature, id })
           level.dirty = true
         }
       }

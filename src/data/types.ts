@@ -7,6 +7,19 @@ export type Bbox = [west: number, south: number, east: number, north: number]
 export type AtlasFeature = Feature<Geometry, Record<string, unknown>> & { id: string }
 export type AtlasFeatureCollection = FeatureCollection<Geometry, Record<string, unknown>>
 
+/** What every feature of map_layer() carries; each layer adds its own properties. */
+export interface UnitProperties {
+  code: string
+  /** Null only where the layer's name is optional (residences, walking edges, the basemap). */
+  name: string | null
+  /** The code of the unit above it, for the layers that have one. */
+  parent_code?: string | null
+  [property: string]: unknown
+}
+
+/** map_layer(): one layer's features in a box, each with its code as its id. */
+export type LayerCollection = FeatureCollection<Geometry, UnitProperties>
+
 export interface UnitParent {
   layer: LayerName
   code: string
@@ -57,5 +70,5 @@ export interface LayerStats {
 export interface Access {
   role: 'leader' | 'planner' | 'works'
   /** Per layer: whether row level security lets this role insert and change its rows. */
-  write: Partial<Record<LayerName | 'proposed_facility', boolean>>
+  write: Partial<Record<LayerName | 'proposed_facility' | 'zone_decision', boolean>>
 }

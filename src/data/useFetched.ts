@@ -1,6 +1,6 @@
 // One answer of the backend kept in React state, fetched again when its key changes: what each
 // workspace's state hook builds on.
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useEffectEvent, useState } from 'react'
 import { toAtlasError } from './errors.ts'
 
 export interface Fetched<T> {
@@ -10,21 +10,33 @@ export interface Fetched<T> {
   retry: () => void
 }
 
+interface Answer<T> {
+  /** The key the data (or the failure) answers. */
+  key: string | null
+  data: T | null
+  /** The request that failed, and why: its message shows until another request starts. */
+  failed: { request: string; message: string } | null
+}
+
 /** Fetches while `key` is not null and again when it changes; the last answer stays while the next loads. */
 export function useFetched<T>(key: string | null, fetch: (signal: AbortSignal) => Promise<T>): Fetched<T> {
-  const [state, setState] = useState<{ key: string | null; data: T | null; error: string | null }>({ key: null, data: null, error: null })
+  const [answer, setAnswer] = useState<Answer<T>>({ key: null, data: null, failed: null })
   const [attempt, setAttempt] = useState(0)
-  const latest = useRef(fetch)
-  latest.current = fetch
+  // the fetch of the latest render, without refetching when only the function's identity changes
+  const load = useEffectEvent((signal: AbortSignal) => fetch(signal))
+  const request = `${attempt}:${key}`
   useEffect(() => {
     if (key === null) return
     const controller = new AbortController()
-    setState((s) => ({ ...s, error: null }))
-    latest
-      .current(controller.signal)
-      .then((data) => !controller.signal.aborted && setState({ key, data, error: null }))
-      .catch((failure) => !controller.signal.aborted && setState((s) => ({ ...s, key, error: toAtlasError(failure).message })))
+    load(controller.signal)
+      .then((data) => !controller.signal.aborted && setAnswer({ key, data, failed: null }))
+      .catch((failure) => !controller.signal.aborted && setAnswer((a) => ({ ...a, key, failed: { request: `${attempt}:${key}`, message: toAtlasError(failure).message } })))
     return () => controller.abort()
   }, [key, attempt])
-  return { data: state.data, error: state.error, loading: key !== null && state.key !== key, retry: () => setAttempt((a) => a + 1) }
+  return {
+    data: answer.data,
+    error: answer.failed?.request === request ? answer.failed.message : null,
+    loading: key !== null && answer.key !== key,
+    retry: () => setAttempt((a) => a + 1),
+  }
 }

@@ -347,7 +347,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Rest
     try {
       contents = await pg.transaction((tx) =>
         readContents({
-          query: (sql, params) => tx.query(sql, params) as never,
+          query: <T>(sql: string, params?: unknown[]) => tx.query<T>(sql, params),
           exec: async (sql) => {
             await tx.exec(sql)
           },

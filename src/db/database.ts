@@ -54,7 +54,7 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   // a PANIC (the log's disk full) must fail the calls, not spin the event loop forever
   failOnAbort(db)
   const inTransaction = (tx: Transaction): Queryable => ({
-    query: (sql, params) => tx.query(sql, params) as never,
+    query: <T>(sql: string, params?: unknown[]) => tx.query<T>(sql, params),
     exec: async (sql) => {
       await tx.exec(sql)
     },
@@ -62,7 +62,7 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   return {
     kind: 'embedded',
     target: dir,
-    query: (sql, params) => db.query(sql, params) as never,
+    query: <T>(sql: string, params?: unknown[]) => db.query<T>(sql, params),
     exec: async (sql) => {
       await db.exec(sql)
     },
@@ -89,9 +89,10 @@ export async function openPostgres(url: string): Promise<Database> {
   pool.on('error', () => {})
   await pool.query('select 1')
   const wrap = (client: pg.PoolClient | pg.Pool): Queryable => ({
-    query: async (sql, params) => {
-      const result = await client.query(sql, params as unknown[])
-      return { rows: result.rows }
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await client.query<pg.QueryResultRow>(sql, params)
+      // The caller names the columns' types: the driver knows only the values it parsed.
+      return { rows: result.rows as T[] }
     },
     exec: async (sql) => {
       await client.query(sql)

@@ -181,8 +181,10 @@ export function guardDatabase(db: Database, dataDir?: string, options: GuardOpti
 
   // Every function member the database has (the interface may grow), then the ones that hand out a transaction.
   const wrapped: Record<string, unknown> = {}
-  for (const [name, member] of Object.entries(db)) {
-    if (typeof member === 'function' && name !== 'close') wrapped[name] = (...args: unknown[]) => guarded(() => member.apply(db, args))
+  const members: [string, unknown][] = Object.entries(db)
+  for (const [name, member] of members) {
+    // every member of a Database is asynchronous; its arguments pass through unread
+    if (typeof member === 'function' && name !== 'close') wrapped[name] = (...args: unknown[]) => guarded(() => (member as (...args: unknown[]) => Promise<unknown>).apply(db, args))
   }
   const snapshot = db.snapshot
   return {
@@ -201,7 +203,7 @@ export function guardDatabase(db: Database, dataDir?: string, options: GuardOpti
       }
     },
     problem: () => known,
-  } as GuardedDatabase
+  }
 }
 
 interface EngineModule {
@@ -217,10 +219,11 @@ interface EngineModule {
  * every later one. Call it once, right after PGlite.create.
  */
 export function failOnAbort(pglite: PGlite): void {
+  // PGlite keeps its Emscripten module in a protected member, which no public API gives out.
   const mod = (pglite as unknown as { mod?: EngineModule }).mod
   if (!mod) return
   mod.onAbort = (what) => {
-    const error = new EngineAbortedError(what === undefined || what === null ? '' : String(what))
+    const error = new EngineAbortedError(what === undefined || what === null ? '' : typeof what === 'string' || what instanceof Error ? String(what) : JSON.stringify(what))
     const fail = () => {
       throw error
     }

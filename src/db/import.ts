@@ -3,7 +3,7 @@
 // The walking network may also come as OSM XML, OSM PBF or OSMnx GraphML (../circles/network/),
 // read into the same features and written by the same path.
 import fs from 'node:fs'
-import gcoord from 'gcoord'
+import gcoord, { type GeoJSON } from 'gcoord'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
@@ -172,9 +172,12 @@ async function importFeaturesBy(
   return { layer, file, features: features.length, ...counts, crs }
 }
 
+type GcoordGeometry = Extract<GeoJSON, { coordinates: unknown }>
+
 function toWgs84(feature: Feature, crs: 'gcj02' | 'bd09'): Feature {
   const from = crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09
-  const geometry = gcoord.transform(structuredClone(feature.geometry) as never, from, gcoord.WGS84) as unknown as Feature['geometry']
+  // Validated GeoJSON; gcoord types a position as a 2- or 3-tuple where GeoJSON's is any number[].
+  const geometry: Feature['geometry'] = gcoord.transform(structuredClone(feature.geometry) as GcoordGeometry, from, gcoord.WGS84)
   return { ...feature, geometry }
 }
 

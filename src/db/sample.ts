@@ -9,7 +9,7 @@ import { projectRoot } from './embedded.ts'
 import { importFileWithin, type ImportResult } from './import.ts'
 import { userClaims } from './session.ts'
 import { computeAndStoreWithin, type ComputeSummary } from '../circles/store.ts'
-import { defaultWalk } from '../circles/engine/isochrone.ts'
+import { defaultWalk } from '../shared/defaults.ts'
 
 export const sampleDir = path.join(projectRoot, 'data/longquan')
 

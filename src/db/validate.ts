@@ -240,7 +240,7 @@ export function checkCoordinates(type: string, coordinates: unknown): string | u
       for (const ring of polygon) {
         if (ring.length < 4) return `a polygon ring has ${ring.length} positions; it needs at least 4`
         const [first, last] = [ring[0], ring[ring.length - 1]]
-        if (first[0] !== last[0] || first[1] !== last[1]) return `a polygon ring is not closed: it starts at [${first}] and ends at [${last}]`
+        if (first[0] !== last[0] || first[1] !== last[1]) return `a polygon ring is not closed: it starts at [${first.join(',')}] and ends at [${last.join(',')}]`
       }
     }
   }

@@ -4,12 +4,12 @@ import type { LayerContext } from './context.ts'
 import { communityFallback, communityFill, communityLine, communityOutline } from './palette.ts'
 import { unitLayer } from './unitLayer.ts'
 
-export function communityColor(feature: AtlasFeature) {
+export function communityColor(feature: Pick<AtlasFeature, 'properties'>) {
   const type = feature.properties?.type as keyof typeof communityFill | undefined
   return (type && communityFill[type]) || communityFallback
 }
 
-export function communityLayers(features: readonly AtlasFeature[], context: LayerContext) {
+export function communityLayers(features: AtlasFeature[], context: LayerContext) {
   return unitLayer('community', features, context, {
     fill: communityColor,
     line: communityLine,

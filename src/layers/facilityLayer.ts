@@ -6,17 +6,17 @@ import type { AtlasFeature } from '../data/types.ts'
 import type { LayerContext } from './context.ts'
 import { facilityColors, facilityFallback } from './palette.ts'
 
-export function facilityColor(feature: AtlasFeature) {
+export function facilityColor(feature: Pick<AtlasFeature, 'properties'>) {
   const type = feature.properties?.type as keyof typeof facilityColors | undefined
   return (type && facilityColors[type]) || facilityFallback
 }
 
-export function facilityLayers(features: readonly AtlasFeature[], context: LayerContext) {
+export function facilityLayers(features: AtlasFeature[], context: LayerContext) {
   const scale = context.zoom < 15 ? 1 : context.zoom < 17 ? 1.4 : 1.8
   return [
     new ScatterplotLayer<AtlasFeature>({
       id: 'facility/dots',
-      data: features as AtlasFeature[],
+      data: features,
       getPosition: (f) => (f.geometry as Point).coordinates as [number, number],
       getFillColor: facilityColor,
       getLineColor: [255, 255, 255, 255],

@@ -4,20 +4,20 @@ import { GeoJsonLayer } from '@deck.gl/layers'
 import type { AtlasFeature } from '../data/types.ts'
 import { formerVillageHalo, formerVillageLine } from './palette.ts'
 
-export function formerVillageLayers(features: readonly AtlasFeature[]) {
+export function formerVillageLayers(features: AtlasFeature[]) {
   return [
-    new GeoJsonLayer<Record<string, unknown>>({
+    new GeoJsonLayer<AtlasFeature['properties']>({
       id: 'former_village/halo',
-      data: features as never,
+      data: features,
       filled: false,
       stroked: true,
       getLineColor: formerVillageHalo,
       getLineWidth: 7,
       lineWidthUnits: 'pixels',
     }),
-    new GeoJsonLayer<Record<string, unknown>>({
+    new GeoJsonLayer<AtlasFeature['properties']>({
       id: 'former_village/line',
-      data: features as never,
+      data: features,
       filled: false,
       stroked: true,
       pickable: true,

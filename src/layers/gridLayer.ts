@@ -4,11 +4,11 @@ import type { LayerContext } from './context.ts'
 import { gridBandFill, gridFallback, gridLine, gridOutline } from './palette.ts'
 import { unitLayer } from './unitLayer.ts'
 
-export function gridColor(feature: AtlasFeature) {
+export function gridColor(feature: Pick<AtlasFeature, 'properties'>) {
   const band = feature.properties?.band as keyof typeof gridBandFill | undefined
   return (band && gridBandFill[band]) || gridFallback
 }
 
-export function gridLayers(features: readonly AtlasFeature[], context: LayerContext) {
+export function gridLayers(features: AtlasFeature[], context: LayerContext) {
   return unitLayer('grid', features, context, { fill: gridColor, line: gridLine, outline: gridOutline, lineWidth: 1, outlineWidth: 1.5 })
 }

@@ -6,3 +6,11 @@
 export const fillsBelow = 'walk-casing'
 /** The first label layer: deck.gl's overlays and points are drawn below it. */
 export const overlaysBelow = 'label-street'
+
+/**
+ * What deck.gl's MapboxOverlay reads from a layer in interleaved mode: the MapLibre layer it is
+ * drawn below (@deck.gl/mapbox declares it, LayerOverlayProps, but does not export it).
+ */
+export interface InterleavedProps {
+  beforeId?: string
+}

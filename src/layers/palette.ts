@@ -13,6 +13,11 @@ export function cssColor([r, g, b, a]: RGBA): string {
   return a === 255 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(3)})`
 }
 
+/** The same colour at another opacity (0–255). */
+export function withAlpha([r, g, b]: RGB | RGBA, alpha: number): RGBA {
+  return [r, g, b, alpha]
+}
+
 /** What a translucent colour looks like drawn over another: the legend shows it as drawn. */
 export function over([r, g, b, a]: RGBA, [R, G, B]: RGB | RGBA): RGB {
   const k = a / 255

@@ -11,7 +11,7 @@ export function selectionLayers(feature: Feature | null) {
     (width, i) =>
       new GeoJsonLayer({
         id: `selection/${i ? 'line' : 'halo'}`,
-        data: [feature] as never,
+        data: [feature],
         filled: false,
         stroked: true,
         getLineColor: i ? selectionLine : selectionHalo,

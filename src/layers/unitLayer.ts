@@ -9,7 +9,7 @@ import type { Layer } from '@deck.gl/core'
 import { GeoJsonLayer } from '@deck.gl/layers'
 import type { AtlasFeature } from '../data/types.ts'
 import type { LayerContext } from './context.ts'
-import { fillsBelow } from './order.ts'
+import { fillsBelow, type InterleavedProps } from './order.ts'
 import { hoverFill, type RGBA } from './palette.ts'
 import { unitStyle, type MapLayer } from './zoom.ts'
 
@@ -19,7 +19,7 @@ export const unitLayerNames: readonly UnitLayerName[] = ['micro_grid', 'grid', '
 
 
 export interface UnitLayerStyle {
-  fill: (feature: AtlasFeature) => RGBA
+  fill: (feature: Pick<AtlasFeature, 'properties'>) => RGBA
   /** The thin line between neighbours when filled. */
   line: RGBA
   /** The line when the layer frames a finer one. */
@@ -41,22 +41,22 @@ export interface UnitDrawing {
   boundary: Boundary
 }
 
-export function unitLayer(layer: UnitLayerName & MapLayer, features: readonly AtlasFeature[], context: LayerContext, style: UnitLayerStyle): UnitDrawing {
+export function unitLayer(layer: UnitLayerName & MapLayer, features: AtlasFeature[], context: LayerContext, style: UnitLayerStyle): UnitDrawing {
   const filled = unitStyle(layer, context.drawn) === 'fill'
   const boundary = filled ? { color: style.line, width: style.lineWidth } : { color: style.outline, width: style.outlineWidth }
   if (!filled) return { layers: [], boundary }
-  const fill = new GeoJsonLayer<Record<string, unknown>>({
+  const fill = new GeoJsonLayer<AtlasFeature['properties'], InterleavedProps>({
     id: `${layer}/fill`,
-    data: features as never,
+    data: features,
     filled: true,
     stroked: false,
     pickable: true,
     autoHighlight: true,
     highlightColor: hoverFill,
-    getFillColor: style.fill as never,
+    getFillColor: style.fill,
     updateTriggers: { getFillColor: style.trigger },
     // below the walking network, the boundaries and the labels MapLibre draws (interleaved mode)
     beforeId: fillsBelow,
-  } as never)
+  })
   return { layers: [fill], boundary }
 }

@@ -13,7 +13,7 @@ const majorHighways = ['primary', 'secondary', 'tertiary', 'trunk']
 const footHighways = ['footway', 'path', 'pedestrian', 'cycleway', 'track']
 
 export function walkClass(feature: AtlasFeature): WalkClass {
-  const highway = String(feature.properties?.highway ?? '')
+  const highway = typeof feature.properties?.highway === 'string' ? feature.properties.highway : ''
   if (feature.properties?.steps === true || highway === 'steps') return 'steps'
   if (majorHighways.includes(highway)) return 'major'
   if (footHighways.includes(highway)) return 'foot'
@@ -28,13 +28,13 @@ export const walkQueryLayers = { 'walk-lines': 'walk_edge' } as const
 const widthM: Record<WalkClass, number> = { major: 10, minor: 5, foot: 2.5, steps: 3 }
 const metresPerPixelZ0 = 69_110
 
-function byClass<T>(values: Record<WalkClass, T>): ExpressionSpecification {
+function byClass(values: Record<WalkClass, string | number>): ExpressionSpecification {
   return [
     'case',
     ['any', ['==', ['get', 'steps'], true], ['==', ['get', 'highway'], 'steps']],
     values.steps,
     ['match', ['get', 'highway'], majorHighways, values.major, footHighways, values.foot, values.minor],
-  ] as ExpressionSpecification
+  ]
 }
 
 /** A width of `extraM` more than each class's, to scale from zoom 14 to 20. */
@@ -43,7 +43,7 @@ function width(extraM = 0, only?: WalkClass): ExpressionSpecification {
     const px = (c: WalkClass) => ((widthM[c] + extraM) * 2 ** z) / metresPerPixelZ0
     return only ? px(only) : byClass({ major: px('major'), minor: px('minor'), foot: px('foot'), steps: px('steps') })
   }
-  return ['interpolate', ['exponential', 2], ['zoom'], 14, at(14), 20, at(20)] as ExpressionSpecification
+  return ['interpolate', ['exponential', 2], ['zoom'], 14, at(14), 20, at(20)]
 }
 
 export function walkStyleLayers(visible: boolean, minzoom: number): LayerSpecification[] {
@@ -70,7 +70,7 @@ export function walkStyleLayers(visible: boolean, minzoom: number): LayerSpecifi
           ['boolean', ['feature-state', 'hover'], false],
           '#e6005c',
           byClass({ major: cssColor(walkColors.major), minor: cssColor(walkColors.minor), foot: cssColor(walkColors.foot), steps: cssColor(walkColors.steps) }),
-        ] as ExpressionSpecification,
+        ],
         'line-width': width(),
       },
     },

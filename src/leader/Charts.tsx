@@ -6,8 +6,9 @@ import { BarChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
-import { useEffect, useMemo, useRef } from 'react'
-import { formatNumber, useI18n } from '../i18n/index.tsx'
+import { useEffect, useEffectEvent, useMemo, useRef } from 'react'
+import { formatNumber, formatYuan, moneyScale, moneyUnit } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { lightColors, lightLabel, niceStep } from './choropleth.ts'
 import { formatValue, labelOf } from './report/words.ts'
 import type { IndicatorInfo, Light, UnitIndicators } from './types.ts'
@@ -25,12 +26,11 @@ const costStatuses = Object.keys(statusColours) as CostStatus[]
 function useChart(option: echarts.EChartsCoreOption, onClick?: (name: string, data: unknown) => void) {
   const element = useRef<HTMLDivElement>(null)
   const chart = useRef<echarts.ECharts | null>(null)
-  const clicked = useRef(onClick)
-  clicked.current = onClick
+  const clicked = useEffectEvent((name: string, data: unknown) => onClick?.(name, data))
   useEffect(() => {
     if (!element.current) return
     const instance = echarts.init(element.current, null, { renderer: 'svg' })
-    instance.on('click', (event) => clicked.current?.(String(event.name), event.data))
+    instance.on('click', (event) => clicked(String(event.name), event.data))
     chart.current = instance
     const resize = new ResizeObserver(() => instance.resize())
     resize.observe(element.current)
@@ -141,15 +141,16 @@ export default function Charts({ info, communities, streets, standard, selected,
       textStyle: { fontFamily },
       grid: { left: 4, right: 12, top: 30, bottom: 4, containLabel: true },
       legend: { top: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 10 } },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => `${formatNumber(lang, v, 1)} ${lang === 'zh' ? '万元' : '×10k yuan'}` },
-      xAxis: { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#eceff2' } } },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => formatYuan(lang, v) },
+      // the axis counts in the reader's large unit of money, which the caption names
+      xAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => formatNumber(lang, v / moneyScale[lang], 2) }, splitLine: { lineStyle: { color: '#eceff2' } } },
       yAxis: { type: 'category', data: rows.map((s) => s.name), axisLabel: { fontSize: 10 }, axisTick: { show: false } },
       series: costStatuses.map((status) => ({
         type: 'bar',
         name: names(status),
         stack: 'cost',
         itemStyle: { color: statusColours[status] },
-        data: rows.map((s) => Math.round(Number(s.indicators.backlog_funded?.parts[`${status}_cost`] ?? 0) / 1000) / 10),
+        data: rows.map((s) => Number(s.indicators.backlog_funded?.parts[`${status}_cost`] ?? 0)),
       })),
     }
   }, [streets, lang, t])
@@ -169,7 +170,7 @@ export default function Charts({ info, communities, streets, standard, selected,
         {bars.missing > 0 && <p className="muted">{`${lightLabel('none', lang)}: ${bars.missing}`}</p>}
       </figure>
       <figure>
-        <figcaption>{t('leader.chart.backlog')}</figcaption>
+        <figcaption>{t('leader.chart.backlog', { unit: moneyUnit(lang) })}</figcaption>
         <div ref={costChart} className="leader-chart" data-testid="leader-chart-backlog" style={{ height: streets.length * 30 + 60 }} />
       </figure>
     </div>

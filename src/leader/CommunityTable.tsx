@@ -2,9 +2,9 @@
 // A click on a header sorts by it (again: the other way), the order kept in the URL; a click on a
 // row selects the community; the selected row is highlighted and scrolled into view.
 import { useEffect, useMemo, useRef } from 'react'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 import { lightColors, lightLabel } from './choropleth.ts'
-import { formatValue, labelOf, standardOf } from './report/words.ts'
+import { formatValue, labelOf, shortLabel, standardOf } from './report/words.ts'
 import { firstDirection, sortUnits } from './table.ts'
 import type { BaseIndicatorKey, IndicatorInfo, IndicatorKey, UnitIndicators } from './types.ts'
 import { nextSort, type Sort, type SortColumn } from './url.ts'
@@ -39,12 +39,12 @@ export function CommunityTable({ communities, columns, streetNames, sort, onSort
         key={column}
         scope="col"
         className={[column === 'name' ? 'name' : column === 'street' ? 'street' : 'n', column === indicator ? 'mapped' : ''].join(' ')}
-        aria-sort={active ? (sort!.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+        aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
       >
         <button type="button" data-testid="leader-sort" data-column={column} title={title} onClick={() => onSort(nextSort(sort, column, firstDirection(column, direction)))}>
           {label}
           <span className="sort-mark" aria-hidden>
-            {active ? (sort!.direction === 'asc' ? '▲' : '▼') : ''}
+            {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
           </span>
         </button>
       </th>
@@ -59,7 +59,7 @@ export function CommunityTable({ communities, columns, streetNames, sort, onSort
             {header('name', t('leader.col.name'), t('leader.col.name'))}
             {header('street', t('leader.col.street'), t('leader.col.street'))}
             {columns.map((info) =>
-              header(info.key as BaseIndicatorKey, t(`leader.short.${info.key}` as MessageKey), `${labelOf(info, lang)}\n${t('leader.standard', { standard: standardOf(info, lang) })}`, info.direction),
+              header(info.key as BaseIndicatorKey, shortLabel(info, lang), `${labelOf(info, lang)}\n${t('leader.standard', { standard: standardOf(info, lang) })}`, info.direction),
             )}
           </tr>
         </thead>

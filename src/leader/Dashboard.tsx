@@ -3,11 +3,11 @@
 // table, the charts, and the report and CSV buttons; the data's time and the walk, small.
 import { lazy, Suspense, useState, Component, type ReactNode } from 'react'
 import type { AtlasClient } from '../data/client.ts'
-import { useI18n } from '../i18n/index.tsx'
+import { formatWhen } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { lightColors, lightLabel } from './choropleth.ts'
 import { CommunityTable } from './CommunityTable.tsx'
 import { Exports } from './Exports.tsx'
-import { formatWhen } from './format.ts'
 import { labelOf, levelValue, ruleOf, standardOf } from './report/words.ts'
 import type { IndicatorInfo, IndicatorKey, Indicators } from './types.ts'
 import type { LeaderUrl, Sort } from './url.ts'

@@ -2,9 +2,9 @@
 // button is pressed (pdfkit, the CJK font and the plan's solver are not in the first bundle).
 import { useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
-import { useI18n } from '../i18n/index.tsx'
+import { fileDate } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { saveFile } from '../views/saveFile.ts'
-import { fileDate } from './format.ts'
 import type { IndicatorKey, Indicators } from './types.ts'
 
 export interface ExportsProps {
@@ -32,7 +32,7 @@ export function Exports({ client, indicators, indicator, onBusy }: ExportsProps)
       const { makeReportPdf } = await import('./report/browser.ts')
       const { minutes, speed_m_per_min: speed } = indicators.params
       const blob = await makeReportPdf(client, { indicator, minutes, speed })
-      const name = lang === 'zh' ? `${city}领导视图报告-${stamp}.pdf` : `leader-report-${stamp}.pdf`
+      const name = t('leader.file.report', { city, date: stamp })
       saveFile(name, blob)
       setMade(name)
     } catch (failure) {
@@ -47,7 +47,7 @@ export function Exports({ client, indicators, indicator, onBusy }: ExportsProps)
     setError(null)
     try {
       const { makeIndicatorsCsv } = await import('./report/browser.ts')
-      saveFile(lang === 'zh' ? `${city}指标-${stamp}.csv` : `indicators-${stamp}.csv`, makeIndicatorsCsv(indicators, lang))
+      saveFile(t('leader.file.indicators', { city, date: stamp }), makeIndicatorsCsv(indicators, lang))
     } catch (failure) {
       setError(t('leader.csvFailed', { message: (failure as Error)?.message ?? String(failure) }))
     }

@@ -4,10 +4,8 @@ import type { FeatureCollection } from 'geojson'
 import { layerStats, mapLayer } from '../data/api.ts'
 import { rpc, type AtlasClient } from '../data/client.ts'
 import type { Bbox } from '../data/types.ts'
+import { defaultWalk } from '../shared/defaults.ts'
 import type { Indicators } from './types.ts'
-
-/** 8 minutes at 4 km/h (66.7 m/min): the service circle the indicators are measured by. */
-export const defaultWalk = { minutes: 8, speed: 66.7 }
 
 /**
  * Simplified for this zoom (half a pixel there, about 2 m): the choropleth stays true when a
@@ -16,7 +14,7 @@ export const defaultWalk = { minutes: 8, speed: 66.7 }
 export const shapesDetailZoom = 15
 
 export function indicators(client: AtlasClient, minutes = defaultWalk.minutes, speed = defaultWalk.speed, signal?: AbortSignal): Promise<Indicators> {
-  return rpc<Indicators>(client, 'indicators', { minutes, speed }, signal)
+  return rpc(client, 'indicators', { minutes, speed }, signal)
 }
 
 export interface CityShapes {

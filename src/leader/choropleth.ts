@@ -6,6 +6,8 @@
 // meets it, ambers then reds on the side that misses it, darker the further from it. Inside each
 // side the breaks follow the data (its terciles, rounded to readable numbers; the catalogue's
 // amber threshold where it falls among the values), so no class is empty where that is avoidable.
+import { formatNumber, type Lang } from '../i18n/core.ts'
+import { say } from './report/words.ts'
 import type { IndicatorInfo, IndicatorKey, Light } from './types.ts'
 
 export interface ChoroplethClass {
@@ -27,8 +29,6 @@ export interface Choropleth {
   colorOf(value: number | null): string
 }
 
-export type Lang = 'zh' | 'en'
-
 /**
  * The traffic lights' colours. Green, amber and red differ in lightness as well as hue (amber
  * light, green middling, red dark), so they stay apart for a reader who cannot tell red from green.
@@ -40,13 +40,8 @@ export const lightColors: Record<Light, string> = {
   none: '#bdbdbd',
 }
 
-const lightWords: Record<Lang, Record<Light, string>> = {
-  zh: { green: '达标', amber: '接近', red: '未达标', none: '无数据' },
-  en: { green: 'met', amber: 'near', red: 'missed', none: 'no data' },
-}
-
 export function lightLabel(light: Light, lang: Lang): string {
-  return lightWords[lang][light]
+  return say[lang](`leader.light.${light}`)
 }
 
 export const noDataColor = '#d0d0d0'
@@ -234,13 +229,11 @@ function roundTo(value: number, step: number): number {
 const unique = (numbers: number[]) => [...new Set(numbers)].sort((a, b) => a - b)
 
 /** A break as a reader reads it: grouped digits, at most two decimals. */
-export function formatBreak(value: number, lang: Lang): string {
-  return value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 2 })
-}
+export const formatBreak = (value: number, lang: Lang) => formatNumber(lang, value, 2)
 
 function classLabel(from: number | null, to: number | null, upperInclusive: boolean, lang: Lang): string {
   const f = (v: number) => formatBreak(v, lang)
-  if (from === null && to === null) return lang === 'zh' ? '全部' : 'all'
+  if (from === null && to === null) return say[lang]('leader.class.all')
   if (from === null) return `${upperInclusive ? '≤' : '<'} ${f(to!)}`
   if (to === null) return `${upperInclusive ? '>' : '≥'} ${f(from)}`
   return `${f(from)}–${f(to)}`
@@ -249,8 +242,8 @@ function classLabel(from: number | null, to: number | null, upperInclusive: bool
 /** A class of a size-judged indicator: within ±20, ±20–50, beyond ±50 (sizes are ≥ 0). */
 function sizeLabel(from: number | null, to: number | null, lang: Lang): string {
   const f = (v: number) => formatBreak(v, lang)
-  if (from === null && to === null) return lang === 'zh' ? '全部' : 'all'
-  if (from === null) return lang === 'zh' ? `±${f(to!)} 以内` : `within ±${f(to!)}`
-  if (to === null) return lang === 'zh' ? `超出 ±${f(from)}` : `beyond ±${f(from)}`
+  if (from === null && to === null) return say[lang]('leader.class.all')
+  if (from === null) return say[lang]('leader.class.within', { n: f(to!) })
+  if (to === null) return say[lang]('leader.class.beyond', { n: f(from) })
   return `±${f(from)}–${f(to)}`
 }

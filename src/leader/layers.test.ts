@@ -35,7 +35,7 @@ describe('what the leader’s map draws', () => {
 
   it('colours each community by its value, grey without one, and marks the selected', () => {
     const drawn = communityCollection(shapes, units, 'workers_per_10k', { colorOf }, 'C2')
-    expect(drawn.features.map((f) => [f.properties!.code, f.properties!.value, f.properties!.color, f.properties!.selected])).toEqual([
+    expect(drawn.features.map((f): unknown[] => [f.properties?.code, f.properties?.value, f.properties?.color, f.properties?.selected])).toEqual([
       ['C1', 20, '#2f8f4a', false],
       ['C2', null, '#d0d0d0', true],
       // a polygon the indicators do not know: no data, named as the map has it

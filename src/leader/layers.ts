@@ -52,7 +52,7 @@ export function communityCollection(
       type: 'Feature',
       id: code,
       geometry: shape.geometry,
-      properties: { code, name: units.get(code)?.name ?? shape.properties?.name ?? code, value, color: colours.colorOf(value), selected: code === selected },
+      properties: { code, name: units.get(code)?.name ?? (typeof shape.properties?.name === 'string' ? shape.properties.name : code), value, color: colours.colorOf(value), selected: code === selected },
     })
   }
   return { type: 'FeatureCollection', features }
@@ -69,30 +69,30 @@ export function streetCollection(shapes: FeatureCollection | null): FeatureColle
 
 /** The leader's layers, hidden while the workspace is closed. */
 export function leaderStyle(open: boolean): WorkspaceStyle {
-  const visibility = (open ? 'visible' : 'none') as 'visible' | 'none'
+  const visibility = open ? 'visible' : 'none'
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } }
-  const selected = ['==', ['get', 'selected'], true] as ExpressionSpecification
+  const selected: ExpressionSpecification = ['==', ['get', 'selected'], true]
   const layers: LayerSpecification[] = [
     {
       id: communityFillLayer,
       type: 'fill',
       source: communitiesSource,
       layout: { visibility },
-      paint: { 'fill-color': ['get', 'color'] as ExpressionSpecification, 'fill-opacity': fillOpacity },
+      paint: { 'fill-color': ['get', 'color'], 'fill-opacity': fillOpacity },
     },
     {
       id: 'leader-outline',
       type: 'line',
       source: communitiesSource,
       layout: { visibility, 'line-join': 'round' },
-      paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.6, 15, 1.5] as ExpressionSpecification, 'line-opacity': 0.9 },
+      paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.6, 15, 1.5], 'line-opacity': 0.9 },
     },
     {
       id: 'leader-streets',
       type: 'line',
       source: streetsSource,
       layout: { visibility, 'line-join': 'round' },
-      paint: { 'line-color': streetInk, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 2.2] as ExpressionSpecification, 'line-opacity': 0.75 },
+      paint: { 'line-color': streetInk, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 2.2], 'line-opacity': 0.75 },
     },
     {
       id: 'leader-selected-halo',

@@ -4,7 +4,8 @@
 import { useMemo } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { useFetched } from '../data/useFetched.ts'
-import { cityShapes, defaultWalk, indicators, type CityShapes } from './api.ts'
+import { defaultWalk } from '../shared/defaults.ts'
+import { cityShapes, indicators, type CityShapes } from './api.ts'
 import type { IndicatorInfo, IndicatorKey, Indicators, UnitIndicators } from './types.ts'
 
 export function useIndicators(client: AtlasClient, open: boolean, generation: number) {

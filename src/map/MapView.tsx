@@ -6,14 +6,14 @@ import type { Layer, PickingInfo } from '@deck.gl/core'
 import type { FeatureCollection } from 'geojson'
 import maplibregl, { type GeoJSONSource, type StyleSpecification } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { View } from '../app/urlState.ts'
 import type { WorkspaceDrawing, WorkspaceImage } from '../app/workspace.ts'
 import type { Bbox } from '../data/types.ts'
 import { atlasLayerOf } from '../layers/context.ts'
 import { isMapLayer, layerZooms, maxMapZoom, minMapZoom, zoomShowing, type MapLayer } from '../layers/zoom.ts'
 import type { LayerName } from '../shared/layers.ts'
-import { overlaysBelow } from '../layers/order.ts'
+import { overlaysBelow, type InterleavedProps } from '../layers/order.ts'
 import { localIdeographFont } from './basemapStyle.ts'
 
 /** What a click or a hover hit: a feature of an atlas layer, drawn by deck.gl or by MapLibre. */
@@ -110,17 +110,24 @@ export function MapView(props: MapViewProps) {
   const mapRef = useRef<maplibregl.Map | null>(null)
   const overlayRef = useRef<MapboxOverlay | null>(null)
   const dragging = useRef(false)
+  // the layers the overlay was last given
+  const sentLayers = useRef<Layer[]>([])
+  // the props as of the last render, for the map's listeners, which are attached once
   const latest = useRef(props)
-  latest.current = props
+  useLayoutEffect(() => {
+    latest.current = props
+  })
 
+  // The map is made once, from the props it first had; later changes arrive through the effects below.
   useEffect(() => {
+    const initial = latest.current
     let map: maplibregl.Map
     try {
       map = new maplibregl.Map({
         container: container.current!,
-        style: withData(props.style, props.sources),
-        center: props.initialView ? [props.initialView.lon, props.initialView.lat] : [119.14, 28.07],
-        zoom: props.initialView?.zoom ?? 12,
+        style: withData(initial.style, initial.sources),
+        center: initial.initialView ? [initial.initialView.lon, initial.initialView.lat] : [119.14, 28.07],
+        zoom: initial.initialView?.zoom ?? 12,
         minZoom: minMapZoom,
         maxZoom: maxMapZoom,
         localIdeographFontFamily: localIdeographFont,
@@ -130,10 +137,10 @@ export function MapView(props: MapViewProps) {
         fadeDuration: 0,
       })
     } catch (error) {
-      props.onError((error as Error).message)
+      initial.onError((error as Error).message)
       return
     }
-    if (!props.initialView && props.initialBounds) map.fitBounds(props.initialBounds, { padding: cityPadding, duration: 0 })
+    if (!initial.initialView && initial.initialBounds) map.fitBounds(initial.initialBounds, { padding: cityPadding, duration: 0 })
     map.touchZoomRotate.disableRotation()
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right')
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
@@ -196,7 +203,7 @@ export function MapView(props: MapViewProps) {
     mapRef.current = map
     overlayRef.current = overlay
     window.__atlas = { map, overlay }
-    props.onReady(map)
+    initial.onReady(map)
 
     const report = () => {
       const [view, bounds] = viewOf(map)
@@ -231,8 +238,10 @@ export function MapView(props: MapViewProps) {
     map.on('idle', () => latest.current.onIdle(true))
     map.on('movestart', () => latest.current.onIdle(false))
     map.on('error', (event) => {
-      // a raster tile that fails to load (offline) is not worth a banner; anything else is
-      const message = event.error?.message ?? 'map error'
+      // a raster tile that fails to load (offline) is not worth a banner; anything else is.
+      // MapLibre fires its own ErrorEvent ({ error: { message } }) but declares the DOM's, whose error is `any`.
+      const error: unknown = event.error
+      const message = typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : 'map error'
       if (!/tile|Failed to fetch|AJAXError/i.test(message)) latest.current.onError(message)
     })
     report()
@@ -241,10 +250,9 @@ export function MapView(props: MapViewProps) {
       map.remove()
       mapRef.current = null
       overlayRef.current = null
+      sentLayers.current = []
       delete window.__atlas
     }
-    // the map is made once; later changes arrive through the effects below
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   // The basemap's style: diffed, with the current data of its sources.
@@ -266,7 +274,7 @@ export function MapView(props: MapViewProps) {
     if (!map) return
     for (const [id, data] of Object.entries(props.sources)) {
       if (sentRef.current[id] === data) continue
-      ;(map.getSource(id) as GeoJSONSource | undefined)?.setData(data)
+      map.getSource<GeoJSONSource>(id)?.setData(data)
       // new data is tiled in MapLibre's worker: drawn at its next 'idle'
       latest.current.onIdle(false)
     }
@@ -299,16 +307,20 @@ export function MapView(props: MapViewProps) {
   // WebGL picking pass, and the frame a hover highlight costs, would delay what the click asks for).
   const inMode = !!props.onModeClick
   useEffect(() => {
-    overlayRef.current?.setProps({ _pickable: !inMode } as never)
+    overlayRef.current?.setProps({ _pickable: !inMode })
   }, [inMode])
 
+  // The layers arrive in a new array at every render of the page: handed to deck.gl only when one of them changed.
   useEffect(() => {
     const overlay = overlayRef.current
-    if (!overlay) return
+    const sent = sentLayers.current
+    if (!overlay || (sent.length === props.layers.length && sent.every((layer, i) => layer === props.layers[i]))) return
+    sentLayers.current = props.layers
     // each layer below its own MapLibre layer if it names one (unit fills: below the boundaries),
     // otherwise below the labels
     overlay.setProps({
-      layers: props.layers.map((layer) => layer.clone({ beforeId: (layer.props as { beforeId?: string }).beforeId ?? overlaysBelow } as never)),
+      // deck.gl declares clone() as returning any; it returns a layer of the same class
+      layers: props.layers.map((layer: Layer<InterleavedProps>) => layer.clone({ beforeId: layer.props.beforeId ?? overlaysBelow }) as Layer),
     })
   }, [props.layers])
 

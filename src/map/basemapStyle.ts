@@ -5,8 +5,8 @@
 // No `glyphs` URL: MapLibre (≥ 5.11) then draws every glyph in the browser with TinySDF from the
 // named fonts, so Chinese and English labels need no font server.
 import type { FeatureCollection } from 'geojson'
-import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl'
-import type { Translate } from '../i18n/index.tsx'
+import type { FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification, SymbolLayerSpecification } from 'maplibre-gl'
+import type { Translate } from '../i18n/index.ts'
 import { basemapColors, cssColor } from '../layers/palette.ts'
 import { overlaysBelow } from '../layers/order.ts'
 import { unitLayerNames, type Boundary, type UnitLayerName } from '../layers/unitLayer.ts'
@@ -47,7 +47,7 @@ function tiandituTiles(layer: 'vec' | 'cva', key: string): string[] {
   )
 }
 
-const kind = (k: string) => ['==', ['get', 'kind'], k] as const
+const kind = (k: string): FilterSpecification => ['==', ['get', 'kind'], k]
 
 export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, walk, t }: BasemapOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
@@ -67,17 +67,17 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
     layers.push({ id: 'raster', type: 'raster', source: 'raster' }, { id: 'raster-labels', type: 'raster', source: 'rasterLabels' })
   } else {
     layers.push(
-      { id: 'land', type: 'fill', source: 'atlas', filter: kind('outline') as never, paint: { 'fill-color': basemapColors.land } },
-      { id: 'park', type: 'fill', source: 'atlas', filter: kind('park') as never, paint: { 'fill-color': basemapColors.park } },
-      { id: 'water', type: 'fill', source: 'atlas', filter: kind('water') as never, paint: { 'fill-color': basemapColors.water } },
-      { id: 'river', type: 'fill', source: 'atlas', filter: kind('river') as never, paint: { 'fill-color': basemapColors.river } },
+      { id: 'land', type: 'fill', source: 'atlas', filter: kind('outline'), paint: { 'fill-color': basemapColors.land } },
+      { id: 'park', type: 'fill', source: 'atlas', filter: kind('park'), paint: { 'fill-color': basemapColors.park } },
+      { id: 'water', type: 'fill', source: 'atlas', filter: kind('water'), paint: { 'fill-color': basemapColors.water } },
+      { id: 'river', type: 'fill', source: 'atlas', filter: kind('river'), paint: { 'fill-color': basemapColors.river } },
     )
   }
   layers.push({
     id: 'outline',
     type: 'line',
     source: 'atlas',
-    filter: kind('outline') as never,
+    filter: kind('outline'),
     paint: { 'line-color': basemapColors.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5], 'line-dasharray': [4, 2] },
   })
 
@@ -98,24 +98,23 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
   // Unit labels: a label appears from the zoom at which it fits inside its polygon (computed
   // per feature, `minzoom`), and MapLibre keeps labels from colliding. Layers higher in the stack
   // place first: communities win over grids and water, and all of them over street offices.
-  const text = (size: [number, number, number, number]) =>
-    ({
-      'text-field': ['get', 'name'],
-      'text-font': labelFont,
-      'text-size': ['interpolate', ['linear'], ['zoom'], size[0], size[1], size[2], size[3]],
-      'text-max-width': 8,
-      'text-padding': 3,
-      'text-allow-overlap': false,
-      'text-ignore-placement': false,
-    }) as const
+  const text = (size: [number, number, number, number]): SymbolLayerSpecification['layout'] => ({
+    'text-field': ['get', 'name'],
+    'text-font': labelFont,
+    'text-size': ['interpolate', ['linear'], ['zoom'], size[0], size[1], size[2], size[3]],
+    'text-max-width': 8,
+    'text-padding': 3,
+    'text-allow-overlap': false,
+    'text-ignore-placement': false,
+  })
   layers.push(
     {
       id: overlaysBelow, // 'label-street', the lowest label layer
       type: 'symbol',
       source: 'labels',
       maxzoom: 12.5,
-      filter: ['==', ['get', 'layer'], 'street'] as never,
-      layout: text([8, 12, 12, 16]) as never,
+      filter: ['==', ['get', 'layer'], 'street'],
+      layout: text([8, 12, 12, 16]),
       paint: { 'text-color': '#34404f', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 2 },
     },
     {
@@ -123,8 +122,8 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
       type: 'symbol',
       source: 'labels',
       minzoom: 13,
-      filter: ['all', ['==', ['get', 'layer'], 'grid'], ['>=', ['zoom'], ['get', 'minzoom']]] as never,
-      layout: { ...text([13, 11, 17, 14]), 'symbol-sort-key': ['get', 'rank'] } as never,
+      filter: ['all', ['==', ['get', 'layer'], 'grid'], ['>=', ['zoom'], ['get', 'minzoom']]],
+      layout: { ...text([13, 11, 17, 14]), 'symbol-sort-key': ['get', 'rank'] },
       paint: { 'text-color': '#1f3d35', 'text-halo-color': 'rgba(255,255,255,0.92)', 'text-halo-width': 1.4 },
     },
     {
@@ -132,8 +131,8 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
       type: 'symbol',
       source: 'labels',
       minzoom: 11,
-      filter: ['==', ['get', 'layer'], 'basemap'] as never,
-      layout: { 'text-field': ['get', 'name'], 'text-font': labelFont, 'text-size': 12, 'symbol-placement': 'point', 'text-padding': 4 } as never,
+      filter: ['==', ['get', 'layer'], 'basemap'],
+      layout: { 'text-field': ['get', 'name'], 'text-font': labelFont, 'text-size': 12, 'symbol-placement': 'point', 'text-padding': 4 },
       paint: { 'text-color': '#2f6f97', 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.2 },
     },
     {
@@ -141,8 +140,8 @@ export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries,
       type: 'symbol',
       source: 'labels',
       minzoom: 10.5,
-      filter: ['all', ['==', ['get', 'layer'], 'community'], ['>=', ['zoom'], ['get', 'minzoom']]] as never,
-      layout: { ...text([11, 12, 16, 17]), 'symbol-sort-key': ['get', 'rank'] } as never,
+      filter: ['all', ['==', ['get', 'layer'], 'community'], ['>=', ['zoom'], ['get', 'minzoom']]],
+      layout: { ...text([11, 12, 16, 17]), 'symbol-sort-key': ['get', 'rank'] },
       paint: { 'text-color': '#3b2412', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
     },
   )

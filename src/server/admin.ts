@@ -17,7 +17,7 @@ export interface AdminContext {
   /** The body as JSON (an empty body is {}). */
   body(): Promise<Record<string, unknown>>
   /** Sends a JSON answer. */
-  send(status: number, body: unknown): void
+  send: (status: number, body: unknown) => void
   /** Tells the server the accounts changed: it re-reads its mode (demonstration or not) and ends sessions it no longer knows. */
   accountsChanged(): Promise<void>
 }

@@ -6,12 +6,13 @@ import http from 'node:http'
 import path from 'node:path'
 import type { Connect } from 'vite'
 import { recordSignIn } from '../accounts/store.ts'
+import type { ApiFunction } from '../db/api.ts'
 import type { Database } from '../db/database.ts'
 import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
 import type { JwtClaims } from '../db/session.ts'
 import { Auth, JwtRejected, Sessions, localAccounts } from './auth.ts'
 import { handleAdmin } from './admin.ts'
-import { callRpc, loadFunctions, rpcError, type ApiFunction, type RpcResponse } from './rpc.ts'
+import { callRpc, loadFunctions, rpcError, type RpcResponse } from './rpc.ts'
 import { SignInLimiter, clientAddress, defaultSignInLimit, signInLine, type SignInLimit } from './signIn.ts'
 
 export interface ServerOptions {
@@ -221,7 +222,8 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
     fs.createReadStream(file).pipe(res)
   }
 
-  const server = http.createServer(async (req, res) => {
+  // Every failure is answered inside: the promise never rejects.
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     try {
       if (req.method === 'OPTIONS') {
@@ -230,7 +232,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       }
       const rpc = url.pathname.match(/^\/rest\/v1\/rpc\/([A-Za-z_][A-Za-z0-9_]*)$/)
       const authRoute = url.pathname.match(/^\/auth\/v1\/([a-z_]+)$/)
-      const adminRoute = url.pathname.match(/^\/atlas\/admin\/([a-z_\/-]+)$/)
+      const adminRoute = url.pathname.match(/^\/atlas\/admin\/([a-z_/-]+)$/)
       if (rpc || authRoute) checkDatabase(db)
       if (rpc) {
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { code: 'PGRST117', message: `Unsupported HTTP method: ${req.method}`, details: null, hint: null })
@@ -292,8 +294,8 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       if (!res.headersSent) send(res, status, { code: 'PGRST000', message, details: lost?.reason ?? null, hint: null })
       else res.end()
     }
-  })
-  return server
+  }
+  return http.createServer((req, res) => void answer(req, res))
 }
 
 export function listen(server: http.Server, port: number, host: string): Promise<number> {

@@ -75,7 +75,7 @@ export class Auth {
   async verify(token: string): Promise<JwtClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] })
-      return payload as JwtClaims
+      return payload
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new JwtRejected('PGRST303', 'JWT expired')
       throw new JwtRejected('PGRST301', `JWT could not be verified: ${(error as Error).message}`)

@@ -53,7 +53,7 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
   const embedded = !isPostgresUrl(target)
   const log = (message: string) => console.log(`[atlas ${((Date.now() - t0) / 1000).toFixed(1)} s] ${message}`)
 
-  const loopback = isLoopback(values.host!)
+  const loopback = isLoopback(values.host)
 
   // On loopback the app is built while the database opens; elsewhere only once it is known to have an account.
   let building = values.dev || !loopback ? undefined : ensureBuilt(log)
@@ -63,7 +63,7 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
   if (connection.backup) log(`backed up before migrating: ${connection.backup} (npx atlas restore brings it back)`)
   if (!loopback && (await countAccounts(connection.db)) === 0) {
     await connection.close()
-    throw new Error(noAccountMessage(values.host!, target))
+    throw new Error(noAccountMessage(values.host, target))
   }
   if (!values.dev) building ??= ensureBuilt(log)
 
@@ -94,7 +94,7 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
     staticDir = await building
   }
   const server = await createAtlasServer({ db, auth, staticDir, middleware, loopback, trustProxy: values['trust-proxy'] })
-  const port = await listen(server, Number(values.port), values.host!)
+  const port = await listen(server, Number(values.port), values.host)
   const url = `http://localhost:${port}`
   if (embedded) updateLockUrl(target, url)
   const accounts = await countAccounts(db)
@@ -120,8 +120,8 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
     await connection.close()
     process.exit(0)
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(new URL(import.meta.url).pathname)) {

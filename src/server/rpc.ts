@@ -1,17 +1,10 @@
 // PostgREST's RPC dialect, as Supabase serves it: `POST /rest/v1/rpc/<fn>` with the named
 // arguments as a JSON object (or `GET` with them in the query string, for functions that do not
 // write), the result as JSON, errors as {code, message, details, hint} with PostgREST's statuses.
+import { apiStatement, readApiFunctions, type ApiFunction } from '../db/api.ts'
 import type { Database } from '../db/database.ts'
 import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
 import { asCaller, type JwtClaims } from '../db/session.ts'
-
-export interface ApiFunction {
-  name: string
-  args: { name: string; type: string; hasDefault: boolean }[]
-  returnsSet: boolean
-  returnsVoid: boolean
-  volatile: boolean
-}
 
 export interface RpcError {
   code: string
@@ -28,51 +21,15 @@ export interface RpcResponse {
   headers?: Record<string, string>
 }
 
-/** Reads the callable functions of the exposed schema (`public`), as PostgREST's schema cache does. */
+/** The callable functions by name, each with its overloads, as PostgREST's schema cache keeps them. */
 export async function loadFunctions(db: Database): Promise<Map<string, ApiFunction[]>> {
-  const { rows } = await db.query<{
-    name: string
-    arg_names: string[] | null
-    arg_types: string[] | null
-    defaults: number
-    returns_set: boolean
-    return_type: string
-    volatility: string
-  }>(`
-    select p.proname as name,
-           p.proargnames as arg_names,
-           array(select format_type(t, null) from unnest(p.proargtypes) t) as arg_types,
-           p.pronargdefaults as defaults,
-           p.proretset as returns_set,
-           format_type(p.prorettype, null) as return_type,
-           p.provolatile as volatility
-    from pg_proc p
-    join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'public' and p.prokind = 'f'
-      and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')`)
   const functions = new Map<string, ApiFunction[]>()
-  for (const row of rows) {
-    const types = row.arg_types ?? []
-    const names = (row.arg_names ?? []).slice(0, types.length)
-    const firstDefault = types.length - Number(row.defaults)
-    const fn: ApiFunction = {
-      name: row.name,
-      args: types.map((type, i) => ({ name: names[i] ?? '', type, hasDefault: i >= firstDefault })),
-      returnsSet: row.returns_set,
-      returnsVoid: row.return_type === 'void',
-      volatile: row.volatility === 'v',
-    }
-    functions.set(row.name, [...(functions.get(row.name) ?? []), fn])
-  }
+  for (const fn of await readApiFunctions(db)) functions.set(fn.name, [...(functions.get(fn.name) ?? []), fn])
   return functions
 }
 
 export function rpcError(status: number, code: string, message: string, details: string | null = null, hint: string | null = null): RpcResponse {
   return { status, body: { code, message, details, hint } satisfies RpcError }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
 }
 
 /** Picks the overload whose named arguments match, as PostgREST does; undefined if none. */
@@ -131,19 +88,7 @@ export async function callRpc(
   if (method === 'GET' && fn.volatile) {
     return rpcError(405, 'PGRST101', 'For functions that write, only POST is allowed')
   }
-  const params: unknown[] = []
-  const named = given.map((key) => {
-    const arg = fn.args.find((a) => a.name === key)!
-    const value = args[key]
-    params.push(value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value))
-    return `${quoteIdent(key)} => $${params.length}::${arg.type}`
-  })
-  const call = `public.${quoteIdent(fn.name)}(${named.join(', ')})`
-  // The result leaves the database as JSON text: a map layer's thousands of features are
-  // neither converted to jsonb there nor parsed and re-serialised here.
-  const sql = fn.returnsSet
-    ? `select coalesce(json_agg(to_json(r)), '[]'::json)::text as result from ${call} r`
-    : `select to_json(${call})::text as result`
+  const { sql, params } = apiStatement(fn.name, args, fn.args, fn.returnsSet)
   const anonymous = (claims.role ?? 'anon') === 'anon'
   try {
     const rows = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows, method === 'GET')
@@ -156,7 +101,7 @@ export async function callRpc(
       return rpcError(500, 'XX000', `public.${fn.name} returned no answer: the geometry engine failed on this data`, null, null)
     }
     const result = rows[0].result
-    if (fn.returnsVoid) return { status: 204, body: undefined }
+    if (fn.returns === 'void') return { status: 204, body: undefined }
     // A function returning one row of a table type comes back as that object.
     return { status: 200, body: undefined, json: result ?? 'null' }
   } catch (error) {

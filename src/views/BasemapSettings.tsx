@@ -5,13 +5,13 @@
 import gcoord from 'gcoord'
 import { useMemo, useState } from 'react'
 import type { BasemapChoice } from '../app/urlState.ts'
-import { useI18n } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 
 export const tiandituKeyStorage = 'atlas.tiandituKey'
 
 /** How far GCJ-02 moves a point here, in metres. */
 export function gcjOffsetM(lon: number, lat: number): number {
-  const [glon, glat] = gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number]
+  const [glon, glat] = gcoord.transform<[number, number]>([lon, lat], gcoord.WGS84, gcoord.GCJ02)
   const dx = (glon - lon) * 111_320 * Math.cos((lat * Math.PI) / 180)
   const dy = (glat - lat) * 110_574
   return Math.hypot(dx, dy)

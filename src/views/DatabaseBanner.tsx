@@ -2,7 +2,7 @@
 // 503 PGRST000 and the reason: the page says so across its top, once, instead of a failure per
 // layer. The map keeps what it shows; only a restored backup and a restarted server bring it back.
 import type { AtlasError } from '../data/errors.ts'
-import { useI18n } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 
 /** The server's reasons (src/db/guard.ts), said in the page's language; its own words follow. */
 const reasons = ['folder_missing', 'disk_full', 'storage_error'] as const

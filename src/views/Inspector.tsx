@@ -3,9 +3,11 @@
 import type { ReactNode } from 'react'
 import type { AtlasError } from '../data/errors.ts'
 import type { Access, UnitRecord } from '../data/types.ts'
-import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { formatArea, formatLength, formatNumber, unitIn } from '../i18n/core.ts'
+import { keyOf, translateValue } from '../i18n/index.ts'
+import { useI18n } from '../i18n/react.tsx'
 import type { Selection } from '../app/urlState.ts'
-import { formatArea, formatLength, formatValue } from './format.ts'
+import { formatValue } from './format.ts'
 
 export interface InspectorProps {
   selection: Selection
@@ -23,27 +25,19 @@ export interface InspectorProps {
 // Columns the breadcrumb and the header already say, or that only the database needs.
 const hidden = new Set(['geom', 'code', 'name', 'street_code', 'community_code', 'grid_code', 'source', 'target', 'updated_at', 'created_at'])
 
-/** A standard's unit as the database stores it (户, 人/万人, m²/百户…), in the page's language. */
-function useStandardUnit() {
-  const { t } = useI18n()
-  return (unit: string) => {
-    const key = `standardUnit.${unit}` as MessageKey
-    return t(key) === key ? unit : t(key)
-  }
-}
-
 export function Inspector({ selection, record, error, access, onSelect, onZoomTo, onClose, onRetry, children }: InspectorProps) {
   const { t, lang } = useI18n()
-  const unitText = useStandardUnit()
-  const attributeLabel = (key: string) => {
-    const k = `attr.${key}` as MessageKey
-    return t(k) === k ? key : t(k)
+  const unitText = (unit: string) => unitIn(lang, unit)
+  const attributeLabel = (key: string) => translateValue(t, 'attr', key)
+  const childText = (key: string, n: number) => {
+    const words = keyOf('child', key)
+    return words ? t(words, { n }) : `${key}: ${formatNumber(lang, n)}`
   }
   return (
-    <aside className="inspector" data-testid="inspector" aria-label={t(`layer.${selection.layer}` as MessageKey)}>
+    <aside className="inspector" data-testid="inspector" aria-label={t(`layer.${selection.layer}`)}>
       <header className="inspector-head">
         <div>
-          <div className="inspector-layer">{t(`layer.${selection.layer}` as MessageKey)}</div>
+          <div className="inspector-layer">{t(`layer.${selection.layer}`)}</div>
           <h2 data-testid="inspector-name">{record ? (record.name ?? record.code) : error ? selection.code : t('inspector.loading')}</h2>
           <div className="inspector-code">
             {t('inspector.code')} {selection.code}
@@ -66,7 +60,7 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
           <nav className="breadcrumb" data-testid="breadcrumb" aria-label={t('inspector.breadcrumb')}>
             {record.parents.map((parent) => (
               <span key={parent.code}>
-                <button onClick={() => onSelect({ layer: parent.layer, code: parent.code }, true)} title={t(`layer.${parent.layer}` as MessageKey)}>
+                <button onClick={() => onSelect({ layer: parent.layer, code: parent.code }, true)} title={t(`layer.${parent.layer}`)}>
                   {parent.name ?? parent.code}
                 </button>
                 <span className="breadcrumb-sep" aria-hidden>
@@ -120,7 +114,7 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
               <h3>{t('inspector.children')}</h3>
               <ul className="children">
                 {Object.entries(record.children).map(([key, n]) => (
-                  <li key={key}>{t(`child.${key}` as MessageKey, { n })}</li>
+                  <li key={key}>{childText(key, n)}</li>
                 ))}
               </ul>
             </section>
@@ -132,13 +126,13 @@ export function Inspector({ selection, record, error, access, onSelect, onZoomTo
               {record.area_m2 !== null && (
                 <div className="attribute">
                   <dt>{t('inspector.area')}</dt>
-                  <dd>{formatArea(t, lang, record.area_m2)}</dd>
+                  <dd>{formatArea(lang, record.area_m2)}</dd>
                 </div>
               )}
               {record.length_m !== null && record.attributes.length_m == null && (
                 <div className="attribute">
                   <dt>{t('inspector.length')}</dt>
-                  <dd>{formatLength(t, lang, record.length_m)}</dd>
+                  <dd>{formatLength(lang, record.length_m)}</dd>
                 </div>
               )}
               {Object.entries(record.attributes)

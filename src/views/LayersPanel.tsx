@@ -1,6 +1,6 @@
 // Which layers are on; a layer outside its zoom range says which way to zoom to see it.
 import type { LayerStats } from '../data/types.ts'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 import { isMapLayer, layerZooms, mapLayers, type MapLayer } from '../layers/zoom.ts'
 
 export interface LayersPanelProps {
@@ -28,8 +28,8 @@ export function LayersPanel({ enabled, zoom, stats, onToggle }: LayersPanelProps
             <li key={layer} className={hint ? 'out-of-range' : ''}>
               <label>
                 <input type="checkbox" data-testid={`layer-toggle-${layer}`} checked={on} onChange={(e) => onToggle(layer, e.target.checked)} />
-                <span>{t(`layer.${layer}` as MessageKey)}</span>
-                {hint ? <span className="hint">{hint}</span> : on && counts[layer] ? <span className="count">{t('layers.count', { n: counts[layer]! })}</span> : null}
+                <span>{t(`layer.${layer}`)}</span>
+                {hint ? <span className="hint">{hint}</span> : on && counts[layer] ? <span className="count">{t('layers.count', { n: counts[layer] })}</span> : null}
               </label>
             </li>
           )

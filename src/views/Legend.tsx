@@ -1,7 +1,7 @@
 // A legend for every visible layer, with units, in the colours as drawn (translucent fills
 // over the land colour).
 import type { ReactNode } from 'react'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 import {
   basemapColors,
   communityFill,
@@ -68,7 +68,7 @@ export function Legend({ drawn, basemap, extra }: { drawn: readonly MapLayer[]; 
             classes={(Object.keys(communityFill) as (keyof typeof communityFill)[]).map((type) => ({
               key: type,
               color: communityFill[type],
-              label: t(`communityType.${type}` as MessageKey),
+              label: t(`communityType.${type}`),
             }))}
           />
         ) : (
@@ -112,7 +112,7 @@ export function Legend({ drawn, basemap, extra }: { drawn: readonly MapLayer[]; 
           <ul>
             {(Object.keys(facilityColors) as (keyof typeof facilityColors)[]).map((type) => (
               <LegendRow key={type} dot={cssColor(facilityColors[type])}>
-                {t(`facility.${type}` as MessageKey)}
+                {t(`facility.${type}`)}
               </LegendRow>
             ))}
           </ul>

@@ -4,7 +4,7 @@ import { searchUnits } from '../data/api.ts'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
 import type { SearchHit } from '../data/types.ts'
-import { useI18n, type MessageKey } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 
 export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: SearchHit) => void }) {
   const { t } = useI18n()
@@ -17,13 +17,8 @@ export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: 
 
   useEffect(() => {
     const q = query.trim()
-    if (!q) {
-      setHits(null)
-      setMessage(null)
-      return
-    }
+    if (!q) return
     const controller = new AbortController()
-    setMessage(t('search.searching'))
     const timer = setTimeout(() => {
       searchUnits(client, q, 10, controller.signal)
         .then((found) => {
@@ -44,24 +39,36 @@ export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: 
     }
   }, [client, query, t])
 
+  /** A new query: searching, the last answer kept until the next one comes; nothing for an empty field. */
+  const change = (next: string) => {
+    setQuery(next)
+    if (next.trim()) setMessage(t('search.searching'))
+    else {
+      setHits(null)
+      setMessage(null)
+    }
+  }
+
   const pick = (hit: SearchHit) => {
     setOpen(false)
-    setQuery(hit.name)
+    change(hit.name)
     onPick(hit)
   }
 
-  const onKey = async (event: React.KeyboardEvent<HTMLInputElement>) => {
+  const takeFirst = async () => {
+    const q = query.trim()
+    if (!q) return
+    // Enter may come before the debounced search: ask now rather than take a stale list
+    const list = latest.current.q === q && latest.current.hits ? latest.current.hits : await searchUnits(client, q, 10).catch(() => [])
+    if (list.length) pick(list[Math.min(active, list.length - 1)])
+    else setMessage(t('search.none', { q }))
+  }
+
+  const onKey = (event: React.KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown') setActive((a) => Math.min(a + 1, (hits?.length ?? 1) - 1))
     else if (event.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0))
     else if (event.key === 'Escape') setOpen(false)
-    else if (event.key === 'Enter') {
-      const q = query.trim()
-      if (!q) return
-      // Enter may come before the debounced search: ask now rather than take a stale list
-      const list = latest.current.q === q && latest.current.hits ? latest.current.hits : await searchUnits(client, q, 10).catch(() => [])
-      if (list.length) pick(list[Math.min(active, list.length - 1)])
-      else setMessage(t('search.none', { q }))
-    }
+    else if (event.key === 'Enter') void takeFirst()
   }
 
   return (
@@ -73,7 +80,7 @@ export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: 
         placeholder={t('search.placeholder')}
         aria-label={t('search.label')}
         onChange={(event) => {
-          setQuery(event.target.value)
+          change(event.target.value)
           setOpen(true)
         }}
         onFocus={() => setOpen(true)}
@@ -86,7 +93,7 @@ export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: 
               <button data-testid="search-result" className={i === active ? 'active' : ''} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(hit)}>
                 <span className="hit-name">{hit.name}</span>
                 <span className="hit-meta">
-                  {t(`layer.${hit.layer}` as MessageKey)}
+                  {t(`layer.${hit.layer}`)}
                   {hit.parent_name ? ` · ${hit.parent_name}` : ''} · {hit.code}
                 </span>
               </button>

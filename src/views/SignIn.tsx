@@ -3,7 +3,8 @@
 // wrong credentials, too many failures from this address, no server, no database.
 import { useState } from 'react'
 import { isDatabaseLost, type AtlasError } from '../data/errors.ts'
-import { useI18n, type MessageKey, type Translate } from '../i18n/index.tsx'
+import type { Translate } from '../i18n/index.ts'
+import { useI18n } from '../i18n/react.tsx'
 
 export interface SignInProps {
   /** Where the accounts come from: the hint names the way they are made. */
@@ -35,7 +36,7 @@ function limitedWords(t: Translate, message: string): string {
   const found = /at most (\d+) failed sign-ins per address in (\d+) (second|minute|hour)s?; try again in (\d+) (second|minute|hour)s?/.exec(message)
   if (!found) return t('signin.limited', { message })
   const [, failures, window, windowUnit, wait, waitUnit] = found
-  const span = (n: string, unit: string) => t(`signin.${unit}s` as MessageKey, { n: Number(n) })
+  const span = (n: string, unit: string) => t(unit === 'hour' ? 'signin.hours' : unit === 'minute' ? 'signin.minutes' : 'signin.seconds', { n: Number(n) })
   return t('signin.limitedStated', { failures: Number(failures), window: span(window, windowUnit), wait: span(wait, waitUnit) })
 }
 
@@ -52,7 +53,7 @@ export function SignIn({ backend, ended, error, initialEmail = '', onSignIn, onL
         event.preventDefault()
         setBusy(true)
         // the form goes away on success; on a failure it stays, with the words
-        onSignIn(email, password).finally(() => setBusy(false))
+        void onSignIn(email, password).finally(() => setBusy(false))
       }}
     >
       <div className="signin-head">

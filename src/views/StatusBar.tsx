@@ -1,7 +1,8 @@
 // Loading and failures in words: a progress bar while tiles are in flight, and for a failure
 // what went wrong and a retry — never a silently empty map.
 import type { LayerFailure } from '../data/layerStore.ts'
-import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { formatList, formatNumber } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 
 export interface StatusBarProps {
   /** What is loading, in words. */
@@ -18,9 +19,9 @@ export function StatusBar({ loading, pending, failures, zoom, onRetry }: StatusB
   return (
     <>
       {(pending > 0 || loading.length > 0) && (
-        <div className="progress" data-testid="progress" role="progressbar" aria-label={t('status.loading', { layers: loading.join('、') })}>
+        <div className="progress" data-testid="progress" role="progressbar" aria-label={t('status.loading', { layers: formatList(lang, loading) })}>
           <div className="progress-bar" />
-          <span className="progress-text">{t('status.loading', { layers: loading.join(lang === 'zh' ? '、' : ', ') })}</span>
+          <span className="progress-text">{t('status.loading', { layers: formatList(lang, loading) })}</span>
         </div>
       )}
       {failures.length > 0 && (
@@ -31,7 +32,7 @@ export function StatusBar({ loading, pending, failures, zoom, onRetry }: StatusB
               : failures.map((f) => (
                   <div key={f.layer}>
                     {t('status.loadFailed', {
-                      layer: t(`layer.${f.layer}` as MessageKey),
+                      layer: t(`layer.${f.layer}`),
                       message: f.error.status ? `${t('error.http', { status: f.error.status })} ${f.error.message}` : f.error.message,
                     })}
                   </div>

@@ -4,7 +4,8 @@
 import type { AtlasClient } from '../data/client.ts'
 import { appRoles, type AppRole } from '../data/config.ts'
 import type { LayerStats, SearchHit } from '../data/types.ts'
-import { formatNumber, useI18n, type MessageKey } from '../i18n/index.tsx'
+import { formatNumber } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
 import { Search } from './Search.tsx'
 
 export interface TopBarProps {
@@ -42,7 +43,7 @@ export function TopBar({ client, stats, role, demo, email, switchingRole, onSear
             <select data-testid="role-switch" value={role ?? ''} disabled={switchingRole} onChange={(e) => onRole(e.target.value as AppRole)}>
               {appRoles.map((r) => (
                 <option key={r} value={r}>
-                  {t(`role.${r}` as MessageKey)}
+                  {t(`role.${r}`)}
                 </option>
               ))}
             </select>
@@ -54,7 +55,7 @@ export function TopBar({ client, stats, role, demo, email, switchingRole, onSear
             </span>
             {role && (
               <span className={`role-badge role-${role}`} data-testid="account-role" data-role={role}>
-                {t(`role.${role}` as MessageKey)}
+                {t(`role.${role}`)}
               </span>
             )}
             <button data-testid="sign-out" onClick={onSignOut}>

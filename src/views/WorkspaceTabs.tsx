@@ -1,6 +1,6 @@
 // The workspaces as tabs over the side column: the map alone, or one workspace open.
 import type { AnyWorkspace } from '../app/workspace.ts'
-import { useI18n } from '../i18n/index.tsx'
+import { useI18n } from '../i18n/react.tsx'
 
 export function WorkspaceTabs({ workspaces, open, onOpen }: { workspaces: readonly AnyWorkspace[]; open: string | null; onOpen: (id: string | null) => void }) {
   const { t } = useI18n()

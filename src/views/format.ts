@@ -1,5 +1,6 @@
 // Figures in words with their units, in the language of the page.
-import { formatNumber, translateValue, type Lang, type Translate } from '../i18n/index.tsx'
+import { formatFloorArea, formatLength, formatNumber, formatYuan, type Lang } from '../i18n/core.ts'
+import { translateValue, type Translate } from '../i18n/index.ts'
 
 const unitOf: Record<string, 'households' | 'people' | 'm2' | 'm' | 'yuan' | 'year'> = {
   households: 'households',
@@ -16,41 +17,57 @@ const unitOf: Record<string, 'households' | 'people' | 'm2' | 'm' | 'yuan' | 'ye
   converted_year: 'year',
 }
 
-const enumPrefix: Record<string, string> = {
-  community_type: 'communityType',
-  type: 'facility',
-  facility_type: 'facility',
-  status: 'backlogStatus',
-  band: 'band',
-  highway: 'highway',
+/** An attribute's enumerated value in words, where the dictionary has words for it. */
+function enumerated(t: Translate, key: string, text: string): string {
+  switch (key) {
+    case 'community_type':
+      return translateValue(t, 'communityType', text)
+    case 'type':
+    case 'facility_type':
+      return translateValue(t, 'facility', text)
+    case 'status':
+      return translateValue(t, 'backlogStatus', text)
+    case 'band':
+      return translateValue(t, 'band', text)
+    case 'highway':
+      return translateValue(t, 'highway', text)
+    // a management area's kind (street_office…); a street's kind (街道, 镇, 乡) is already words
+    case 'kind':
+      return translateValue(t, 'managementKind', text)
+    default:
+      return text
+  }
 }
 
 export function formatValue(t: Translate, lang: Lang, key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return t('inspector.empty')
   if (typeof value === 'boolean') return t(value ? 'inspector.yes' : 'inspector.no')
   if (typeof value === 'number') {
-    const unit = unitOf[key]
-    if (unit === 'year') return String(value)
-    if (unit) return t(`unit.${unit}` as never, { n: formatNumber(lang, value, unit === 'm' ? 1 : 0) })
-    return formatNumber(lang, value, 2)
+    switch (unitOf[key]) {
+      case 'year':
+        return String(value)
+      case 'households':
+        return t('unit.households', { n: formatNumber(lang, value) })
+      case 'people':
+        return t('unit.people', { n: formatNumber(lang, value) })
+      case 'm2':
+        return formatFloorArea(lang, value)
+      case 'm':
+        return formatLength(lang, value)
+      case 'yuan':
+        return formatYuan(lang, value)
+      default:
+        return formatNumber(lang, value, 2)
+    }
   }
-  const text = String(value)
-  const prefix = enumPrefix[key]
-  return prefix ? translateValue(t, prefix, text) : text
-}
-
-export function formatArea(t: Translate, lang: Lang, m2: number): string {
-  return m2 >= 1e6 ? t('unit.km2', { n: formatNumber(lang, m2 / 1e6, 2) }) : t('unit.m2', { n: formatNumber(lang, m2) })
-}
-
-export function formatLength(t: Translate, lang: Lang, m: number): string {
-  return m >= 1000 ? t('unit.km', { n: formatNumber(lang, m / 1000, 2) }) : t('unit.m', { n: formatNumber(lang, m, 1) })
+  if (Array.isArray(value)) return value.join(', ')
+  return typeof value === 'string' ? enumerated(t, key, value) : JSON.stringify(value)
 }
 
 /** A unit's or a facility's tooltip: its name, what it is, its households. */
 export function pickTooltip(t: Translate, layer: string, props: Record<string, unknown>): string {
-  const name = (props.name as string) || String(props.code)
+  const name = typeof props.name === 'string' && props.name ? props.name : String(props.code)
   const households = typeof props.households === 'number' ? ` · ${t('tooltip.households', { n: props.households })}` : ''
-  const kind = layer === 'facility' ? t(`facility.${props.type}` as never) : t(`layer.${layer}` as never)
+  const kind = layer === 'facility' ? translateValue(t, 'facility', String(props.type)) : translateValue(t, 'layer', layer)
   return `${name}\n${kind}${households}`
 }

@@ -2,12 +2,13 @@
 // the noise thresholds, the zones by area (open, noise when asked, settled), the selected zone's
 // reason, candidates, units and decision, a planner's settle form, the units sticking out of their
 // parent, and the history of decisions.
-import { useEffect, useMemo, useState } from 'react'
-import { formatNumber, hasMessage, translateValue, useI18n, type Lang, type MessageKey, type Translate } from '../i18n/index.tsx'
+import { useMemo, useState } from 'react'
+import { formatArea, formatList, formatLength, formatNumber, formatWhen } from '../i18n/core.ts'
+import { keyOf, translateValue, type Translate } from '../i18n/index.ts'
+import { useI18n } from '../i18n/react.tsx'
 import type { AppRole } from '../shared/roles.ts'
-import { formatLength } from '../views/format.ts'
-import type { DecisionRecord, Zone, ZoneSummary } from './api.ts'
-import { formatZoneArea, hatchCss, ownerOf, sortZones, styleOf, zoneInks } from './layers.ts'
+import type { DecisionRecord, Zone, ZoneKind, ZoneLevel, ZoneSummary } from './types.ts'
+import { hatchCss, ownerOf, sortZones, styleOf, zoneInks } from './layers.ts'
 import type { ZonesModel, ZonesUrl } from './useZones.ts'
 import './zones.css'
 
@@ -21,11 +22,14 @@ export interface ZonesPanelProps {
   canSettle: boolean
 }
 
-export const kindName = (t: Translate, kind: string) => t(`zones.kind.${kind}` as MessageKey)
-export const levelName = (t: Translate, level: string) => t(`zones.level.${level}` as MessageKey)
+export const kindName = (t: Translate, kind: ZoneKind) => t(`zones.kind.${kind}`)
+export const levelName = (t: Translate, level: ZoneLevel) => t(`zones.level.${level}`)
 /** Why a level was not checked: the known reasons in the page's language, others as the server words them. */
-const skippedWhy = (t: Translate, level: string, why: string) => (hasMessage(`zones.skipped.${level}`) ? t(`zones.skipped.${level}` as MessageKey) : why)
-const when = (lang: Lang, iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+/** Why a level went unchecked: our words where we have them, the database's otherwise. */
+function skippedWhy(t: Translate, level: string, why: string): string {
+  const key = keyOf('zones.skipped', level)
+  return key ? t(key) : why
+}
 
 /** Unit names by code, from everything the workspace has read. */
 function useNames(zones: readonly Zone[], summary: ZoneSummary | null): Map<string, string> {
@@ -61,12 +65,12 @@ function ZoneRow({ zone, selected, onSelect }: { zone: Zone; selected: boolean; 
           <Swatch zone={zone} />
           <span className="zone-kind">{kindName(t, zone.kind)}</span>
           <span className="muted">{levelName(t, zone.level)}</span>
-          <span className="zone-area">{formatZoneArea(lang, zone.area_m2)}</span>
+          <span className="zone-area">{formatArea(lang, zone.area_m2)}</span>
         </span>
         <span className="zone-row-detail muted">
-          <span>{t('zones.width', { w: formatLength(t, lang, zone.width_m) })}</span>
+          <span>{t('zones.width', { w: formatLength(lang, zone.width_m) })}</span>
           <span className="zone-owner">{ownerText}</span>
-          <span className={`zone-status ${zone.status}`}>{t(`zones.status.${zone.status}` as MessageKey)}</span>
+          <span className={`zone-status ${zone.status}`}>{t(`zones.status.${zone.status}`)}</span>
         </span>
       </button>
     </li>
@@ -99,7 +103,7 @@ function CityFigures({ summary }: { summary: ZoneSummary }) {
     <>
       <div className="zone-figures" title={t('zones.cityNote')}>
         {figure('zones-city-open', t('zones.figure.open'), formatNumber(lang, city.open), city.open)}
-        {figure('zones-city-open-area', t('zones.figure.openArea'), formatZoneArea(lang, city.open_m2), city.open_m2)}
+        {figure('zones-city-open-area', t('zones.figure.openArea'), formatArea(lang, city.open_m2), city.open_m2)}
         {figure('zones-city-settled', t('zones.figure.settled'), formatNumber(lang, city.settled), city.settled)}
         {figure('zones-city-noise', t('zones.figure.noise'), formatNumber(lang, city.noise), city.noise)}
       </div>
@@ -118,7 +122,7 @@ function CityFigures({ summary }: { summary: ZoneSummary }) {
             <tr key={s.code} data-code={s.code} data-open={s.open} className={s.open ? 'has-open' : ''}>
               <td>{s.name ?? s.code}</td>
               <td className="n">{s.open}</td>
-              <td className="n">{s.open ? formatZoneArea(lang, s.open_m2) : '—'}</td>
+              <td className="n">{s.open ? formatArea(lang, s.open_m2) : '—'}</td>
               <td className="n">{s.settled}</td>
             </tr>
           ))}
@@ -135,11 +139,16 @@ function Thresholds({ model, canEdit }: { model: ZonesModel; canEdit: boolean })
   const [area, setArea] = useState('')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    if (!settings) return
-    setWidth(String(Number(settings.min_width_m)))
-    setArea(String(Number(settings.min_area_m2)))
-  }, [settings?.min_width_m, settings?.min_area_m2]) // eslint-disable-line react-hooks/exhaustive-deps
+  // the fields follow the stored thresholds whenever they change (saved here or elsewhere)
+  const stored = settings ? { width: String(Number(settings.min_width_m)), area: String(Number(settings.min_area_m2)) } : null
+  const [followed, setFollowed] = useState<typeof stored>(null)
+  if (stored?.width !== followed?.width || stored?.area !== followed?.area) {
+    setFollowed(stored)
+    if (stored) {
+      setWidth(stored.width)
+      setArea(stored.area)
+    }
+  }
   if (!settings) return null
   const w = Number(width)
   const a = Number(area)
@@ -274,10 +283,10 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
         <strong>
           {kindName(t, zone.kind)} · {levelName(t, zone.level)}
         </strong>
-        <span className="zone-area">{formatZoneArea(lang, zone.area_m2)}</span>
+        <span className="zone-area">{formatArea(lang, zone.area_m2)}</span>
       </div>
       <div className="muted">
-        {t('zones.width', { w: formatLength(t, lang, zone.width_m) })} · <code>{zone.id}</code>
+        {t('zones.width', { w: formatLength(lang, zone.width_m) })} · <code>{zone.id}</code>
         {zone.parent ? ` · ${name(zone.parent.code)}` : ''}
       </div>
       <h4>{t('zones.reason')}</h4>
@@ -288,8 +297,8 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
           <li key={`${c.layer}:${c.code}`} data-code={c.code} className={c.code === zone.suggested_owner ? 'suggested' : ''}>
             <span className="zone-candidate-name">{c.name ?? c.code}</span>
             <span className="muted">
-              {translateValue(t, 'layer', c.layer)} · {t(`zones.relation.${c.relation}` as MessageKey)}
-              {c.border_m !== null ? ` · ${t('zones.border', { m: formatLength(t, lang, Number(c.border_m)) })}` : ''}
+              {translateValue(t, 'layer', c.layer)} · {t(`zones.relation.${c.relation}`)}
+              {c.border_m !== null ? ` · ${t('zones.border', { m: formatLength(lang, Number(c.border_m)) })}` : ''}
               {c.same_parent ? ` · ${t('zones.sameParent')}` : ''}
             </span>
           </li>
@@ -297,7 +306,7 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
       </ol>
       <h4>{t('zones.units')}</h4>
       <p className="zone-units" data-testid="zone-units">
-        {zone.units.map((code) => `${name(code)} (${code})`).join(lang === 'zh' ? '、' : ', ')}
+        {formatList(lang, zone.units.map((code) => `${name(code)} (${code})`))}
       </p>
       {zone.decision && (
         <div className="zone-decision" data-testid="zone-decision">
@@ -315,7 +324,7 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
             )}
             <dt>{t('zones.decision.by')}</dt>
             <dd>
-              {zone.decision.decided_by ?? '—'} · {when(lang, zone.decision.decided_at)}
+              {zone.decision.decided_by ?? '—'} · {formatWhen(lang, zone.decision.decided_at)}
             </dd>
           </dl>
         </div>
@@ -327,7 +336,7 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
         </>
       ) : (
         <p className="muted" data-testid="zone-readonly">
-          {t('zones.readonly', { role: role ? t(`role.${role}` as MessageKey) : '—' })}
+          {t('zones.readonly', { role: role ? t(`role.${role}`) : '—' })}
         </p>
       )}
     </div>
@@ -344,13 +353,13 @@ function History({ decisions, names }: { decisions: DecisionRecord[]; names: Map
         {decisions.map((d) => (
           <li key={d.id} data-testid="zones-history-row" data-zone={d.zone_id} className={d.superseded_at ? 'superseded' : ''}>
             <div>
-              <strong>{kindName(t, d.kind)}</strong> · {levelName(t, d.level)} · {formatZoneArea(lang, Number(d.area_m2))} →{' '}
+              <strong>{kindName(t, d.kind)}</strong> · {levelName(t, d.level)} · {formatArea(lang, Number(d.area_m2))} →{' '}
               {names.get(d.owner_code) ?? d.owner_code}
             </div>
             {d.remark && <div className="zone-remark">{d.remark}</div>}
             <div className="muted">
-              {d.decided_by ?? '—'} · {when(lang, d.decided_at)}
-              {d.applied_at ? ` · ${t('zones.history.applied', { when: when(lang, d.applied_at) })}` : ''}
+              {d.decided_by ?? '—'} · {formatWhen(lang, d.decided_at)}
+              {d.applied_at ? ` · ${t('zones.history.applied', { when: formatWhen(lang, d.applied_at) })}` : ''}
               {d.superseded_at ? ` · ${t('zones.history.superseded')}` : ''}
             </div>
           </li>
@@ -415,7 +424,7 @@ export function ZonesPanel({ model, url, select, setUrl, role, canSettle }: Zone
               <ul>
                 {nesting.map((n) => (
                   <li key={`${n.layer}:${n.code}`}>
-                    {t('zones.nesting.row', { name: n.name ?? n.code, parent: names.get(n.parent_code) ?? n.parent_code, area: formatZoneArea(lang, Number(n.outside_m2)) })}
+                    {t('zones.nesting.row', { name: n.name ?? n.code, parent: names.get(n.parent_code) ?? n.parent_code, area: formatArea(lang, Number(n.outside_m2)) })}
                   </li>
                 ))}
               </ul>
@@ -426,7 +435,7 @@ export function ZonesPanel({ model, url, select, setUrl, role, canSettle }: Zone
               {t('zones.skipped', { level: levelName(t, s.level), why: skippedWhy(t, s.level, s.why) })}
             </p>
           ))}
-          <p className="muted">{t('zones.computedAt', { when: when(lang, found.data.computed_at) })}</p>
+          <p className="muted">{t('zones.computedAt', { when: formatWhen(lang, found.data.computed_at) })}</p>
         </>
       )}
       <History decisions={decisions.data ?? []} names={names} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Zone } from './api.ts'
-import { formatZoneArea, hatchImage, hatchImages, nestingCollection, ownerOf, sortZones, zoneCollections, zoneInks, zoneLabel, zonesStyle } from './layers.ts'
+import type { Zone } from './types.ts'
+import { hatchImage, hatchImages, nestingCollection, ownerOf, sortZones, zoneCollections, zoneInks, zoneLabel, zonesStyle } from './layers.ts'
 
 const square = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] }
 
@@ -27,18 +27,6 @@ function zone(id: string, area: number, extra: Partial<Zone> = {}): Zone {
   }
 }
 
-describe('zone areas in words', () => {
-  it('gives hectares from a hectare up, with one decimal', () => {
-    expect(formatZoneArea('zh', 166_917.2)).toBe('16.7 公顷')
-    expect(formatZoneArea('en', 166_917.2)).toBe('16.7 ha')
-    expect(formatZoneArea('en', 10_000)).toBe('1 ha')
-  })
-  it('gives square metres below, whole and grouped', () => {
-    expect(formatZoneArea('zh', 9_999.4)).toBe('9,999 m²')
-    expect(formatZoneArea('en', 49.6)).toBe('50 m²')
-  })
-})
-
 describe('the order of the list', () => {
   it('puts the largest first, and equal areas in a fixed order', () => {
     const zones = [zone('g-0000000003', 43_261.1, { level: 'management' }), zone('g-0000000001', 166_917.2), zone('o-0000000002', 53_465.5, { kind: 'overlap' }), zone('g-0000000004', 43_261.1)]
@@ -51,7 +39,7 @@ describe('what the map draws', () => {
   it('labels a zone with its area and the suggested owner’s name, or its decided owner once settled', () => {
     expect(zoneLabel('zh', zone('g-0000000001', 43_261.1))).toBe('4.3 公顷\n建议：江南社区')
     const settled = zone('g-0000000001', 43_261.1, { status: 'settled', decision: { id: 1, owner_layer: 'community', owner_code: 'C1', remark: null, decided_by: 'p', decided_at: '2026-11-24T00:00:00Z' } })
-    expect(zoneLabel('en', settled)).toBe('4.3 ha\nsettled: 江南社区')
+    expect(zoneLabel('en', settled)).toBe('4.3 ha\nowner: 江南社区')
     expect(ownerOf(zone('g-0000000001', 1, { suggested_owner: 'X9' }))).toEqual({ code: 'X9', name: 'X9' })
   })
 
@@ -65,23 +53,23 @@ describe('what the map draws', () => {
     ]
     zones[0].label = [119.0, 28.0]
     const hidden = zoneCollections(zones, { lang: 'zh', showNoise: false, selected: 'g-0000000003' })
-    expect(hidden.zones.features.map((f) => f.properties!.id)).toEqual(['g-0000000001', 'g-0000000003', 'g-0000000002', 'o-0000000005'])
-    expect(hidden.zones.features.map((f) => f.properties!.style)).toEqual(['gap', 'gap', 'gap', 'settled'])
-    expect(hidden.zones.features.filter((f) => f.properties!.selected).map((f) => f.properties!.id)).toEqual(['g-0000000003'])
+    expect(hidden.zones.features.map((f): unknown => f.properties?.id)).toEqual(['g-0000000001', 'g-0000000003', 'g-0000000002', 'o-0000000005'])
+    expect(hidden.zones.features.map((f): unknown => f.properties?.style)).toEqual(['gap', 'gap', 'gap', 'settled'])
+    expect(hidden.zones.features.filter((f) => f.properties?.selected === true).map((f): unknown => f.properties?.id)).toEqual(['g-0000000003'])
     // two levels of the same land: one label, the selected one's
-    expect(hidden.labels.features.map((f) => f.properties!.id)).toEqual(['g-0000000001', 'g-0000000003', 'o-0000000005'])
+    expect(hidden.labels.features.map((f): unknown => f.properties?.id)).toEqual(['g-0000000001', 'g-0000000003', 'o-0000000005'])
     const shown = zoneCollections(zones, { lang: 'zh', showNoise: true, selected: null })
-    expect(shown.zones.features.map((f) => f.properties!.id)).toContain('g-0000000004')
+    expect(shown.zones.features.map((f): unknown => f.properties?.id)).toContain('g-0000000004')
     // noise is drawn, never labelled
-    expect(shown.labels.features.map((f) => f.properties!.id)).not.toContain('g-0000000004')
+    expect(shown.labels.features.map((f): unknown => f.properties?.id)).not.toContain('g-0000000004')
   })
 
   it('keeps only the nesting violations that have a shape', () => {
     const collection = nestingCollection([
-      { layer: 'grid', code: 'G1', name: null, parent_layer: 'community', parent_code: 'C1', outside_m2: 30, geometry: square },
-      { layer: 'grid', code: 'G2', name: null, parent_layer: 'community', parent_code: 'C1', outside_m2: 30 },
+      { layer: 'grid', code: 'G1', name: 'G1', parent_layer: 'community', parent_code: 'C1', outside_m2: 30, geometry: square },
+      { layer: 'grid', code: 'G2', name: 'G2', parent_layer: 'community', parent_code: 'C1', outside_m2: 30 },
     ])
-    expect(collection.features.map((f) => f.properties!.code)).toEqual(['G1'])
+    expect(collection.features.map((f): unknown => f.properties?.code)).toEqual(['G1'])
   })
 
   it('hatches each style in its own ink, gaps and overlaps leaning opposite ways', () => {

@@ -6,9 +6,10 @@
 import type { Feature, FeatureCollection } from 'geojson'
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl'
 import type { WorkspaceStyle } from '../app/workspace.ts'
-import { formatNumber, type Lang } from '../i18n/index.tsx'
+import { formatArea, translatorsOf, type Lang } from '../i18n/core.ts'
 import { labelFont } from '../map/basemapStyle.ts'
-import type { NestingViolation, Zone } from './api.ts'
+import type { NestingViolation, Zone } from './types.ts'
+import * as words from './words.ts'
 
 export const zonesSource = 'zones'
 export const zoneLabelsSource = 'zones-labels'
@@ -87,12 +88,6 @@ export function hatchCss(style: ZoneStyleName): string {
   return stripes(style === 'overlap' ? 45 : -45)
 }
 
-/** An area in hectares from a hectare up, otherwise in square metres. */
-export function formatZoneArea(lang: Lang, m2: number): string {
-  if (m2 >= 10_000) return `${formatNumber(lang, m2 / 10_000, 1)} ${lang === 'zh' ? '公顷' : 'ha'}`
-  return `${formatNumber(lang, Math.round(m2))} m²`
-}
-
 /** Largest first; equal areas by kind, level and id, so the order never flickers. */
 export function sortZones<T extends Pick<Zone, 'id' | 'area_m2' | 'kind' | 'level'>>(zones: readonly T[]): T[] {
   return [...zones].sort((a, b) => b.area_m2 - a.area_m2 || a.kind.localeCompare(b.kind) || a.level.localeCompare(b.level) || a.id.localeCompare(b.id))
@@ -106,13 +101,14 @@ export function ownerOf(zone: Zone): { code: string; name: string } | null {
   return { code, name: candidate?.name || code }
 }
 
-/** The label on the map: the area, and who it goes to. */
+const say = translatorsOf(words)
+
+/** The label on the map: the area, and who it goes to, in the panel's words. */
 export function zoneLabel(lang: Lang, zone: Zone): string {
   const owner = ownerOf(zone)
-  const area = formatZoneArea(lang, zone.area_m2)
+  const area = formatArea(lang, zone.area_m2)
   if (!owner) return area
-  const to = zone.status === 'settled' ? (lang === 'zh' ? '已定：' : 'settled: ') : lang === 'zh' ? '建议：' : 'to: '
-  return `${area}\n${to}${owner.name}`
+  return `${area}\n${say[lang](zone.status === 'settled' ? 'zones.settledTo' : 'zones.suggested', { name: owner.name })}`
 }
 
 export interface ZoneDrawOptions {
@@ -153,14 +149,14 @@ export function nestingCollection(nesting: readonly NestingViolation[]): Feature
   }
 }
 
-const byStyle = (values: Record<ZoneStyleName, unknown>): ExpressionSpecification =>
-  ['match', ['get', 'style'], 'gap', values.gap, 'overlap', values.overlap, 'settled', values.settled, values.nesting] as unknown as ExpressionSpecification
+const byStyle = (values: Record<ZoneStyleName, string>): ExpressionSpecification =>
+  ['match', ['get', 'style'], 'gap', values.gap, 'overlap', values.overlap, 'settled', values.settled, values.nesting]
 
 /** The zones as MapLibre layers, hidden while the workspace is closed. */
 export function zonesStyle(open: boolean): WorkspaceStyle {
-  const visibility = (open ? 'visible' : 'none') as 'visible' | 'none'
+  const visibility = open ? 'visible' : 'none'
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } }
-  const noise = ['==', ['get', 'status'], 'noise'] as ExpressionSpecification
+  const noise: ExpressionSpecification = ['==', ['get', 'status'], 'noise']
   const layers: LayerSpecification[] = [
     {
       id: zoneFillLayer,
@@ -168,9 +164,9 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
       source: zonesSource,
       layout: { visibility },
       paint: {
-        'fill-pattern': ['match', ['get', 'style'], 'overlap', hatchImageId('overlap'), 'settled', hatchImageId('settled'), hatchImageId('gap')] as ExpressionSpecification,
+        'fill-pattern': ['match', ['get', 'style'], 'overlap', hatchImageId('overlap'), 'settled', hatchImageId('settled'), hatchImageId('gap')],
         // noise is the faint version of its kind
-        'fill-opacity': ['case', noise, 0.45, 1] as ExpressionSpecification,
+        'fill-opacity': ['case', noise, 0.45, 1],
       },
     },
     {
@@ -203,7 +199,7 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
       layout: { visibility, 'line-join': 'round' },
       paint: {
         'line-color': byStyle(zoneInks),
-        'line-width': ['case', ['==', ['get', 'selected'], true], 3, noise, 0.8, 1.6] as ExpressionSpecification,
+        'line-width': ['case', ['==', ['get', 'selected'], true], 3, noise, 0.8, 1.6],
       },
     },
     {
@@ -213,7 +209,7 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
       source: zonesSource,
       filter: ['==', ['get', 'status'], 'settled'],
       layout: { visibility, 'line-join': 'round' },
-      paint: { 'line-color': zoneInks.settled, 'line-width': ['case', ['==', ['get', 'selected'], true], 3, 1.4] as ExpressionSpecification, 'line-dasharray': [3, 2] },
+      paint: { 'line-color': zoneInks.settled, 'line-width': ['case', ['==', ['get', 'selected'], true], 3, 1.4], 'line-dasharray': [3, 2] },
     },
     {
       id: 'zones-label',
@@ -224,7 +220,7 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
         visibility,
         'text-field': ['get', 'label'],
         'text-font': labelFont,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 12, 12, 16, 14] as ExpressionSpecification,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 12, 12, 16, 14],
         'text-max-width': 16,
         'text-line-height': 1.3,
         'text-padding': 2,
@@ -233,10 +229,10 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
         'text-radial-offset': 1.2,
         'text-justify': 'auto',
         // the selected zone's label wins a collision
-        'symbol-sort-key': ['case', ['==', ['get', 'selected'], true], 0, 1] as ExpressionSpecification,
+        'symbol-sort-key': ['case', ['==', ['get', 'selected'], true], 0, 1],
       },
       paint: {
-        'text-color': ['match', ['get', 'style'], 'overlap', '#0b3d75', 'settled', '#343a40', '#7a2600'] as ExpressionSpecification,
+        'text-color': ['match', ['get', 'style'], 'overlap', '#0b3d75', 'settled', '#343a40', '#7a2600'],
         // a wide opaque halo: the stripes must not cut through the strokes
         'text-halo-color': '#ffffff',
         'text-halo-width': 2.6,

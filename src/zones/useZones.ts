@@ -11,11 +11,8 @@ import {
   zoneDecisions,
   zoneSummary,
   zones as listZones,
-  type DecisionRecord,
-  type SettleResult,
-  type ZoneSummary,
-  type ZonesResult,
 } from './api.ts'
+import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZonesResult } from './types.ts'
 
 /** What the URL holds of the workspace. */
 export interface ZonesUrl {
@@ -50,7 +47,7 @@ export function useZones(client: AtlasClient, open: boolean, generation: number,
     [client, reload, reloadUnits],
   )
   const applyDecision = useCallback(
-    async (zoneId: string): Promise<SettleResult> => {
+    async (zoneId: string): Promise<ZoneApplication> => {
       try {
         return await applyZone(client, zoneId)
       } finally {

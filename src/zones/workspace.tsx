@@ -17,7 +17,7 @@ import {
   zonesSource,
   zonesStyle,
 } from './layers.ts'
-import { defaultZonesUrl, useZones, type ZonesUrl } from './useZones.ts'
+import { useZones, type ZonesUrl } from './useZones.ts'
 
 /**
  * No closer than this when zooming to a zone: the communities round it are still drawn (below

@@ -2,7 +2,7 @@
 // Node, by the page's Web Worker and by the benchmarks. HiGHS is loaded lazily by loadHighs.
 export { rankAndCut, type RankBy } from './baseline.ts'
 export { budgetCurve } from './curve.ts'
-export { formatPoints, formatReason, formatYuan } from './format.ts'
+export { formatPoints, formatReason } from './format.ts'
 export { candidates, PlanInputError, validatePlanInput } from './input.ts'
 export { solvePlan, type SolveOptions } from './solve.ts'
 export { loadHighs } from './solver.ts'

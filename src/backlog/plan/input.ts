@@ -128,7 +128,7 @@ export function validatePlanInput(input: PlanInput): void {
       if (!isFiniteNumber(b) || b < 0) say(`the budget of year ${y + 1} (${fmt(b)}) must be a finite number of yuan, 0 or more`)
 
   const c = input.constraints ?? {}
-  const known = (code: unknown, what: string) => {
+  const known = (code: unknown, what: string): code is string => {
     if (typeof code !== 'string' || !byCode.has(code)) {
       say(`${what}: ${fmt(code)} is not in the backlog`)
       return false
@@ -148,8 +148,12 @@ export function validatePlanInput(input: PlanInput): void {
     return x
   }
   const must = new Set<string>()
-  for (const code of listOf(c.must, 'must-do items')) if (known(code, 'must-do')) (must.add(code as string), candidate(code as string, 'must-do'))
-  for (const code of listOf(c.exclude, 'excluded items')) if (known(code, 'excluded')) candidate(code as string, 'excluded')
+  for (const code of listOf(c.must, 'must-do items')) {
+    if (!known(code, 'must-do')) continue
+    must.add(code)
+    candidate(code, 'must-do')
+  }
+  for (const code of listOf(c.exclude, 'excluded items')) if (known(code, 'excluded')) candidate(code, 'excluded')
 
   const seenCategory = new Set<string>()
   let minTotal = 0

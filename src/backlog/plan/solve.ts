@@ -59,6 +59,7 @@ export function solvePlan(highs: Highs, input: PlanInput, options: SolveOptions 
     greedy_per_yuan: greedy(problem, 'score_per_yuan'),
   }
   const notCandidate: ItemReason = { kind: 'not_candidate' }
+  const excludedReason: ItemReason = { kind: 'excluded' }
   const others = problem.others.map((item) => [item, null, notCandidate] as const)
   const finish = (rows: (readonly [PlanItem, number | null, ItemReason])[]) =>
     rows.sort(([a], [b]) => byRank(a, b)).map(([item, year, why]) => itemResult(item, year, why))
@@ -76,7 +77,7 @@ export function solvePlan(highs: Highs, input: PlanInput, options: SolveOptions 
       optimal: false,
       status: infeasible ? 'infeasible' : 'time_limit',
       conflict,
-      items: finish([...problem.items.map((c) => [c.item, null, (excluded.has(c.code) ? { kind: 'excluded' } : why) as ItemReason] as const), ...others]),
+      items: finish([...problem.items.map((c) => [c.item, null, excluded.has(c.code) ? excludedReason : why] as const), ...others]),
       solve_ms: performance.now() - started,
     }
   }

@@ -87,7 +87,7 @@ export function contourLines(
   const rings = simplified === traced || crossesNothing(simplified, cell) ? simplified : traced
   const coordinates = assemble(rings).map((polygon) =>
     polygon.map((ring) => {
-      const out: Ring = new Array(ring.length / 2)
+      const out: Ring = new Array<Ring[number]>(ring.length / 2)
       for (let k = 0; k < ring.length; k += 2) out[k / 2] = fromPlane(plane, ring[k], ring[k + 1])
       return out
     }),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { contourLines, crossesNothing, defaultContour, tolerance, type Ring } from './contour.ts'
 import { buildGraph, subLine } from './graph.ts'
-import { circle, piecesOf, reach, sourcesOf } from './isochrone.ts'
+import { circle, reach, sourcesOf } from './isochrone.ts'
 import { toPlane } from './projection.ts'
 import { Search } from './search.ts'
 import { SnapIndex } from './snap.ts'

@@ -13,9 +13,6 @@ export interface WalkParams {
   speed: number
 }
 
-/** 8 minutes at 4 km/h (66.7 m/min), the pace GB 50180-2018's distances imply. */
-export const defaultWalk: WalkParams = { minutes: 8, speed: 66.7 }
-
 export function checkWalkParams({ minutes, speed }: WalkParams): void {
   if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`walking speed ${speed} m/min must be above 0`)
   if (speed > 200) throw new RangeError(`walking speed ${speed} m/min is beyond a walk (at most 200 m/min, 12 km/h)`)

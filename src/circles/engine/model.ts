@@ -154,7 +154,7 @@ export class CircleModel {
   }
 
   /** The parameters every stored figure records. */
-  params(): Record<string, unknown> {
+  params(): { steps_factor: number; connector_cap_m: number; method: CircleMethod } {
     return { steps_factor: stepsFactor, connector_cap_m: connectorCapM, method: methodOf(this.contour) }
   }
 

@@ -11,8 +11,14 @@ function bruteForce(n: number, edges: { a: number; b: number; cost: number }[], 
   for (let round = 0; round < n; round++) {
     let changed = false
     for (const { a, b, cost: c } of edges) {
-      if (cost[a] + c < cost[b]) (cost[b] = cost[a] + c), (changed = true)
-      if (cost[b] + c < cost[a]) (cost[a] = cost[b] + c), (changed = true)
+      if (cost[a] + c < cost[b]) {
+        cost[b] = cost[a] + c
+        changed = true
+      }
+      if (cost[b] + c < cost[a]) {
+        cost[a] = cost[b] + c
+        changed = true
+      }
     }
     if (!changed) break
   }

@@ -57,7 +57,7 @@ describe('OSMnx GraphML', () => {
       edge('2', '4', 0, { osmid: '22', highway: 'footway', foot: 'no', length: '150' }),
     ].join('\n')
     const result = await parseGraphml(graphml(body))
-    const edges = Object.fromEntries(result.features.map((f) => [f.properties.code, f]))
+    const edges = Object.fromEntries(result.features.map((f) => [String(f.properties.code), f]))
     expect(Object.keys(edges)).toEqual(['g1-2-0', 'g1-2-1', 'g2-3-0', 'g3-4-0', 'g4-5-0', 'g5-3-0', 'g1-5-0'])
     expect(edges['g1-2-0'].geometry).toEqual({ type: 'LineString', coordinates: [[114, 22.5], [114.0005, 22.4995], [114.001, 22.5]] })
     expect(edges['g1-2-0'].properties).toEqual({ code: 'g1-2-0', highway: 'residential', steps: false, name: '甲路' })

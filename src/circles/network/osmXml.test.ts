@@ -1,4 +1,5 @@
 // OSM XML → edges, on a small hand-drawn network whose edges are worked out by hand below.
+import { Readable } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { parseOsmXml } from './osmXml.ts'
 import { NetworkError } from './split.ts'
@@ -49,7 +50,7 @@ const line = (...ids: number[]) => ids.map((id) => at(...grid[id]))
 describe('OSM XML', () => {
   test('keeps the walkable ways, split at shared nodes, at a node used twice and at the ends', async () => {
     const result = await parseOsmXml(osm)
-    const edges = Object.fromEntries(result.features.map((f) => [f.properties.code, f]))
+    const edges = Object.fromEntries(result.features.map((f) => [String(f.properties.code), f]))
     expect(Object.keys(edges)).toEqual([
       'w100-0', 'w100-1', 'w100-2', // 1-2 | 2-3 | 3-4-9: node 4 is on the motorway only, which is left out
       'w101-0', // 2-5-8
@@ -100,10 +101,9 @@ describe('OSM XML', () => {
 
   test('reads the file in chunks as it streams', async () => {
     const bytes = new TextEncoder().encode(osm)
-    async function* chunks() {
-      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7) // splits the UTF-8 of 甲路 too
-    }
-    const streamed = await parseOsmXml(chunks())
+    const chunks: Uint8Array[] = []
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7)) // splits the UTF-8 of 甲路 too
+    const streamed = await parseOsmXml(Readable.from(chunks))
     expect(streamed).toEqual(await parseOsmXml(osm))
   })
 

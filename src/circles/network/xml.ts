@@ -7,7 +7,8 @@ export type XmlInput = string | AsyncIterable<string | Uint8Array> | Iterable<st
 export interface XmlHandlers {
   open(name: string, attributes: Record<string, string>): void
   close(name: string): void
-  text?(text: string): void
+  /** Handed to sax as its listener: a function of its own, not a method. */
+  text?: (text: string) => void
 }
 
 /** Feeds the input to a strict sax parser, chunk by chunk; never holds the whole document. */

@@ -1,7 +1,8 @@
 // `atlas backlog`: the construction bureau's items as the database keeps them: the list with
 // status, cost and score; one item's history; and a status moved one step, as the works role,
 // through the same API functions the page calls (the version check and the history included).
-import type { Database, Queryable } from '../../db/database.ts'
+import { callApi } from '../../db/api.ts'
+import type { Database } from '../../db/database.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
 import { statusTransitions, type BacklogChange, type ScoredItem } from '../../backlog/types.ts'
 import { CommandError, UsageError, withDatabase, type Command } from './command.ts'
@@ -82,13 +83,8 @@ function refusal(error: unknown): never {
   throw error
 }
 
-async function one<T>(tx: Queryable, sql: string, params: unknown[]): Promise<T> {
-  const { rows } = await tx.query<{ result: T }>(sql, params)
-  return rows[0].result
-}
-
 export function readHistory(db: Database, code: string): Promise<BacklogChange[]> {
-  return asCaller(db, leader, (tx) => one<BacklogChange[]>(tx, 'select public.backlog_history($1) as result', [code]).catch(refusal), true)
+  return asCaller(db, leader, (tx) => callApi(tx, 'backlog_history', { code }).catch(refusal), true)
 }
 
 /**
@@ -99,13 +95,13 @@ export function setStatus(db: Database, code: string, status: string, remark: st
   return asCaller(db, userClaims('works', settledBy()), async (tx) => {
     const found = await tx.query<{ version: number }>('select version from atlas.backlog_item where code = $1', [code])
     const version = found.rows[0]?.version ?? null
-    const item = await one<ScoredItem>(tx, 'select public.set_backlog_status($1, $2, $3, $4) as result', [code, status, version, remark]).catch(refusal)
-    const history = await one<BacklogChange[]>(tx, 'select public.backlog_history($1) as result', [code]).catch(refusal)
+    const item = await callApi(tx, 'set_backlog_status', { code, status, version, remark }).catch(refusal)
+    const history = await callApi(tx, 'backlog_history', { code }).catch(refusal)
     return { item, history }
   })
 }
 
-const value = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(',') || '—' : String(v))
+const value = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(',') || '—' : typeof v === 'string' ? v : JSON.stringify(v))
 
 /** A time as the history reads it, in this machine's time zone, to the minute. */
 function when(at: string): string {

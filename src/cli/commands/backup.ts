@@ -54,7 +54,7 @@ async function backupThroughServer(server: RunningServer, file: string): Promise
     }
     throw new CommandError(`the running server (${server.url}) refused: ${message}`)
   }
-  return saveBackupFile(file, response.body as unknown as AsyncIterable<Uint8Array>, `the backup the server (${server.url}) sent`)
+  return saveBackupFile(file, response.body ?? [], `the backup the server (${server.url}) sent`)
 }
 
 async function backupFolder(target: string, file: string): Promise<BackupManifest> {

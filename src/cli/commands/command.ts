@@ -1,6 +1,7 @@
 // What every `atlas` command is: its name, its lines of usage, and how it runs. The table in
 // ./index.ts lists them; src/cli/main.ts parses the arguments and dispatches.
-import { connect } from '../../db/connect.ts'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { connect, type Connection } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
 
 /** A mistake in how the command was called: exit 2, with the usage hint. */
@@ -31,7 +32,7 @@ export interface CommandContext {
   /** Positional arguments after the command's name. */
   args: string[]
   /** Prints the text, or the JSON with --json. */
-  print(text: string, json: unknown): void
+  print: (text: string, json: unknown) => void
 }
 
 export interface Command {
@@ -41,9 +42,20 @@ export interface Command {
   run(context: CommandContext): Promise<void>
 }
 
+/** How a command reaches the database --db names: by default connect() (the lock, the migrations). */
+export type Opener = (target: string) => Promise<Connection>
+
+/**
+ * The opener of the main() call a command runs in, when its caller gave one: a process that runs
+ * many commands on one database (the tests) keeps it open across them, instead of paying the
+ * seconds of an embedded start for each. Scoped to the call, so concurrent calls do not mix.
+ */
+export const openerOfCall = new AsyncLocalStorage<Opener>()
+
 /** Opens the database a command names (migrating it), runs the work, closes it. */
 export async function withDatabase<T>(target: string, work: (db: Database, migrations: string[]) => Promise<T>): Promise<T> {
-  const connection = await connect(target, 'atlas')
+  const open = openerOfCall.getStore() ?? ((folder: string) => connect(folder, 'atlas'))
+  const connection = await open(target)
   if (connection.backup) console.error(`atlas: backed up before migrating: ${connection.backup}`)
   try {
     return await work(connection.db, connection.migrations)

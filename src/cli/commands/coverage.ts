@@ -1,7 +1,10 @@
 // `atlas coverage`: households and residents inside and outside the circles.
 import type { WalkParams } from '../../circles/engine/isochrone.ts'
+import type { Coverage } from '../../circles/types.ts'
+import { callApi } from '../../db/api.ts'
 import type { Database } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
+import { defaultWalk } from '../../shared/defaults.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
 import { leader, walkParams } from './walk.ts'
 
@@ -12,36 +15,20 @@ export const coverageCommand: Command = {
     '                        and facility type, and city totals (--minutes, --speed)',
   ],
   async run(context) {
-    noArguments(context, 'coverage takes no arguments: atlas coverage [--minutes 8] [--speed 66.7]')
+    noArguments(context, `coverage takes no arguments: atlas coverage [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}]`)
     const params = walkParams(context.values)
     const report = await withDatabase(context.target, (db) => coverage(db, params))
     context.print(describeCoverage(report), report)
   },
 }
 
-interface CoverageFigures {
-  households_covered: number
-  households_not_covered: number
-  residents_covered: number
-  residents_not_covered: number
-}
-
-export interface CoverageReport {
-  params: { minutes: number; speed_m_per_min: number }
-  basic_types: string[]
-  city: Record<string, CoverageFigures>
-  streets: { code: string; name: string; coverage: Record<string, CoverageFigures> }[]
-  communities: { code: string; name: string; street_code: string; coverage: Record<string, CoverageFigures> }[]
-  status: { stale: boolean; computed_at: string | null; residences_without_times: number }
-}
-
-export async function coverage(db: Database, params: WalkParams): Promise<CoverageReport> {
-  return asCaller(db, leader, async (tx) => (await tx.query<{ c: CoverageReport }>('select public.coverage($1, $2) as c', [params.minutes, params.speed])).rows[0].c, true)
+export async function coverage(db: Database, params: WalkParams): Promise<Coverage> {
+  return asCaller(db, leader, (tx) => callApi(tx, 'coverage', params), true)
 }
 
 const pct = (a: number, b: number) => (a + b ? `${((100 * a) / (a + b)).toFixed(1)}%` : '—')
 
-export function describeCoverage(report: CoverageReport): string {
+export function describeCoverage(report: Coverage): string {
   const types = Object.keys(report.city).sort((a, b) => (a === 'basic' ? -1 : b === 'basic' ? 1 : a.localeCompare(b)))
   const lines = [`coverage within ${report.params.minutes} min at ${report.params.speed_m_per_min} m/min ('basic' = inside the circle of every basic type: ${report.basic_types.join(', ')})`]
   if (report.status.stale) lines.push('note: stored circles or access times are stale or missing; run atlas isochrones')
@@ -54,7 +41,7 @@ export function describeCoverage(report: CoverageReport): string {
   for (const c of report.communities) {
     const f = c.coverage.basic
     if (!f) continue
-    lines.push(`  ${c.code} ${c.name.padEnd(8, '　')} ${String(f.households_covered).padStart(7)} / ${String(f.households_not_covered).padEnd(7)} ${pct(f.households_covered, f.households_not_covered).padStart(6)}   ${String(f.residents_covered).padStart(7)} / ${String(f.residents_not_covered).padEnd(7)}`)
+    lines.push(`  ${c.code ?? '—'} ${(c.name ?? '—').padEnd(8, '　')} ${String(f.households_covered).padStart(7)} / ${String(f.households_not_covered).padEnd(7)} ${pct(f.households_covered, f.households_not_covered).padStart(6)}   ${String(f.residents_covered).padStart(7)} / ${String(f.residents_not_covered).padEnd(7)}`)
   }
   return lines.join('\n')
 }

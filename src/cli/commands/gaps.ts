@@ -2,56 +2,13 @@
 // violations; `atlas gaps settle`: a planner's decision on one zone, applied to the boundaries
 // on request. Both call the API functions the page calls.
 import os from 'node:os'
-import type { Database, Queryable } from '../../db/database.ts'
+import { callApi } from '../../db/api.ts'
+import type { Database } from '../../db/database.ts'
+import { formatArea } from '../../i18n/core.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
+import type { SettleResult, Zone, ZonesResult } from '../../zones/types.ts'
 import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
 import { leader } from './walk.ts'
-
-export interface ZoneCandidate {
-  layer: string
-  code: string
-  name: string
-  relation: 'borders' | 'claims' | 'encloses'
-  same_parent: boolean
-  border_m: number | null
-  area_m2: number
-}
-
-export interface Zone {
-  id: string
-  kind: 'gap' | 'overlap'
-  level: 'street' | 'community' | 'grid' | 'micro_grid' | 'management'
-  parent: { layer: string; code: string } | null
-  area_m2: number
-  width_m: number
-  status: 'open' | 'noise' | 'settled'
-  units: string[]
-  claimants: string[] | null
-  suggested_owner: string | null
-  reason: string
-  reason_zh: string
-  candidates: ZoneCandidate[]
-  decision: { id: number; owner_layer: string; owner_code: string; remark: string | null; decided_by: string; decided_at: string } | null
-  label: [number, number]
-  bbox: [number, number, number, number]
-}
-
-export interface NestingViolation {
-  layer: string
-  code: string
-  name: string
-  parent_layer: string
-  parent_code: string
-  outside_m2: number
-}
-
-export interface ZoneReport {
-  settings: { min_width_m: number; min_area_m2: number; residue_m: number; nesting_tolerance_m: number }
-  skipped: { level: string; why: string }[]
-  zones: Zone[]
-  nesting: NestingViolation[]
-  computed_at: string
-}
 
 const usage = 'atlas gaps [--json] [--min-width <m>] [--min-area <m2>] | atlas gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]'
 
@@ -105,43 +62,24 @@ function refusal(error: unknown): never {
   throw error
 }
 
-/** One row from a function that returns one: PGlite answers a query that GEOS failed in with no rows at all. */
-async function single<T>(tx: Queryable, sql: string, params: unknown[]): Promise<T> {
-  const { rows } = await tx.query<{ result: T }>(sql, params)
-  if (!rows.length) throw new Error('the database returned no result: its geometry engine failed on this data')
-  return rows[0].result
-}
-
-export async function detectZones(db: Database, thresholds: { minWidth: number | null; minArea: number | null }, withGeometry = false): Promise<ZoneReport> {
+export async function detectZones(db: Database, thresholds: { minWidth: number | null; minArea: number | null }, withGeometry = false): Promise<ZonesResult> {
   return asCaller(
     db,
     leader,
-    (tx) => single<ZoneReport>(tx, 'select public.zones($1, $2, $3) as result', [thresholds.minWidth, thresholds.minArea, withGeometry]).catch(refusal),
+    (tx) => callApi(tx, 'zones', { min_width_m: thresholds.minWidth, min_area_m2: thresholds.minArea, with_geometry: withGeometry }).catch(refusal),
     true,
   )
-}
-
-export interface Settlement {
-  zone: string
-  decision: number
-  owner: string
-  owner_layer: string
-  suggested_owner: string | null
-  applied: boolean
-  changed?: string[]
 }
 
 /** Who decided, as the history keeps it: the command line and the account that ran it. */
 export const settledBy = () => `atlas-cli:${os.userInfo().username}`
 
-export async function settleZone(db: Database, zoneId: string, owner: string, remark: string | null, apply: boolean): Promise<Settlement> {
-  return asCaller(db, userClaims('planner', settledBy()), (tx) =>
-    single<Settlement>(tx, 'select public.settle_zone($1, $2, $3, $4) as result', [zoneId, owner, remark, apply]).catch(refusal),
-  )
+export async function settleZone(db: Database, zoneId: string, owner: string, remark: string | null, apply: boolean): Promise<SettleResult> {
+  return asCaller(db, userClaims('planner', settledBy()), (tx) => callApi(tx, 'settle_zone', { zone_id: zoneId, owner, remark, apply }).catch(refusal))
 }
 
 /** The issue's JSON: the zones with the fields scripts rely on first, then the rest. */
-function jsonReport(report: ZoneReport) {
+function jsonReport(report: ZonesResult) {
   return {
     zones: report.zones.map((z) => ({
       id: z.id,
@@ -167,9 +105,12 @@ function jsonReport(report: ZoneReport) {
   }
 }
 
-const area = (m2: number) => (m2 >= 10_000 ? `${(m2 / 10_000).toFixed(2)} ha` : `${m2.toFixed(1)} m²`)
+/** What `atlas gaps --json` prints. */
+export type GapsJson = ReturnType<typeof jsonReport>
 
-export function describeZones(report: ZoneReport): string {
+const area = (m2: number) => formatArea('en', m2)
+
+export function describeZones(report: ZonesResult): string {
   const count = (status: Zone['status']) => report.zones.filter((z) => z.status === status).length
   const lines = [
     `${report.zones.length} zones: ${count('open')} open, ${count('settled')} settled, ${count('noise')} noise (narrower than ${report.settings.min_width_m} m or smaller than ${report.settings.min_area_m2} m²)`,
@@ -190,7 +131,7 @@ export function describeZones(report: ZoneReport): string {
   return lines.join('\n')
 }
 
-function describeSettlement(s: Settlement): string {
+function describeSettlement(s: SettleResult): string {
   const lines = [`zone ${s.zone} settled: owner ${s.owner} (${s.owner_layer}), decision ${s.decision}${s.suggested_owner && s.suggested_owner !== s.owner ? `; the suggestion was ${s.suggested_owner}` : ''}`]
   if (s.applied) lines.push(`applied: ${s.changed?.join(', ')} changed; the zone is gone from the next detection`)
   return lines.join('\n')

@@ -1,8 +1,11 @@
 // `atlas isochrone --at <lon>,<lat>`: one circle from a point, not stored.
+import type { MultiPolygonCoordinates } from '../../circles/engine/contour.ts'
 import { budgetOf, type WalkParams } from '../../circles/engine/isochrone.ts'
+import type { CircleModel } from '../../circles/engine/model.ts'
 import { readModel } from '../../circles/store.ts'
 import type { Database } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
+import { defaultWalk } from '../../shared/defaults.ts'
 import { CommandError, noArguments, withDatabase, type Command } from './command.ts'
 import { planner, walkParams } from './walk.ts'
 
@@ -10,7 +13,7 @@ export const isochroneCommand: Command = {
   name: 'isochrone',
   usage: ['isochrone --at <lon>,<lat>   one circle from a point, not stored (--minutes, --speed)'],
   async run(context) {
-    noArguments(context, 'isochrone takes no arguments: atlas isochrone --at <lon>,<lat> [--minutes 8] [--speed 66.7]')
+    noArguments(context, `isochrone takes no arguments: atlas isochrone --at <lon>,<lat> [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}]`)
     const at = parsePoint(context.values.at)
     const params = walkParams(context.values)
     const result = await withDatabase(context.target, (db) => isochrone(db, at, params))
@@ -29,9 +32,15 @@ export function parsePoint(text: string | undefined): [number, number] {
 }
 
 export interface OneCircle {
-  polygon: { type: 'MultiPolygon'; coordinates: unknown }
+  polygon: { type: 'MultiPolygon'; coordinates: MultiPolygonCoordinates }
   reached: { node: number; seconds: number }[]
-  params: Record<string, unknown>
+  params: ReturnType<CircleModel['params']> & {
+    minutes: number
+    speed_m_per_min: number
+    at: [number, number]
+    snapped: { edge: string; fraction: number; point: [number, number]; distance_m: number }
+    reached_km: number
+  }
 }
 
 /** `atlas isochrone --at`: one circle from a point, not stored. */
@@ -68,10 +77,10 @@ export async function isochrone(db: Database, at: [number, number], params: Walk
 }
 
 export function describeIsochrone(c: OneCircle): string {
-  const p = c.params as { minutes: number; speed_m_per_min: number; reached_km: number; snapped: { edge: string; distance_m: number }; method: { tolerance_m: number } }
+  const p = c.params
   return [
     `${p.minutes} min at ${p.speed_m_per_min} m/min from road ${p.snapped.edge} (${p.snapped.distance_m.toFixed(1)} m from the point)`,
-    `reached ${c.reached.length} nodes and ${p.reached_km} km of road; the polygon has ${(c.polygon.coordinates as unknown[]).length} part(s), tolerance ${p.method.tolerance_m} m`,
+    `reached ${c.reached.length} nodes and ${p.reached_km} km of road; the polygon has ${c.polygon.coordinates.length} part(s), tolerance ${p.method.tolerance_m} m`,
     'use --json for the polygon and the reached nodes',
   ].join('\n')
 }

@@ -2,6 +2,7 @@
 import { computeAndStore, type ComputeOptions, type ComputeSummary } from '../../circles/store.ts'
 import type { WalkParams } from '../../circles/engine/isochrone.ts'
 import type { Database } from '../../db/database.ts'
+import { defaultWalk } from '../../shared/defaults.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
 import { planner, walkOptions, walkParams } from './walk.ts'
 
@@ -14,7 +15,7 @@ export const isochronesCommand: Command = {
     '    --all               recompute every circle and time, current or not',
   ],
   async run(context) {
-    noArguments(context, 'isochrones takes no arguments: atlas isochrones [--minutes 8] [--speed 66.7] [--all]')
+    noArguments(context, `isochrones takes no arguments: atlas isochrones [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}] [--all]`)
     const params = walkParams(context.values)
     const progress = context.values.json || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\r  circles ${done}/${total}`)
     const summary = await withDatabase(context.target, (db) => isochrones(db, params, { all: context.values.all, onProgress: progress }))

@@ -6,7 +6,7 @@ export const migrateCommand: Command = {
   usage: ['migrate                 create or update the schema (every command does this first)'],
   async run(context) {
     noArguments(context, 'migrate takes no arguments')
-    const applied = await withDatabase(context.target, async (_db, migrations) => migrations)
+    const applied = await withDatabase(context.target, (_db, migrations) => Promise.resolve(migrations))
     context.print(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date', { applied })
   },
 }

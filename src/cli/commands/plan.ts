@@ -3,9 +3,11 @@
 // gain over ranking and cutting at the budget line, and the plan written as XLSX, CSV or GeoJSON.
 import fs from 'node:fs'
 import path from 'node:path'
+import { callApi } from '../../db/api.ts'
 import type { Database } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
 import { planCsv, planGeoJson, planXlsx, textWidth } from '../../backlog/export.ts'
+import { formatYuan } from '../../i18n/core.ts'
 import { backlogCategories, type BacklogScores, type Category, type CategoryShare, type PlanConstraints, type PlanInput, type PlanItemResult, type PlanResult, type ScoredItem } from '../../backlog/types.ts'
 import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
 import { leader } from './walk.ts'
@@ -195,15 +197,7 @@ export function readConstraints(values: PlanValues, items: readonly ScoredItem[]
 // ---------------------------------------------------------------- reading and writing
 
 export async function readScores(db: Database, withGeometry: boolean): Promise<BacklogScores> {
-  return asCaller(
-    db,
-    leader,
-    async (tx) => {
-      const { rows } = await tx.query<{ result: BacklogScores }>('select public.backlog_scores(null::jsonb, $1::boolean) as result', [withGeometry])
-      return rows[0].result
-    },
-    true,
-  )
+  return asCaller(db, leader, (tx) => callApi(tx, 'backlog_scores', { with_geometry: withGeometry }), true)
 }
 
 async function renderFile(format: Format, result: PlanResult, items: ScoredItem[]): Promise<string | Uint8Array> {
@@ -226,12 +220,8 @@ async function writeAtomically(file: string, content: string | Uint8Array): Prom
 
 // ---------------------------------------------------------------- the plan in words
 
-/** ¥ as the English reasons write it: ¥20.00M, ¥850k, ¥900. */
-export function money(yuan: number): string {
-  if (Math.abs(yuan) >= 1_000_000) return `¥${(yuan / 1_000_000).toFixed(2)}M`
-  if (Math.abs(yuan) >= 1_000) return `¥${Number((yuan / 1_000).toFixed(1))}k`
-  return `¥${yuan}`
-}
+/** Money as the English reasons and the page write it: ¥20 M, ¥850,000. */
+export const money = (yuan: number) => formatYuan('en', yuan)
 
 /** Pads text to a display width, a CJK character counting two, as a terminal draws it. */
 function pad(text: string, width: number, right = false): string {

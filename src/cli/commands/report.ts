@@ -6,15 +6,18 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { callApi } from '../../db/api.ts'
 import type { Queryable } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
 import { textWidth } from '../../backlog/export.ts'
 import { lightLabel } from '../../leader/choropleth.ts'
-import type { ApiCall, ReportData } from '../../leader/report/types.ts'
-import { beijingTime, levelValue } from '../../leader/report/words.ts'
-import type { IndicatorKey, Indicators } from '../../leader/types.ts'
+import type { ReportData } from '../../leader/report/types.ts'
+import { beijingTime, formatArea } from '../../i18n/core.ts'
+import { levelValue } from '../../leader/report/words.ts'
+import type { Indicators } from '../../leader/types.ts'
+import type { ApiCall } from '../../shared/api.ts'
 import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
-import { readBudgets } from './plan.ts'
+import { money, readBudgets } from './plan.ts'
 import { leader, walkOptions, walkParams } from './walk.ts'
 
 /** The options `atlas report` reads, as src/cli/main.ts parses them. */
@@ -57,7 +60,7 @@ export const reportCommand: Command = {
     try {
       data = await withDatabase(context.target, (db) =>
         // Not read-only: indicators() keeps its answer until the data changes.
-        asCaller(db, leader, (tx) => gatherReport(apiCall(tx), { budget, minutes, speed, indicator: values.indicator as IndicatorKey | undefined })),
+        asCaller(db, leader, (tx) => gatherReport(apiCall(tx), { budget, minutes, speed, indicator: values.indicator })),
       )
     } catch (error) {
       if (error instanceof ReportInputError) throw new CommandError(error.message)
@@ -67,7 +70,7 @@ export const reportCommand: Command = {
     if (pdf) files.push({ file: pdf, content: () => renderPdf(data) })
     if (csv) {
       const { indicatorsCsv } = await import('../../leader/report/csv.ts')
-      files.push({ file: csv, content: async () => indicatorsCsv(data.indicators, 'zh') })
+      files.push({ file: csv, content: () => Promise.resolve(indicatorsCsv(data.indicators, 'zh')) })
     }
     await writeAllAtomically(files)
     const wrote = { pdf: pdf ?? null, csv: csv ?? null }
@@ -77,18 +80,11 @@ export const reportCommand: Command = {
 
 // ---------------------------------------------------------------- the API as the leader
 
-/** Calls `public.<fn>(name => value, …)` in the caller's transaction, one call at a time. */
+/** The API in the caller's transaction, one call at a time (a transaction runs one statement at once). */
 export function apiCall(tx: Queryable): ApiCall {
   let queue: Promise<unknown> = Promise.resolve()
-  return (fn, args = {}) => {
-    if (!/^[a-z_]+$/.test(fn)) throw new Error(`not an API function: ${fn}`)
-    const names = Object.keys(args)
-    for (const name of names) if (!/^[a-z_]+$/.test(name)) throw new Error(`not an argument name: ${name}`)
-    const sql = `select public.${fn}(${names.map((name, i) => `${name} => $${i + 1}`).join(', ')})::text as result`
-    const run = queue.then(async () => {
-      const { rows } = await tx.query<{ result: string }>(sql, names.map((name) => args[name]))
-      return JSON.parse(rows[0].result) as unknown
-    })
+  return (name, args) => {
+    const run = queue.then(() => callApi(tx, name, args))
     queue = run.catch(() => undefined)
     return run
   }
@@ -155,8 +151,6 @@ function pad(text: string, width: number, right = false): string {
   return right ? fill + text : text + fill
 }
 
-const money = (yuan: number) => `¥${(yuan / 1e6).toFixed(2)}M`
-
 export function describeReport(data: ReportData, wrote: { pdf: string | null; csv: string | null }): string {
   const ind: Indicators = data.indicators
   const lines = [
@@ -180,9 +174,9 @@ export function describeReport(data: ReportData, wrote: { pdf: string | null; cs
     if (near.length) lines.push(`    near:   ${near.join(', ')}`)
   }
   const land = ind.city.indicators.zones_open?.parts?.open_m2
-  lines.push('', `open 三不管 zones: ${data.zones.length}${land ? ` (${(Number(land) / 10_000).toFixed(1)} ha of land)` : ''}`)
+  lines.push('', `open 三不管 zones: ${data.zones.length}${land ? ` (${formatArea('en', Number(land))} of land)` : ''}`)
   for (const zone of data.zones) {
-    lines.push(`  ${zone.id}  ${zone.kind} at ${zone.level} level, ${(zone.area_m2 / 10_000).toFixed(2)} ha, ${zone.where}; suggested owner ${zone.suggested_owner?.name ?? zone.suggested_owner?.code ?? '—'}`)
+    lines.push(`  ${zone.id}  ${zone.kind} at ${zone.level} level, ${formatArea('en', zone.area_m2)}, ${zone.where}; suggested owner ${zone.suggested_owner?.name ?? zone.suggested_owner?.code ?? '—'}`)
   }
   const plan = data.plan
   lines.push('', `backlog plan at ${money(plan.budget_yuan)}:`)
@@ -211,3 +205,6 @@ export function reportJson(data: ReportData, wrote: { pdf: string | null; csv: s
     wrote,
   }
 }
+
+/** What `atlas report --json` prints. */
+export type ReportJson = ReturnType<typeof reportJson>

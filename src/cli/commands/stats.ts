@@ -1,6 +1,9 @@
 // `atlas stats`: feature counts and totals per layer, as a leader sees them; through the running
 // server when it holds the embedded folder.
+import type { LayerStats } from '../../data/types.ts'
+import { callApi } from '../../db/api.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
+import type { RpcError } from '../../server/rpc.ts'
 import { runningServer } from '../server.ts'
 import { layerNames } from '../../shared/layers.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
@@ -15,7 +18,7 @@ export const statsCommand: Command = {
   },
 }
 
-async function readStats(target: string): Promise<Record<string, unknown>> {
+async function readStats(target: string): Promise<LayerStats> {
   const server = runningServer(target)
   if (server) {
     const token = await server.roleToken(userClaims('leader', 'atlas-cli'))
@@ -24,18 +27,15 @@ async function readStats(target: string): Promise<Record<string, unknown>> {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{}',
     })
-    const body = (await response.json()) as Record<string, unknown>
-    if (!response.ok) throw new Error(`the running server answered ${response.status}: ${String(body.message)}`)
-    return body
+    if (!response.ok) throw new Error(`the running server answered ${response.status}: ${((await response.json()) as RpcError).message}`)
+    return (await response.json()) as LayerStats
   }
-  return withDatabase(target, (db) =>
-    asCaller(db, userClaims('leader', 'atlas-cli'), async (tx) => (await tx.query<{ stats: Record<string, unknown> }>('select public.layer_stats() as stats')).rows[0].stats, true),
-  )
+  return withDatabase(target, (db) => asCaller(db, userClaims('leader', 'atlas-cli'), (tx) => callApi(tx, 'layer_stats', {}), true))
 }
 
 const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value))
 
-function formatStats(stats: Record<string, unknown>): string {
+function formatStats(stats: LayerStats): string {
   const lines = ['layer             count  totals']
   // the layers in the order of the hierarchy and of loading, then anything newer the API reports
   const order = (layer: string) => (layerNames as readonly string[]).indexOf(layer) >>> 0

@@ -1,11 +1,12 @@
 // The walk every circle command takes: --minutes and --speed, checked as the engine checks them.
-import { checkWalkParams, defaultWalk, type WalkParams } from '../../circles/engine/isochrone.ts'
+import { checkWalkParams, type WalkParams } from '../../circles/engine/isochrone.ts'
+import { defaultWalk } from '../../shared/defaults.ts'
 import { userClaims } from '../../db/session.ts'
 import { CommandError } from './command.ts'
 
 export const walkOptions = [
-  '    --minutes <n>       time budget, 1–60 (default 8)',
-  '    --speed <m/min>     walking speed on level ground (default 66.7, i.e. 4 km/h)',
+  `    --minutes <n>       time budget, 1–60 (default ${defaultWalk.minutes})`,
+  `    --speed <m/min>     walking speed on level ground (default ${defaultWalk.speed}, i.e. 4 km/h)`,
 ]
 
 export function walkParams(values: { minutes?: string; speed?: string }): WalkParams {

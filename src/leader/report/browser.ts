@@ -1,11 +1,12 @@
 // The report's makers for the page, loaded only when a button asks for them: the PDF is made in
 // a Web Worker (./report.worker.ts), the CSV here (it is a few kilobytes of text).
 import { proxy, wrap } from 'comlink'
+import type { Lang } from '../../i18n/core.ts'
 import { rpc, type AtlasClient } from '../../data/client.ts'
+import type { ApiCall } from '../../shared/api.ts'
 import type { IndicatorKey, Indicators } from '../types.ts'
 import { indicatorsCsv } from './csv.ts'
 import type { ReportWorker } from './report.worker.ts'
-import type { Lang } from './words.ts'
 
 export async function makeReportPdf(
   client: AtlasClient,
@@ -15,8 +16,8 @@ export async function makeReportPdf(
   try {
     const api = wrap<ReportWorker>(worker)
     // The worker's API calls run here, with the page's signed-in client.
-    const call = proxy((fn: string, args?: Record<string, unknown>) => rpc<unknown>(client, fn, args ?? {}))
-    const pdf = await api.render(call, options)
+    const call: ApiCall = (name, args) => rpc(client, name, args)
+    const pdf = await api.render(proxy(call), options)
     return new Blob([pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' })
   } finally {
     worker.terminate()

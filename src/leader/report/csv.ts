@@ -5,12 +5,13 @@
 import { csvField } from '../../backlog/export.ts'
 import { lightLabel } from '../choropleth.ts'
 import type { Indicators, UnitIndicators } from '../types.ts'
-import { labelOf, levelWord, partOrder, partWord, valueUnit, type Lang } from './words.ts'
+import type { Lang } from '../../i18n/core.ts'
+import { labelOf, levelWord, partOrder, partWord, say, valueUnit } from './words.ts'
 
 export function indicatorsCsv(indicators: Indicators, lang: Lang): string {
   const units: UnitIndicators[] = [indicators.city, ...indicators.streets, ...indicators.communities].filter(Boolean)
   const streetName = new Map(indicators.streets.map((s) => [s.code, s.name]))
-  const zh = lang === 'zh'
+  const t = say[lang]
   // Each indicator's parts: every name any unit gives (a street office's service area has other
   // parts than a community's), in reading order.
   const columns = indicators.catalogue.map((info) => {
@@ -19,16 +20,16 @@ export function indicatorsCsv(indicators: Indicators, lang: Lang): string {
     return { info, parts: parts.sort(partOrder) }
   })
   const header = [
-    zh ? '层级' : 'level',
-    zh ? '代码' : 'code',
-    zh ? '名称' : 'name',
-    zh ? '街道' : 'street office',
+    t('leader.csv.level'),
+    t('leader.csv.code'),
+    t('leader.csv.name'),
+    t('leader.csv.street'),
     ...columns.flatMap(({ info, parts }) => {
       const label = labelOf(info, lang)
       return [
-        zh ? `${label}（${valueUnit(info, lang)}）` : `${label} (${valueUnit(info, lang)})`,
-        zh ? `${label}·判定` : `${label}: light`,
-        ...parts.map((part) => (zh ? `${label}·${partWord(part, lang)}` : `${label}: ${partWord(part, lang)}`)),
+        t('leader.csv.value', { label, unit: valueUnit(info, lang) }),
+        t('leader.csv.light', { label }),
+        ...parts.map((part) => t('leader.csv.part', { label, part: partWord(part, lang) })),
       ]
     }),
   ]

@@ -3,34 +3,23 @@
 // public.indicators, the communities' and street offices' polygons (map_layer), the open 三不管
 // zones (zones) and the backlog's plan at a budget, solved by the backlog's own plan core.
 import type { Highs } from 'highs'
-import type { Geometry } from 'geojson'
 import { candidates, loadHighs, solvePlan } from '../../backlog/plan/index.ts'
 import { exampleBudget, type BacklogScores } from '../../backlog/types.ts'
+import type { LayerCollection } from '../../data/types.ts'
+import type { ApiCall } from '../../shared/api.ts'
+import { defaultWalk } from '../../shared/defaults.ts'
+import type { Zone, ZoneCandidate } from '../../zones/types.ts'
 import type { IndicatorKey, Indicators } from '../types.ts'
-import { ReportInputError, type ApiCall, type ReportData, type ReportOptions, type ReportPlan, type ReportUnitShape, type ReportZone } from './types.ts'
+import { ReportInputError, type ReportData, type ReportOptions, type ReportPlan, type ReportUnitShape, type ReportZone } from './types.ts'
 
 export const defaultIndicator: IndicatorKey = 'coverage_households'
 
 /** Simplification of the polygons (map_layer's zoom): about 5 m, finer than a printed A4 map shows. */
 const mapZoom = 13
 
-interface ZoneJson {
-  id: string
-  kind: 'gap' | 'overlap'
-  level: string
-  parent: { layer: string; code: string } | null
-  area_m2: number
-  status: string
-  suggested_owner: string | null
-  reason: string
-  reason_zh: string
-  candidates: { code: string; name: string | null; relation: string }[]
-  label: [number, number] | null
-}
-
-interface FeatureJson {
-  geometry: Geometry
-  properties: { code: string; name: string; parent_code?: string | null }
+/** What openZones reads of a zone. */
+export type ZoneOutline = Pick<Zone, 'id' | 'kind' | 'level' | 'parent' | 'area_m2' | 'status' | 'suggested_owner' | 'reason' | 'reason_zh' | 'label'> & {
+  candidates: Pick<ZoneCandidate, 'code' | 'name' | 'relation'>[]
 }
 
 /** Checks the options before anything is fetched: a budget is yuan, 0 or more. */
@@ -43,7 +32,8 @@ export function checkReportOptions(options: ReportOptions): void {
 
 /** The indicator the map shows, checked against the catalogue: unknown keys are refused with the known ones. */
 export function checkIndicator(indicators: Pick<Indicators, 'catalogue'>, key: string): IndicatorKey {
-  if (indicators.catalogue.some((info) => info.key === key)) return key as IndicatorKey
+  const known = indicators.catalogue.find((info) => info.key === key)
+  if (known) return known.key
   throw new ReportInputError(`unknown indicator "${key}"; the indicators are ${indicators.catalogue.map((info) => info.key).join(', ')}`)
 }
 
@@ -54,17 +44,17 @@ export async function gatherReport(
   checkReportOptions(options)
   const world = { west: -180, south: -90, east: 180, north: 90, zoom: mapZoom }
   const [indicators, communities, streets, zones, scores] = await Promise.all([
-    call('indicators', { minutes: options.minutes ?? 8, speed: options.speed ?? 66.7 }) as Promise<Indicators>,
-    call('map_layer', { layer: 'community', ...world }) as Promise<{ features: FeatureJson[] }>,
-    call('map_layer', { layer: 'street', ...world }) as Promise<{ features: FeatureJson[] }>,
-    call('zones', { with_geometry: false }) as Promise<{ zones: ZoneJson[] }>,
-    call('backlog_scores', { with_geometry: false }) as Promise<BacklogScores>,
+    call('indicators', { minutes: options.minutes ?? defaultWalk.minutes, speed: options.speed ?? defaultWalk.speed }),
+    call('map_layer', { layer: 'community', ...world }),
+    call('map_layer', { layer: 'street', ...world }),
+    call('zones', { with_geometry: false }),
+    call('backlog_scores', { with_geometry: false }),
   ])
   const indicator = checkIndicator(indicators, options.indicator ?? defaultIndicator)
-  const shapes = (collection: { features: FeatureJson[] }): ReportUnitShape[] =>
+  const shapes = (collection: LayerCollection): ReportUnitShape[] =>
     collection.features
       .filter((f) => f.geometry)
-      .map((f) => ({ code: f.properties.code, name: f.properties.name, parent_code: f.properties.parent_code ?? null, geometry: f.geometry }))
+      .map((f) => ({ code: f.properties.code, name: f.properties.name ?? f.properties.code, parent_code: f.properties.parent_code ?? null, geometry: f.geometry }))
   const streetShapes = shapes(streets)
   const communityShapes = shapes(communities)
   const plan = await planAt(scores, options.budget ?? exampleBudget, options.highs ?? (() => loadHighs()))
@@ -81,7 +71,7 @@ export async function gatherReport(
 }
 
 /** The open zones, largest first (as zones() orders them), each placed in words. */
-export function openZones(zones: readonly ZoneJson[], units: readonly Pick<ReportUnitShape, 'code' | 'name'>[]): ReportZone[] {
+export function openZones(zones: readonly ZoneOutline[], units: readonly Pick<ReportUnitShape, 'code' | 'name'>[]): ReportZone[] {
   const names = new Map(units.map((u) => [u.code, u.name]))
   return zones
     .filter((z) => z.status === 'open')
@@ -99,7 +89,7 @@ export function openZones(zones: readonly ZoneJson[], units: readonly Pick<Repor
         suggested_owner: z.suggested_owner ? { code: z.suggested_owner, name: candidateName.get(z.suggested_owner) ?? names.get(z.suggested_owner) ?? null } : null,
         reason_zh: z.reason_zh,
         reason_en: z.reason,
-        label: z.label ?? null,
+        label: z.label,
       }
     })
 }

@@ -9,7 +9,8 @@ import { choropleth, classedBySize, lightColors, lightLabel, type Choropleth } f
 import type { IndicatorInfo, IndicatorValue, Light } from '../types.ts'
 import { boundsOf, mapFrame, padBounds, polygonsOf, scaleBar, type MapFrame } from './mapFrame.ts'
 import type { ReportData } from './types.ts'
-import { beijingTime, formatArea, formatNumber, formatValue, formatYuan, levelValue, shortLabel, zoneKindWord, zoneLevelWord } from './words.ts'
+import { beijingTime, formatArea, formatNumber, formatYuan } from '../../i18n/core.ts'
+import { formatValue, levelValue, shortLabel, zoneKindWord, zoneLevelWord } from './words.ts'
 
 export interface PdfTools {
   /** pdfkit's PDFDocument: `import PDFDocument from 'pdfkit'` in Node, its browser build in the page. */
@@ -60,8 +61,8 @@ export async function renderReportPdf(data: ReportData, tools: PdfTools): Promis
     doc.on('end', () => resolve(concat(chunks)))
     doc.on('error', reject)
   })
-  doc.registerFont('regular', tools.regular as unknown as ArrayBuffer)
-  doc.registerFont('bold', tools.bold as unknown as ArrayBuffer)
+  doc.registerFont('regular', tools.regular)
+  doc.registerFont('bold', tools.bold)
   const w = new Writer(doc)
   head(w, data, title)
   let section = 0
@@ -263,10 +264,12 @@ function widths(shares: number[]): number[] {
 function head(w: Writer, data: ReportData, title: string) {
   const { params } = data.indicators
   w.paragraph(title, { bold: true, size: 18 }, 6)
-  const kmh = formatNumber((params.speed_m_per_min * 60) / 1000, 'zh', 1)
+  const kmh = formatNumber('zh', (params.speed_m_per_min * 60) / 1000, 1)
+  // two ideographic spaces: the gap between the facts on one line of a Chinese document
+  const wide = '\u3000\u3000'
   const lines = [
-    `打印时间：${beijingTime(data.printed_at)}（北京时间）　　数据时间：${beijingTime(data.indicators.data_timestamp)}　　指标计算：${beijingTime(data.indicators.computed_at)}`,
-    `步行参数：${formatNumber(params.minutes, 'zh', 1)} 分钟，步速 ${formatNumber(params.speed_m_per_min, 'zh', 1)} 米/分钟（约 ${kmh} 千米/小时）　　社区 ${data.indicators.communities.length} 个，街道 ${data.indicators.streets.length} 个`,
+    `打印时间：${beijingTime(data.printed_at)}（北京时间）${wide}数据时间：${beijingTime(data.indicators.data_timestamp)}${wide}指标计算：${beijingTime(data.indicators.computed_at)}`,
+    `步行参数：${formatNumber('zh', params.minutes, 1)} 分钟，步速 ${formatNumber('zh', params.speed_m_per_min, 1)} 米/分钟（约 ${kmh} 千米/小时）${wide}社区 ${data.indicators.communities.length} 个，街道 ${data.indicators.streets.length} 个`,
   ]
   for (const line of lines) w.paragraph(line, { size: 8.5, color: muted }, 1)
   w.y += 4
@@ -366,7 +369,8 @@ function drawMap(w: Writer, data: ReportData, frame: MapFrame, map: Choropleth, 
   const placed: [number, number][] = []
   data.zones.forEach((zone, i) => {
     if (!zone.label) return
-    let [x, y] = frame.project(zone.label)
+    const [projectedX, y] = frame.project(zone.label)
+    let x = projectedX
     while (placed.some(([px, py]) => Math.hypot(px - x, py - y) < 9)) x += 10
     placed.push([x, y])
     doc.circle(x, y, 5).lineWidth(0.8).fillAndStroke(zoneMark, '#ffffff')
@@ -399,7 +403,7 @@ function drawScaleBar(w: Writer, frame: MapFrame, x: number, baseline: number) {
   const { doc } = w
   const bar = scaleBar(frame.pointsPerMetre, frame.box.width / 4)
   const half = bar.width / 2
-  const labels = ['0', formatNumber(bar.metres / 2, 'zh', 0), `${formatNumber(bar.metres, 'zh', 0)} 米`]
+  const labels = ['0', formatNumber('zh', bar.metres / 2, 0), `${formatNumber('zh', bar.metres, 0)} 米`]
   const lastWidth = w.width(labels[2], { size: 6.5 })
   doc.save()
   doc.rect(x - 4, baseline - 14, bar.width + lastWidth / 2 + 10, 20).fillOpacity(0.85).fill('#ffffff')
@@ -460,11 +464,13 @@ function summarySection(w: Writer, data: ReportData, heading: Heading) {
     { title: '判定', width: d },
     { title: '依据', width: e },
   ]
+  // a per-type coverage sits under its basic indicator, one ideographic space in
+  const indent = '\u3000'
   const rows: Row[] = data.indicators.catalogue.map((info) => {
     const entry = data.indicators.city.indicators[info.key]
     return {
       cells: [
-        info.facility_type ? `　${info.label_zh}` : info.label_zh,
+        info.facility_type ? `${indent}${info.label_zh}` : info.label_zh,
         levelValue(info, 'city', entry, 'zh'),
         info.standard_zh,
         lightWord(entry),
@@ -498,7 +504,7 @@ function communitySection(w: Writer, data: ReportData, heading: Heading) {
       streetName.get(community.street_code ?? '') ?? community.street_code ?? '',
       ...bases.map((info): Cell => {
         const entry = community.indicators[info.key]
-        return { text: entry?.value === null || entry?.value === undefined ? '—' : formatNumber(Number(entry.value), 'zh', 1), light: entry?.light ?? 'none' }
+        return { text: entry?.value === null || entry?.value === undefined ? '—' : formatNumber('zh', Number(entry.value), 1), light: entry?.light ?? 'none' }
       }),
     ],
   }))
@@ -525,7 +531,7 @@ function zoneSection(w: Writer, data: ReportData, heading: Heading) {
   const zones = data.zones
   const open = data.indicators.city.indicators.zones_open
   const land = open?.parts?.open_m2
-  heading(`未认定归属的三不管区域（${zones.length} 处${land ? `，土地合计 ${formatArea(Number(land), 'zh')}` : ''}）`)
+  heading(`未认定归属的三不管区域（${zones.length} 处${land ? `，土地合计 ${formatArea('zh', Number(land))}` : ''}）`)
   if (!zones.length) {
     w.paragraph('没有未认定归属的三不管区域。', { size: 8.5 })
     return
@@ -545,7 +551,7 @@ function zoneSection(w: Writer, data: ReportData, heading: Heading) {
       zoneKindWord(zone.kind, 'zh'),
       zoneLevelWord(zone.level, 'zh'),
       zone.where || '—',
-      formatArea(zone.area_m2, 'zh'),
+      formatArea('zh', zone.area_m2),
       zone.suggested_owner ? (zone.suggested_owner.name ?? zone.suggested_owner.code) : '—',
     ],
     note: zone.reason_zh ? `理由：${zone.reason_zh}` : undefined,
@@ -557,22 +563,22 @@ function zoneSection(w: Writer, data: ReportData, heading: Heading) {
 
 function planSection(w: Writer, data: ReportData, heading: Heading) {
   const plan = data.plan
-  heading(`基础设施欠账计划（预算 ${formatYuan(plan.budget_yuan, 'zh')}）`)
+  heading(`基础设施欠账计划（预算 ${formatYuan('zh', plan.budget_yuan)}）`)
   if (!plan.items) {
     w.paragraph('欠账清单中没有项目。', { size: 8.5 })
     return
   }
   if (plan.status === 'infeasible') {
     w.paragraph(
-      `预算 ${formatYuan(plan.budget_yuan, 'zh')} 低于已批准项目的费用 ${formatYuan(plan.approved_cost_yuan, 'zh')}（已批准项目必须保留），没有可行的计划。`,
+      `预算 ${formatYuan('zh', plan.budget_yuan)} 低于已批准项目的费用 ${formatYuan('zh', plan.approved_cost_yuan)}（已批准项目必须保留），没有可行的计划。`,
       { size: 8.5 },
     )
     return
   }
   const proof = plan.status === 'optimal' ? '经 HiGHS 求解证明为最优' : '求解达到时间上限，未证明最优'
   w.paragraph(
-    `在 ${plan.candidates} 个候选项目（已提议与已批准，共 ${plan.items} 项）中选出 ${plan.funded.length} 项，费用 ${formatYuan(plan.total_cost_yuan, 'zh')}，总得分 ${plan.total_score.toFixed(2)} 分，${proof}。` +
-      `按得分排序、到预算线截断的做法选出 ${plan.rank_and_cut.items} 项，得分 ${plan.rank_and_cut.total_score.toFixed(2)} 分（费用 ${formatYuan(plan.rank_and_cut.total_cost_yuan, 'zh')}）；本计划多得 ${plan.gain.toFixed(2)} 分。`,
+    `在 ${plan.candidates} 个候选项目（已提议与已批准，共 ${plan.items} 项）中选出 ${plan.funded.length} 项，费用 ${formatYuan('zh', plan.total_cost_yuan)}，总得分 ${plan.total_score.toFixed(2)} 分，${proof}。` +
+      `按得分排序、到预算线截断的做法选出 ${plan.rank_and_cut.items} 项，得分 ${plan.rank_and_cut.total_score.toFixed(2)} 分（费用 ${formatYuan('zh', plan.rank_and_cut.total_cost_yuan)}）；本计划多得 ${plan.gain.toFixed(2)} 分。`,
     { size: 8.5, lineGap: 2 },
     5,
   )
@@ -587,9 +593,9 @@ function planSection(w: Writer, data: ReportData, heading: Heading) {
     { title: '得分', width: f, align: 'right' },
   ]
   const rows: Row[] = plan.funded.map((item) => ({
-    cells: [item.code, item.name, item.category, item.community, formatYuan(item.cost_yuan, 'zh'), item.score.toFixed(2)],
+    cells: [item.code, item.name, item.category, item.community, formatYuan('zh', item.cost_yuan), item.score.toFixed(2)],
   }))
-  rows.push({ cells: ['合计', `${plan.funded.length} 项`, '', '', formatYuan(plan.total_cost_yuan, 'zh'), plan.total_score.toFixed(2)] })
+  rows.push({ cells: ['合计', `${plan.funded.length} 项`, '', '', formatYuan('zh', plan.total_cost_yuan), plan.total_score.toFixed(2)] })
   table(w, columns, rows)
 }
 

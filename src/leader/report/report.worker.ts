@@ -10,7 +10,8 @@ import PDFDocument from 'pdfkit'
 import { loadHighs } from '../../backlog/plan/index.ts'
 import { gatherReport } from './gather.ts'
 import { renderReportPdf } from './pdf.ts'
-import type { ApiCall, ReportOptions } from './types.ts'
+import type { ApiCall } from '../../shared/api.ts'
+import type { ReportOptions } from './types.ts'
 
 async function bytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url)

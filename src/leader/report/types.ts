@@ -8,8 +8,8 @@ import type { IndicatorKey, Indicators } from '../types.ts'
 export interface ReportOptions {
   /** The plan's budget in yuan (default: the backlog's example budget, ¥20,000,000). */
   budget?: number
-  /** The indicator the map is coloured by (default coverage_households). */
-  indicator?: IndicatorKey
+  /** The indicator the map is coloured by (default coverage_households), checked against the catalogue. */
+  indicator?: string
   minutes?: number
   speed?: number
 }
@@ -34,7 +34,7 @@ export interface ReportZone {
   reason_zh: string
   reason_en: string
   /** A point inside it, [lon, lat], for its number on the map. */
-  label: [number, number] | null
+  label: [number, number]
 }
 
 /** A funded item as the report lists it: the plan export's row without its plan columns. */
@@ -75,6 +75,3 @@ export interface ReportData {
 
 /** A request the report refuses (an unknown indicator, a bad budget): said in words. */
 export class ReportInputError extends Error {}
-
-/** Calls an API function by name with named arguments and resolves with its JSON. */
-export type ApiCall = (fn: string, args?: Record<string, unknown>) => Promise<unknown>
