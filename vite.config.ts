@@ -1,5 +1,19 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+// The suite's parts. unit: computations that open no database (src/ and the pure files of tests/);
+// database: PGlite, PostgreSQL, the command line and the server; browser: the built page in
+// Chromium; faults: killed processes, full disks, removed folders.
+const unit = [
+  'src/**/*.test.ts',
+  'tests/accounts/password.test.ts',
+  'tests/backlog/{constraints,curve,input,optimality,reasons}.test.ts',
+  'tests/leader/*.test.ts',
+]
+const browser = ['tests/browser/**/*.test.ts', 'tests/e2e/**/*.test.ts']
+const faults = ['tests/faults/**/*.test.ts']
+// The template databases the projects that open databases copy, built once for all of them.
+const templates = 'tests/global-setup.ts'
 
 export default defineConfig({
   plugins: [react()],
@@ -10,8 +24,6 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   test: {
-    globalSetup: ['tests/global-setup.ts'],
-    include: ['tests/**/*.test.ts', 'src/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     // Each file boots its own database or browser; two cores run two at a time.
@@ -20,5 +32,21 @@ export default defineConfig({
     // supabase-js's realtime client wants a global WebSocket, which Node 20 has behind a flag.
     execArgv: ['--experimental-websocket'],
     reporters: ['default'],
+    // One part at a time: npx vitest run --project unit (or database, browser, faults).
+    projects: [
+      // pure computations: a worker runs its files in one module cache, none of them leaving state behind
+      { extends: true, test: { name: 'unit', include: unit, isolate: false } },
+      {
+        extends: true,
+        test: {
+          name: 'database',
+          include: ['tests/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...unit, ...browser, ...faults],
+          globalSetup: [templates],
+        },
+      },
+      { extends: true, test: { name: 'browser', include: browser, globalSetup: [templates] } },
+      { extends: true, test: { name: 'faults', include: faults, globalSetup: [templates] } },
+    ],
   },
 })

@@ -57,7 +57,7 @@ async function panFrames(browser: Browser, url: string, layers: string): Promise
     await atlas.goto(`map=${panZoom.toFixed(2)}/28.0700/${startLon.toFixed(5)}&${layers}`)
     await atlas.waitForIdle({ timeout: 60_000 })
     // A string, not a function: tsx would wrap the named functions in a helper the page lacks.
-    return (await atlas.page.evaluate(`(async () => {
+    return await atlas.page.evaluate<number[]>(`(async () => {
       const map = window.__atlas.map;
       const stamps = [];
       let running = true;
@@ -74,7 +74,7 @@ async function panFrames(browser: Browser, url: string, layers: string): Promise
       }
       running = false;
       return stamps.slice(1).map((t, i) => t - stamps[i]);
-    })()`)) as number[]
+    })()`)
   } finally {
     await atlas.close()
   }

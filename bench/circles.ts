@@ -14,12 +14,12 @@ import type { Database } from '../src/db/database.ts'
 import { importFile } from '../src/db/import.ts'
 import { sampleFiles } from '../src/db/sample.ts'
 import { asCaller, userClaims } from '../src/db/session.ts'
+import { defaultWalk } from '../src/shared/defaults.ts'
 import { compare, median, round, time, withThrowawayPostgres, type BenchResult } from './harness.ts'
 import { random } from '../src/circles/engine/testing.ts'
 
 const log = (message: string) => console.error(`[bench circles] ${message}`)
-const speed = 66.7
-const minutes = 8
+const { minutes, speed } = defaultWalk
 /** Half the side of the box of edges pgRouting is given round a start: the budget's distance and a margin, metres. */
 const boxHalfM = minutes * speed + 100
 

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import type { AtlasFeatureCollection, LayerStats } from '../src/data/types.ts'
 import { connect } from '../src/db/connect.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { readMeta } from '../src/db/embedded.ts'
@@ -28,15 +29,16 @@ async function fetchUnits(target: string, secret: string, n: number): Promise<nu
   const server = await createAtlasServer({ db, auth })
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
   const token = await auth.sign(userClaims('leader'), 600)
-  const { bbox } = await (await fetch(`${url}/rest/v1/rpc/layer_stats`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()
-  const [west, south, east, north] = bbox as number[]
+  const stats = (await (await fetch(`${url}/rest/v1/rpc/layer_stats`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as LayerStats
+  if (!stats.bbox) throw new Error('layer_stats: the database has no units, so no extent')
+  const [west, south, east, north] = stats.bbox
   const fetchLayer = async (layer: string) => {
     const response = await fetch(`${url}/rest/v1/rpc/map_layer`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ layer, west, south, east, north, zoom: 13 }),
     })
-    const body = (await response.json()) as { features: unknown[] }
+    const body = (await response.json()) as AtlasFeatureCollection
     if (!response.ok || body.features.length === 0) throw new Error(`${layer}: ${JSON.stringify(body).slice(0, 200)}`)
   }
   try {

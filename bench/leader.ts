@@ -167,14 +167,15 @@ async function reportPdf(dir: string, n: number, names: string[]): Promise<Bench
 
 // ---------------------------------------------------------------- the rival: HTML printed by Chromium
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const esc = (s: string | number | null | undefined) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 async function printHtmlReport(dir: string, file: string): Promise<void> {
-  const [{ apiCall, fontFiles }, { gatherReport }, { choropleth, lightColors, lightLabel }, words, frames, { reportTitle }, { chromium }] = await Promise.all([
+  const [{ apiCall, fontFiles }, { gatherReport }, { choropleth, lightColors, lightLabel }, words, core, frames, { reportTitle }, { chromium }] = await Promise.all([
     import('../src/cli/commands/report.ts'),
     import('../src/leader/report/gather.ts'),
     import('../src/leader/choropleth.ts'),
     import('../src/leader/report/words.ts'),
+    import('../src/i18n/core.ts'),
     import('../src/leader/report/mapFrame.ts'),
     import('../src/leader/report/pdf.ts'),
     import('playwright-core'),
@@ -196,8 +197,8 @@ async function printHtmlReport(dir: string, file: string): Promise<void> {
   const bases = ind.catalogue.filter((i) => !i.facility_type)
   const fonts = fontFiles()
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
-    @font-face { font-family: Report; src: url('${pathToFileURL(fonts.regular)}'); font-weight: 400 }
-    @font-face { font-family: Report; src: url('${pathToFileURL(fonts.bold)}'); font-weight: 700 }
+    @font-face { font-family: Report; src: url('${pathToFileURL(fonts.regular).href}'); font-weight: 400 }
+    @font-face { font-family: Report; src: url('${pathToFileURL(fonts.bold).href}'); font-weight: 700 }
     @page { size: A4; margin: 44pt 40pt 54pt }
     body { font-family: Report; font-size: 8pt; color: #1f2933 } h1 { font-size: 18pt } h2 { font-size: 12pt; border-left: 3pt solid #2f5d8a; padding-left: 5pt }
     table { border-collapse: collapse; width: 100% } thead { display: table-header-group } th { background: #eef2f6; text-align: left }
@@ -205,7 +206,7 @@ async function printHtmlReport(dir: string, file: string): Promise<void> {
     .muted { color: #5f6b7a } svg { width: 515pt; height: ${frame.box.height}pt; background: #f6f3ec; border: 0.6pt solid #5f6b7a }
   </style></head><body>
   <h1>${esc(reportTitle(data.city))}</h1>
-  <p class="muted">打印时间：${words.beijingTime(data.printed_at)}（北京时间） 数据时间：${words.beijingTime(ind.data_timestamp)} 步行参数：${ind.params.minutes} 分钟，步速 ${ind.params.speed_m_per_min} 米/分钟</p>
+  <p class="muted">打印时间：${core.beijingTime(data.printed_at)}（北京时间） 数据时间：${core.beijingTime(ind.data_timestamp)} 步行参数：${ind.params.minutes} 分钟，步速 ${ind.params.speed_m_per_min} 米/分钟</p>
   <h2>一、地图：${esc(info.label_zh)}</h2>
   <svg viewBox="0 0 515 ${frame.box.height}">
     ${data.communities.map((c) => `<path d="${svgPath(c.geometry)}" fill="${map.colorOf(value.get(c.code) ?? null)}" fill-rule="evenodd" stroke="#fff" stroke-width="0.5"/>`).join('')}
@@ -222,10 +223,10 @@ async function printHtmlReport(dir: string, file: string): Promise<void> {
   ${ind.communities.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(streetName.get(c.street_code ?? ''))}</td>${bases.map((i) => `<td><span class="dot" style="background:${lightColors[c.indicators[i.key]?.light ?? 'none']}"></span>${c.indicators[i.key]?.value ?? '—'}</td>`).join('')}</tr>`).join('')}
   </tbody></table>
   <h2>四、未认定归属的三不管区域</h2><table><thead><tr><th>编号</th><th>类型</th><th>位置</th><th>面积</th><th>建议归属</th></tr></thead><tbody>
-  ${data.zones.map((z, k) => `<tr><td>${k + 1}</td><td>${esc(words.zoneKindWord(z.kind, 'zh'))}</td><td>${esc(z.where)}</td><td>${esc(words.formatArea(z.area_m2, 'zh'))}</td><td>${esc(z.suggested_owner?.name)}</td></tr>`).join('')}
+  ${data.zones.map((z, k) => `<tr><td>${k + 1}</td><td>${esc(words.zoneKindWord(z.kind, 'zh'))}</td><td>${esc(z.where)}</td><td>${esc(core.formatArea('zh', z.area_m2))}</td><td>${esc(z.suggested_owner?.name)}</td></tr>`).join('')}
   </tbody></table>
-  <h2>五、基础设施欠账计划（预算 ${esc(words.formatYuan(data.plan.budget_yuan, 'zh'))}）</h2><table><thead><tr><th>编号</th><th>名称</th><th>类别</th><th>社区</th><th>费用</th></tr></thead><tbody>
-  ${data.plan.funded.map((p) => `<tr><td>${esc(p.code)}</td><td>${esc(p.name)}</td><td>${esc(p.category)}</td><td>${esc(p.community)}</td><td>${esc(words.formatYuan(p.cost_yuan, 'zh'))}</td></tr>`).join('')}
+  <h2>五、基础设施欠账计划（预算 ${esc(core.formatYuan('zh', data.plan.budget_yuan))}）</h2><table><thead><tr><th>编号</th><th>名称</th><th>类别</th><th>社区</th><th>费用</th></tr></thead><tbody>
+  ${data.plan.funded.map((p) => `<tr><td>${esc(p.code)}</td><td>${esc(p.name)}</td><td>${esc(p.category)}</td><td>${esc(p.community)}</td><td>${esc(core.formatYuan('zh', p.cost_yuan))}</td></tr>`).join('')}
   </tbody></table>
   <h2>依据</h2>${[...new Set(ind.catalogue.map((i) => i.source))].map((s, k) => `<p>${k + 1}. ${esc(s)}</p>`).join('')}
   </body></html>`

@@ -267,7 +267,7 @@ export function verify(found: ZonesJson, city: City, label: string): void {
       problems.push(`${p.what}: claimants ${JSON.stringify(z.claimants)}`)
   }
   const extra = found.zones.filter((z) => !used.has(z))
-  for (const z of extra.slice(0, 5)) problems.push(`unplanted ${z.kind} (${z.level}, ${z.area_m2} m², ${z.status}) at ${z.label}`)
+  for (const z of extra.slice(0, 5)) problems.push(`unplanted ${z.kind} (${z.level}, ${z.area_m2} m², ${z.status}) at ${z.label.join(',')}`)
   if (extra.length > 5) problems.push(`… and ${extra.length - 5} more unplanted zones`)
   if (found.nesting.length) problems.push(`${found.nesting.length} nesting violations reported, none planted`)
   if (problems.length) throw new Error(`${label}: detection is wrong:\n  ${problems.join('\n  ')}`)

@@ -1,13 +1,9 @@
-// Prepares, once per run, the embedded databases the suites copy: one migrated and empty, one
-// with the sample city loaded through the importer. A cold PGlite + PostGIS start costs seconds;
-// a copy of a prepared folder costs milliseconds.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+// The template databases of the projects that copy them (database, browser, faults): started
+// once per run, by whichever of those projects sets up first, and reused by the next runs while
+// the migrations, the sample city and the code that loads them stay the same (tests/helpers/templates.ts).
+// The run does not wait for them here: a file waits when it first copies one.
 import type { TestProject } from 'vitest/node'
-import { connect } from '../src/db/connect.ts'
-import { readMeta } from '../src/db/embedded.ts'
-import { loadSample } from '../src/db/sample.ts'
+import { currentTemplates, startBuilding } from './helpers/templates.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,18 +12,10 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-templates-'))
-  const empty = path.join(root, 'empty')
-  const sample = path.join(root, 'sample')
-  const connection = await connect(empty, 'test setup')
-  await connection.close()
-  fs.cpSync(empty, sample, { recursive: true })
-  readMeta(sample)
-  const loaded = await connect(sample, 'test setup')
-  await loadSample(loaded.db)
-  await loaded.close()
-  project.provide('emptyDatabase', empty)
-  project.provide('sampleDatabase', sample)
-  return () => fs.rmSync(root, { recursive: true, force: true })
+export default function setup(project: TestProject) {
+  const templates = currentTemplates()
+  const stop = startBuilding(templates, (line) => console.log(`[templates] ${line}`))
+  project.provide('emptyDatabase', templates.empty)
+  project.provide('sampleDatabase', templates.sample)
+  return stop
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { candidatesTotal, curveShape, filterItems, fromField, partsAddUp, placesOf, scaleBudgets, sortByScore, splitBudget, toField, nextStatuses } from './display.ts'
 import type { ScoredItem } from './types.ts'
 
-const factors = (parts: number[]) =>
-  Object.fromEntries(['households', 'complaints', 'severity', 'cost_per_household', 'village', 'waiting'].map((k, i) => [k, { raw: 1, normalised: 0.5, part: parts[i] ?? 0 }])) as ScoredItem['factors']
+function factors(parts: number[]): ScoredItem['factors'] {
+  const factor = (i: number) => ({ raw: 1, normalised: 0.5, part: parts[i] ?? 0 })
+  return { households: factor(0), complaints: factor(1), severity: factor(2), cost_per_household: factor(3), village: factor(4), waiting: factor(5) }
+}
 
 function item(code: string, extra: Partial<ScoredItem> = {}): ScoredItem {
   return {

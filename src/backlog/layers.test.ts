@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { scoredItem } from '../../tests/backlog/instances.ts'
 import { backlogStyle, categoryInks, clickableLayers, emphasis, geometryBbox, itemCollections, labelPoint, planMark, shapeOf } from './layers.ts'
 import { backlogCategories, type ScoredItem } from './types.ts'
 
@@ -7,7 +8,7 @@ const point = { type: 'Point' as const, coordinates: [119.2, 28.1] }
 const square = { type: 'Polygon' as const, coordinates: [[[119, 28], [119.02, 28], [119.02, 28.01], [119, 28.01], [119, 28]]] }
 
 const item = (code: string, score: number, geometry: ScoredItem['geometry'], status: ScoredItem['status'] = 'proposed') =>
-  ({ code, name: `${code} 名称`, category: '供水', status, score, geometry }) as ScoredItem
+  scoredItem(code, { name: `${code} 名称`, category: '供水', status, score, geometry })
 
 describe('the items’ shapes', () => {
   it('knows lines, points and areas, multi-geometries included', () => {

@@ -2,7 +2,7 @@
 // cases on purpose (equal scores, zero scores, items dearer than the budget, budget 0, budget
 // above the whole backlog).
 import { random } from '../../src/circles/engine/testing.ts'
-import type { Category, PlanItem } from '../../src/backlog/types.ts'
+import type { Category, FactorValue, PlanItem, ScoredItem } from '../../src/backlog/types.ts'
 
 export function item(code: string, score: number, cost: number, extra: Partial<PlanItem> = {}): PlanItem {
   return {
@@ -15,6 +15,35 @@ export function item(code: string, score: number, cost: number, extra: Partial<P
     community_code: '331181001001',
     status: 'proposed',
     depends_on: [],
+    ...extra,
+  }
+}
+
+/** An item as backlog_scores() gives it, every field filled, its factors all naught: for code that reads some of them. */
+export function scoredItem(code: string, extra: Partial<ScoredItem> = {}): ScoredItem {
+  const naught: FactorValue = { raw: null, normalised: 0, part: 0 }
+  return {
+    code,
+    name: `工程${code}`,
+    category: '硬化',
+    status: 'proposed',
+    version: 1,
+    cost_yuan: 0,
+    households_served: null,
+    complaints: null,
+    severity: null,
+    requested_on: null,
+    waiting_days: null,
+    village: false,
+    community_code: '331181001001',
+    community_name: '社区',
+    street_code: '331181001',
+    street_name: '街道',
+    depends_on: [],
+    factors: { households: naught, complaints: naught, severity: naught, cost_per_household: naught, village: naught, waiting: naught },
+    score: 0,
+    updated_at: '2026-01-01T00:00:00Z',
+    updated_by: null,
     ...extra,
   }
 }

@@ -3,7 +3,7 @@
 // over every budget where anything can change); the other kinds on hand-made backlogs.
 import type { Highs } from 'highs'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { formatReason, formatYuan, loadHighs, solvePlan } from '../../src/backlog/plan/index.ts'
+import { formatReason, loadHighs, solvePlan } from '../../src/backlog/plan/index.ts'
 import { maxBudgetSteps } from '../../src/backlog/plan/reasons.ts'
 import type { PlanResult } from '../../src/backlog/types.ts'
 import { atomKey, atomsOf, bruteForce } from './brute.ts'
@@ -131,14 +131,12 @@ describe('each kind of reason', () => {
     }
   })
 
-  test('the words: yuan as ¥20.00M and 2000万元', () => {
-    expect(formatYuan(20_000_000, 'en')).toBe('¥20.00M')
-    expect(formatYuan(20_000_000, 'zh')).toBe('2000万元')
-    expect(formatYuan(1_234_567, 'zh')).toBe('123.46万元')
+  test('the words: money as the core writes it, ¥23.45 M and 2,345 万元', () => {
     expect(formatReason({ kind: 'enters_at', enters_at_yuan: 23_450_000, forced_loss: 1.5 }, 'en')).toBe(
-      'not funded: enters at a budget of ¥23.45M (funding it now would lose 1.50 points)',
+      'not funded: enters at a budget of ¥23.45 M (funding it now would lose 1.50 points)',
     )
-    expect(formatReason({ kind: 'enters_at', enters_at_yuan: 23_450_000, forced_loss: 1.5 }, 'zh')).toBe('未入选：预算达到 2345万元 时入选（现在做则总分少 1.50 分）')
+    expect(formatReason({ kind: 'enters_at', enters_at_yuan: 23_450_000, forced_loss: 1.5 }, 'zh')).toBe('未入选：预算达到 2,345 万元 时入选（现在做则总分少 1.50 分）')
+    expect(formatReason({ kind: 'enters_at', enters_at_yuan: 12_345 }, 'zh')).toBe('未入选：预算达到 1.23 万元 时入选')
     expect(formatReason({ kind: 'funded', loss: 3.2 }, 'zh')).toBe('入选；若不做，总分少 3.20 分')
     expect(formatReason({ kind: 'forced_loss', forced_loss: 2 }, 'en')).toBe('not funded: funding it would lose 2.00 points')
   })

@@ -4,7 +4,7 @@
 // database; the what-if against the engine run in Node on the same points.
 import { beforeAll, describe, expect, test } from 'vitest'
 import { CircleModel } from '../../src/circles/engine/model.ts'
-import type { Coverage } from '../../src/circles/api.ts'
+import type { Coverage } from '../../src/circles/types.ts'
 import { typeColor, uncoveredColor } from '../../src/circles/layers.ts'
 import { readModel } from '../../src/circles/store.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
@@ -89,7 +89,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     const mine = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(10, 80, $1) as c', [community])).rows[0].c, true)
     const rows = atlas.page.locator('[data-testid="coverage-section"] tr[data-type]')
     await rows.first().waitFor({ timeout: 10_000 })
-    const shown = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-type'), Number(tr.getAttribute('data-households'))])))
+    const shown = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr): [string, number] => [String(tr.getAttribute('data-type')), Number(tr.getAttribute('data-households'))])))
     const expected = Object.fromEntries(Object.entries(mine.communities[0].coverage).map(([type, f]) => [type, f.households_covered]))
     expect(shown).toEqual(expected)
     await atlas.page.keyboard.press('Escape')

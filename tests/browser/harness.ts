@@ -7,7 +7,8 @@ import fs from 'node:fs'
 import type http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { buffer } from 'node:stream/consumers'
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Download, type LaunchOptions, type Page } from 'playwright-core'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot, readMeta } from '../../src/db/embedded.ts'
 import { guardDatabase } from '../../src/db/guard.ts'
@@ -37,6 +38,11 @@ export const screenshotsDir = path.join(projectRoot, 'tests/screenshots')
 
 const buildsRoot = path.join(os.tmpdir(), 'atlas-app-builds')
 
+/** The folder the app built from its sources as they are now goes to. */
+export function appBuildFolder(): string {
+  return path.join(buildsRoot, sourcesHash().slice(0, 16))
+}
+
 /**
  * The app built by `vite build` into a folder of its own, named by the hash of its sources, so
  * a second run (or the benchmark after the tests) reuses it and a change rebuilds it. It never
@@ -45,9 +51,8 @@ const buildsRoot = path.join(os.tmpdir(), 'atlas-app-builds')
  * no .env and no VITE_* variable: the app under test talks to the embedded server, not to the
  * Supabase project a developer's .env may name.
  */
-export async function buildApp(log: (message: string) => void = () => {}): Promise<string> {
-  const hash = sourcesHash().slice(0, 16)
-  const outDir = path.join(buildsRoot, hash)
+export async function buildApp(log: (message: string) => void = () => {}, outDir = appBuildFolder()): Promise<string> {
+  const hash = path.basename(outDir)
   if (fs.existsSync(path.join(outDir, 'index.html'))) return outDir
   fs.mkdirSync(buildsRoot, { recursive: true })
   const temp = fs.mkdtempSync(path.join(buildsRoot, `${hash}.tmp-`))
@@ -136,10 +141,35 @@ export async function startServer(databaseDir: string, staticDir: string, { guar
 
 // ── the browser ──────────────────────────────────────────────────────────────────────────
 
+function launchOptions(): LaunchOptions {
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (or set ATLAS_CHROMIUM)`)
+  return { executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000 }
+}
+
 /** Chromium, headless, with a fresh profile of its own (Playwright makes one per launch). */
 export function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (or set ATLAS_CHROMIUM)`)
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000 })
+  return chromium.launch(launchOptions())
+}
+
+/**
+ * Chromium for a whole test run, which each test file joins with connectBrowser(): a launch costs
+ * seconds of the two cores, a connection milliseconds, and a browser context per page keeps the
+ * files as apart as browsers of their own would.
+ */
+export function launchBrowserServer(): Promise<BrowserServer> {
+  return chromium.launchServer(launchOptions())
+}
+
+export function connectBrowser(wsEndpoint: string): Promise<Browser> {
+  return chromium.connect(wsEndpoint, { timeout: 60_000 })
+}
+
+/**
+ * A download's bytes. Download.path() is refused over a connection to a browser server; the
+ * stream is not.
+ */
+export async function downloadedBytes(download: Download): Promise<Buffer> {
+  return buffer(await download.createReadStream())
 }
 
 export type AtlasState = 'booting' | 'loading' | 'idle' | 'error'
@@ -181,6 +211,13 @@ export interface AtlasPage {
   view(): Promise<{ zoom: number; lon: number; lat: number }>
   hash(): Promise<string>
   close(): Promise<void>
+}
+
+declare global {
+  interface Window {
+    /** Each change of data-atlas-state with its time (performance.now()), kept by stateRecorder. */
+    __atlasStates?: [AtlasState, number][]
+  }
 }
 
 // Records each change of data-atlas-state with its time, from the first script of the page on.
@@ -249,7 +286,7 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
           (settle) => {
             const s = document.documentElement.dataset.atlasState
             if (s === 'error') return s
-            const log = (window as unknown as { __atlasStates?: [string, number][] }).__atlasStates ?? []
+            const log = window.__atlasStates ?? []
             const since = log.length ? performance.now() - log[log.length - 1][1] : 0
             return s === 'idle' && since >= settle ? s : false
           },
@@ -264,7 +301,7 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
       return state
     },
     state: () => page.evaluate(() => document.documentElement.dataset.atlasState as AtlasState | undefined),
-    states: () => page.evaluate(() => (window as unknown as { __atlasStates: [AtlasState, number][] }).__atlasStates),
+    states: () => page.evaluate(() => window.__atlasStates ?? []),
     text: async (testId, timeout = 10_000) => {
       const locator = byTestId(testId)
       await locator.waitFor({ state: 'visible', timeout })
@@ -295,7 +332,7 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
     },
     project: (lonLat) =>
       page.evaluate((position) => {
-        const { map } = (window as unknown as { __atlas: { map: { project(p: [number, number]): { x: number; y: number } } } }).__atlas
+        const { map } = window.__atlas!
         const { x, y } = map.project(position)
         return { x, y }
       }, lonLat),
@@ -303,7 +340,7 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
       const { x, y } = await atlasPage.project(lonLat)
       const box = await page.locator('#map').boundingBox()
       if (!box) throw new Error('#map is not on the page')
-      if (x < 0 || y < 0 || x > box.width || y > box.height) throw new Error(`${lonLat} is off the map (${x}, ${y})`)
+      if (x < 0 || y < 0 || x > box.width || y > box.height) throw new Error(`${lonLat.join(',')} is off the map (${x}, ${y})`)
       const cover = await page.evaluate(
         ([px, py]) => {
           const element = document.elementFromPoint(px, py)
@@ -311,12 +348,12 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
         },
         [box.x + x, box.y + y] as const,
       )
-      if (cover) throw new Error(`${lonLat} is under something else than the map: ${cover}`)
+      if (cover) throw new Error(`${lonLat.join(',')} is under something else than the map: ${cover}`)
       await page.mouse.click(box.x + x, box.y + y)
     },
     view: () =>
       page.evaluate(() => {
-        const { map } = (window as unknown as { __atlas: { map: { getZoom(): number; getCenter(): { lng: number; lat: number } } } }).__atlas
+        const { map } = window.__atlas!
         const { lng, lat } = map.getCenter()
         return { zoom: map.getZoom(), lon: lng, lat }
       }),
@@ -326,7 +363,6 @@ export async function openPage(browser: Browser, baseUrl: string, options: PageO
   return atlasPage
 }
 
-/** Saves a screenshot under tests/artifacts/ (git-ignored) and returns its path. */
 /**
  * A screenshot into tests/artifacts/ (git-ignored); with ATLAS_UPDATE_SCREENSHOTS=1 the views the
  * README shows (`readme: true`) are copied to tests/screenshots/ as well.

@@ -14,7 +14,7 @@ import { choropleth, type Choropleth } from '../../src/leader/choropleth.ts'
 import { valueOf } from '../../src/leader/layers.ts'
 import type { IndicatorKey, Indicators } from '../../src/leader/types.ts'
 import { baseIndicatorKeys } from '../../src/leader/url.ts'
-import { jsAssets, saveArtifact, type AtlasPage } from './harness.ts'
+import { downloadedBytes, jsAssets, saveArtifact, type AtlasPage } from './harness.ts'
 import { decodePng, type Image } from './png.ts'
 import { browserSuite } from './suite.ts'
 
@@ -121,8 +121,9 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
       .locator('[data-testid="leader-total"]')
       .evaluateAll((rows) => rows.map((r) => ({ key: r.getAttribute('data-key')!, value: r.getAttribute('data-value')!, light: r.getAttribute('data-light')! })))
     expect(totals.map((r) => r.key).sort()).toEqual([...baseIndicatorKeys].sort())
-    for (const row of totals) {
-      const figure = figures.city.indicators[row.key as IndicatorKey]
+    for (const key of baseIndicatorKeys) {
+      const row = totals.find((r) => r.key === key)!
+      const figure = figures.city.indicators[key]
       expect(row.light, row.key).toBe(figure.light)
       expect(row.value === '' ? null : Number(row.value), row.key).toBe(figure.value === null ? null : Number(figure.value))
     }
@@ -195,7 +196,7 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
     await atlas.page.mouse.move(1, 1)
     // the outline of the selected community, drawn by the workspace
     const outlined = await atlas.page.evaluate(() =>
-      window.__atlas!.map.queryRenderedFeatures({ layers: ['leader-selected-line'] } as never).map((f) => (f.properties as { code: string }).code),
+      window.__atlas!.map.queryRenderedFeatures({ layers: ['leader-selected-line'] }).map((f): unknown => f.properties.code),
     )
     expect(new Set(outlined)).toEqual(new Set([chosen.unit.code]))
     // the map went to it, between the dashboard and the inspector
@@ -282,7 +283,7 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
       // the CSV: a BOM, a header, the city, each street office, each community
       const [csv] = await Promise.all([atlas.page.waitForEvent('download', { timeout: 30_000 }), atlas.page.locator('[data-testid="leader-csv"]').click()])
       expect(csv.suggestedFilename()).toMatch(/\d{4}-\d{2}-\d{2}\.csv$/)
-      const csvBytes = fs.readFileSync(await csv.path())
+      const csvBytes = await downloadedBytes(csv)
       expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
       const lines = csvBytes.toString('utf8').replace(/^\uFEFF/, '').trimEnd().split(/\r?\n/)
       expect(lines).toHaveLength(1 + 1 + figures.streets.length + 28)

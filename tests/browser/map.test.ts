@@ -192,7 +192,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     const backend = '**/rest/v1/**'
     await atlas.page.route(backend, (route) => route.abort('connectionrefused'))
     // Closer in: grids are drawn from zoom 13, and their tiles must be fetched.
-    await atlas.page.evaluate(() => (window as unknown as { __atlas: { map: { jumpTo(o: object): void } } }).__atlas.map.jumpTo({ zoom: 14, center: [119.14, 28.07] }))
+    await atlas.page.evaluate(() => window.__atlas!.map.jumpTo({ zoom: 14, center: [119.14, 28.07] }))
     expect(await atlas.waitForIdle({ allowError: true })).toBe('error')
     contractError(await atlas.text('error'))
 

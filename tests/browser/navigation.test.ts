@@ -21,6 +21,13 @@ const featuresOf = (layer: string) =>
 /** The city at city zoom, with the unit layers only (drawn sooner). */
 const cityHash = 'map=11.50/28.0790/119.0790&layers=street,community,grid'
 
+declare global {
+  interface Window {
+    /** Set on a page by the test: still there afterwards, the page was not reloaded. */
+    __stayed?: boolean
+  }
+}
+
 const suite = browserSuite()
 const { open } = suite
 
@@ -51,7 +58,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     await atlas.waitForIdle()
     const start = await atlas.view()
     const entries = await historyLength(atlas)
-    await atlas.page.evaluate(() => ((window as unknown as { __stayed: boolean }).__stayed = true))
+    await atlas.page.evaluate(() => (window.__stayed = true))
 
     expect(await atlas.searchAndOpen(code, name)).toBe(name)
     await atlas.waitForIdle()
@@ -79,7 +86,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     await expectAt(atlas, flown, 'after Forward')
 
     // no reload, no other page: the same document all along, and no entry added by the moves
-    expect(await atlas.page.evaluate(() => (window as unknown as { __stayed?: boolean }).__stayed)).toBe(true)
+    expect(await atlas.page.evaluate(() => window.__stayed)).toBe(true)
     expect(await historyLength(atlas)).toBe(entries + 1)
   })
 
@@ -91,7 +98,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
 
     const atlas = await open(cityHash)
     await atlas.waitForIdle()
-    await atlas.page.evaluate(() => ((window as unknown as { __stayed: boolean }).__stayed = true))
+    await atlas.page.evaluate(() => (window.__stayed = true))
 
     const [lon, lat] = community.point
     const there = { zoom: 14, lon: Number(lon.toFixed(6)), lat: Number(lat.toFixed(6)) }
@@ -111,7 +118,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     await expectAt(atlas, there, 'after an address without a view')
     await waitForHash(atlas, 'map=14.00/', true)
 
-    expect(await atlas.page.evaluate(() => (window as unknown as { __stayed?: boolean }).__stayed), 'the page was not reloaded').toBe(true)
+    expect(await atlas.page.evaluate(() => window.__stayed), 'the page was not reloaded').toBe(true)
   })
 
   test('panning and zooming add no history entries; a workspace opened is closed by Back', async () => {
@@ -179,7 +186,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
 
     await atlas.page.goBack({ waitUntil: 'commit' })
     await waitForHash(atlas, 'role=', false)
-    await atlas.page.waitForFunction(() => (document.querySelector('[data-testid="role-switch"]') as HTMLSelectElement | null)?.value === 'leader', null, {
+    await atlas.page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="role-switch"]')?.value === 'leader', null, {
       timeout: 10_000,
     })
     await atlas.waitForIdle()

@@ -4,56 +4,42 @@
 // with the reason; the demonstration keeps its role switch; and a server that loses its database
 // says so across the page.
 import fs from 'node:fs'
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { hashPassword } from '../../src/accounts/password.ts'
 import { addAccount } from '../../src/accounts/store.ts'
 import { adminToken } from '../../src/server/admin.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { buildApp, launchBrowser, openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
-import { closePages } from './suite.ts'
+import { saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { browserSuite } from './suite.ts'
 
 const email = 'zhang.san@longquan.gov.cn'
 const password = 'Longquan-works-2026'
 /** The city with the unit layers only (drawn sooner). */
 const cityHash = 'map=11.50/28.0790/119.0790&layers=street,community'
 
-let browser: Browser
-let staticDir: string
+const suite = browserSuite({ server: false })
 /** An account added before the start: no demonstration. */
 let accounts: AtlasServer
 /** A plain copy (no account: the demonstration), watched as `npm start` watches its folder. */
 let demo: AtlasServer
 let demoDir: string
-const pages: AtlasPage[] = []
 
 beforeAll(async () => {
-  const [built, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-  staticDir = built
-  browser = launched
   const passwordHash = await hashPassword(password)
   demoDir = copySampleDatabase()
   ;[accounts, demo] = await Promise.all([
-    startServer(copySampleDatabase(), staticDir, { before: async (db) => void (await db.transaction((tx) => addAccount(tx, { email, role: 'works', passwordHash }))) }),
-    startServer(demoDir, staticDir, { guard: true }),
+    startServer(copySampleDatabase(), suite.staticDir, { before: async (db) => void (await db.transaction((tx) => addAccount(tx, { email, role: 'works', passwordHash }))) }),
+    startServer(demoDir, suite.staticDir, { guard: true }),
   ])
 }, 120_000)
 
-afterEach(() => closePages(pages))
-
 afterAll(async () => {
-  await browser?.close()
   await accounts?.close()
   // its folder is gone: closing may fail, the test's word is already said
   await demo?.close().catch(() => {})
 })
 
-async function open(server: AtlasServer, hash = cityHash): Promise<AtlasPage> {
-  const page = await openPage(browser, server.url)
-  pages.push(page)
-  await page.goto(hash)
-  return page
-}
+const open = (server: AtlasServer, hash = cityHash): Promise<AtlasPage> => suite.open(hash, server)
 
 const testId = (atlas: AtlasPage, id: string) => atlas.page.locator(`[data-testid="${id}"]`)
 

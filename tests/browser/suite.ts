@@ -1,29 +1,39 @@
-// What every browser test file sets up the same way: the app built, one Chromium, one server over
-// a copy of the sample city, and every page a test opens closed after it, the test failing on an
-// uncaught exception in any of them (a bug whatever the test was about). The vitest side of
-// ./harness.ts, which the benchmarks share and which stays free of vitest.
+// What every browser test file sets up the same way: the run's Chromium and the run's build of the
+// app (./global-setup.ts), a server over a copy of the sample city of the file's own, and every page
+// a test opens closed after it, the test failing on an uncaught exception in any of them (a bug
+// whatever the test was about). The vitest side of ./harness.ts, which the benchmarks share and
+// which stays free of vitest.
 import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { buildApp, launchBrowser, openPage, startServer, type AtlasPage, type AtlasServer, type PageOptions } from './harness.ts'
+import { builtApp } from './global-setup.ts'
+import { connectBrowser, openPage, startServer, type AtlasPage, type AtlasServer, type PageOptions, type StartOptions } from './harness.ts'
+
+export interface SuiteOptions extends PageOptions {
+  /** How the file's server starts; false when the file starts its servers itself. */
+  server?: StartOptions | false
+}
 
 export interface BrowserSuite {
   readonly server: AtlasServer
   readonly browser: Browser
   /** The built app's folder. */
   readonly staticDir: string
-  /** A page of the app at `hash`, closed after the test. */
-  open(hash: string): Promise<AtlasPage>
+  /**
+   * A page of the app at `hash` (on the file's server unless another is given), closed after the
+   * test. A function, not a method: the files take it out of the suite (`const { open } = suite`).
+   */
+  open: (hash: string, server?: AtlasServer) => Promise<AtlasPage>
   /** A page opened by hand, closed after the test too. */
   track(page: AtlasPage): AtlasPage
 }
 
 /** Registers the file's hooks; the suite's parts exist from its first test on. */
-export function browserSuite(options: PageOptions = {}): BrowserSuite {
+export function browserSuite({ server: serverOptions = {}, ...pageOptions }: SuiteOptions = {}): BrowserSuite {
   const pages: AtlasPage[] = []
+  const staticDir = inject('appBuild')
   let server: AtlasServer | undefined
   let browser: Browser | undefined
-  let staticDir = ''
   const ready = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`the browser suite's ${what} is not started yet`)
     return value
@@ -35,11 +45,9 @@ export function browserSuite(options: PageOptions = {}): BrowserSuite {
     get browser() {
       return ready(browser, 'browser')
     },
-    get staticDir() {
-      return staticDir
-    },
-    async open(hash) {
-      const page = suite.track(await openPage(suite.browser, suite.server.url, options))
+    staticDir,
+    async open(hash, on = suite.server) {
+      const page = suite.track(await openPage(suite.browser, on.url, pageOptions))
       await page.goto(hash)
       return page
     },
@@ -50,10 +58,15 @@ export function browserSuite(options: PageOptions = {}): BrowserSuite {
   }
 
   beforeAll(async () => {
-    const [built, launched] = await Promise.all([buildApp((m) => console.log(`[browser tests] ${m}`)), launchBrowser()])
-    staticDir = built
-    browser = launched
-    server = await startServer(copySampleDatabase(), staticDir)
+    const endpoint = inject('chromiumEndpoint')
+    if (staticDir === undefined || endpoint === undefined)
+      throw new Error('no build and no Chromium for the run: the browser files run in the browser project, whose global setup is tests/browser/global-setup.ts')
+    // each part kept as soon as it is up, so that afterAll closes it whichever other part failed
+    await Promise.all([
+      serverOptions === false ? undefined : startServer(copySampleDatabase(), staticDir, serverOptions).then((started) => (server = started)),
+      connectBrowser(endpoint).then((connected) => (browser = connected)),
+      builtApp(staticDir),
+    ])
   })
 
   afterEach(() => closePages(pages))
@@ -67,7 +80,7 @@ export function browserSuite(options: PageOptions = {}): BrowserSuite {
 }
 
 /** Closes the pages a test opened (emptying the list), failing the test on an uncaught exception in any of them. */
-export async function closePages(pages: AtlasPage[]): Promise<void> {
+async function closePages(pages: AtlasPage[]): Promise<void> {
   const pageErrors = pages.flatMap((p) => p.pageErrors)
   await Promise.all(pages.splice(0).map((p) => p.close()))
   expect(pageErrors, 'uncaught exceptions in the page').toEqual([])

@@ -4,7 +4,7 @@
 // is a management gap too). What the page lists is checked against zones() on the same database.
 import { describe, expect, test } from 'vitest'
 import { asCaller, userClaims } from '../../src/db/session.ts'
-import type { DecisionRecord, ZonesResult } from '../../src/zones/api.ts'
+import type { DecisionRecord, ZonesResult } from '../../src/zones/types.ts'
 import { zoneInks } from '../../src/zones/layers.ts'
 import { saveArtifact, type AtlasPage } from './harness.ts'
 import { browserSuite } from './suite.ts'

@@ -2,31 +2,33 @@
 // who, when and the remark in the history; a skipped step, an unknown status and an unknown code
 // refused in the database's words with nothing written.
 import os from 'node:os'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BacklogChange, ScoredItem } from '../../src/backlog/types.ts'
+import { formatYuan } from '../../src/i18n/core.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
 import type { BacklogListItem } from '../../src/cli/commands/backlog.ts'
 
-let dir: string
-const atlas = (...args: string[]) => runAtlas(dir, ...args)
+let session: AtlasSession
+const atlas = (...args: string[]) => session.run(...args)
 
 
 async function list(): Promise<BacklogListItem[]> {
   const { code, out } = await atlas('backlog', 'list', '--json')
   expect(code).toBe(0)
-  return JSON.parse(out)
+  return JSON.parse(out) as BacklogListItem[]
 }
 
 async function history(code: string): Promise<BacklogChange[]> {
   const r = await atlas('backlog', 'history', code, '--json')
   expect(r.code).toBe(0)
-  return JSON.parse(r.out)
+  return JSON.parse(r.out) as BacklogChange[]
 }
 
-beforeAll(() => {
-  dir = copySampleDatabase()
+beforeAll(async () => {
+  session = await openAtlas(copySampleDatabase())
 })
+afterAll(() => session?.close())
 
 describe('atlas backlog', () => {
   test('list: every item with code, name, category, status, cost and score; the text names them in Chinese', async () => {
@@ -43,7 +45,7 @@ describe('atlas backlog', () => {
     const total = items.reduce((sum, i) => sum + i.cost_yuan, 0)
     const text = await atlas('backlog', 'list')
     expect(text.code).toBe(0)
-    expect(text.out).toContain(`56 items, ¥${(total / 1e6).toFixed(2)}M in all`)
+    expect(text.out).toContain(`56 items, ${formatYuan('en', total)} in all`)
     for (const item of items) expect(text.out).toContain(item.name)
   })
 

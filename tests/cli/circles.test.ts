@@ -1,46 +1,47 @@
 // atlas isochrones / isochrone / coverage on a copy of the sample city: the public JSON shapes,
 // staleness, and bad input refused in words with nothing written.
-import { beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { ComputeSummary } from '../../src/circles/store.ts'
+import type { Coverage } from '../../src/circles/types.ts'
+import type { OneCircle } from '../../src/cli/commands/isochrone.ts'
+import type { Database } from '../../src/db/database.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
 
-let dir: string
+let session: AtlasSession
 
-const atlas = (...args: string[]) => runAtlas(dir, ...args)
+const atlas = (...args: string[]) => session.run(...args)
 
-async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(dir)
-  try {
-    return await work(db)
-  } finally {
-    await db.close()
-  }
-}
+/** The folder's database, as the commands left it. */
+const withDb = <T>(work: (db: Database) => Promise<T>): Promise<T> => work(session.db)
 
 const count = (db: Database, sql: string) => db.query<{ n: string }>(sql).then((r) => Number(r.rows[0].n))
 
-beforeAll(() => {
-  dir = copySampleDatabase()
+beforeAll(async () => {
+  session = await openAtlas(copySampleDatabase())
 })
+afterAll(() => session?.close())
 
 describe('atlas isochrone --at', () => {
   test('one circle from a point: the polygon, every reached node once with its time, the parameters', async () => {
     const { code, out } = await atlas('isochrone', '--at', '119.142,28.071', '--json')
     expect(code).toBe(0)
-    const result = JSON.parse(out)
+    const result = JSON.parse(out) as OneCircle
     expect(result.polygon.type).toBe('MultiPolygon')
     expect(result.polygon.coordinates.length).toBeGreaterThan(0)
     expect(result.reached.length).toBeGreaterThan(10)
-    const nodes = result.reached.map((r: { node: number }) => r.node)
+    const nodes = result.reached.map((r) => r.node)
     expect(new Set(nodes).size).toBe(nodes.length)
-    for (const r of result.reached) expect(r.seconds).toBeGreaterThanOrEqual(0), expect(r.seconds).toBeLessThanOrEqual(480 + 1e-9)
+    for (const r of result.reached) {
+      expect(r.seconds).toBeGreaterThanOrEqual(0)
+      expect(r.seconds).toBeLessThanOrEqual(480 + 1e-9)
+    }
     expect(result.params).toMatchObject({ minutes: 8, speed_m_per_min: 66.7, steps_factor: 2, connector_cap_m: 300 })
     expect(result.params.method).toMatchObject({ name: 'network-band', radius_m: 18, cell_m: 4 })
     expect(result.params.method.tolerance_m).toBeLessThanOrEqual(25)
     // a longer walk reaches a superset
-    const longer = JSON.parse((await atlas('isochrone', '--at', '119.142,28.071', '--minutes', '12', '--speed', '66.7', '--json')).out)
-    const more = new Set(longer.reached.map((r: { node: number }) => r.node))
+    const longer = JSON.parse((await atlas('isochrone', '--at', '119.142,28.071', '--minutes', '12', '--speed', '66.7', '--json')).out) as OneCircle
+    const more = new Set(longer.reached.map((r) => r.node))
     for (const node of nodes) expect(more.has(node)).toBe(true)
     // the polygon is valid in PostGIS and holds every reached node
     await withDb(async (db) => {
@@ -74,7 +75,7 @@ describe('atlas coverage and isochrones', () => {
   test('coverage: every household counted once per type, matching the stored access times', async () => {
     const { code, out } = await atlas('coverage', '--json')
     expect(code).toBe(0)
-    const report = JSON.parse(out)
+    const report = JSON.parse(out) as Coverage
     expect(report.params).toEqual({ minutes: 8, speed_m_per_min: 66.7 })
     expect(report.basic_types).toEqual(['canteen', 'elderly_care', 'health_station', 'party_service_centre'])
     expect(report.communities).toHaveLength(28)
@@ -91,10 +92,10 @@ describe('atlas coverage and isochrones', () => {
     }
     expect(report.city.canteen.households_covered).toBe(expected.canteen)
     expect(report.city.basic.households_covered).toBe(expected.basic)
-    const sumCommunities = report.communities.reduce((s: number, c: { coverage: { basic: { households_covered: number } } }) => s + c.coverage.basic.households_covered, 0)
+    const sumCommunities = report.communities.reduce((s, c) => s + c.coverage.basic.households_covered, 0)
     expect(sumCommunities).toBe(expected.basic)
     // a slower walk covers no more
-    const slower = JSON.parse((await atlas('coverage', '--speed', '50', '--json')).out)
+    const slower = JSON.parse((await atlas('coverage', '--speed', '50', '--json')).out) as Coverage
     expect(slower.city.canteen.households_covered).toBeLessThanOrEqual(report.city.canteen.households_covered)
   })
 
@@ -111,13 +112,13 @@ describe('atlas coverage and isochrones', () => {
     expect(await withDb((db) => count(db, 'select count(*) as n from atlas.service_circle where stale'))).toBe(4)
     const { code, out } = await atlas('isochrones', '--json')
     expect(code).toBe(0)
-    const summary = JSON.parse(out)
+    const summary = JSON.parse(out) as ComputeSummary
     // only the moved facility's four circles, and the access times of its type
     expect(summary).toMatchObject({ all: false, circles: 4, circles_kept: before - 4 })
     expect(summary.access_types).toHaveLength(1)
     expect(summary.params).toMatchObject({ minutes: 8, speed: 66.7, bands: [5, 10, 15] })
     // a second run finds nothing to do
-    const again = JSON.parse((await atlas('isochrones', '--json')).out)
+    const again = JSON.parse((await atlas('isochrones', '--json')).out) as ComputeSummary
     expect(again).toMatchObject({ circles: 0, circles_kept: before, access_times: 0, access_types: [] })
     await withDb(async (db) => {
       expect(await count(db, 'select count(*) as n from atlas.service_circle where stale')).toBe(0)

@@ -9,18 +9,19 @@ import path from 'node:path'
 import { check } from '@placemarkio/check-geojson'
 import ExcelJS from 'exceljs'
 import type { FeatureCollection } from 'geojson'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { csvField, planCsv, planGeoJson, planHeaders, planXlsx } from '../../src/backlog/export.ts'
-import type { PlanItemResult, PlanResult, ScoredItem } from '../../src/backlog/types.ts'
+import type { PlanItemResult, PlanResult } from '../../src/backlog/types.ts'
 import { readBudgets } from '../../src/cli/commands/plan.ts'
-import { copySampleDatabase, tempDir } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { copyEmptyDatabase, copySampleDatabase, tempDir } from '../helpers/databases.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
+import { scoredItem } from '../backlog/instances.ts'
 import { parseCsv } from '../helpers/csv.ts'
 import type { BacklogListItem } from '../../src/cli/commands/backlog.ts'
 
-let dir: string
+let session: AtlasSession
 let folder: string
-const atlas = (...args: string[]) => runAtlas(dir, ...args)
+const atlas = (...args: string[]) => session.run(...args)
 
 let backlog: BacklogListItem[]
 
@@ -28,7 +29,7 @@ async function plan(...args: string[]): Promise<PlanResult> {
   const { code, out, err } = await atlas('plan', '--json', ...args)
   expect(err).toBe('')
   expect(code).toBe(0)
-  return JSON.parse(out)
+  return JSON.parse(out) as PlanResult
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
@@ -39,12 +40,13 @@ const listed = (code: string) => backlog.find((i) => i.code === code)!
 const isCandidate = (code: string) => ['proposed', 'approved'].includes(listed(code).status)
 
 beforeAll(async () => {
-  dir = copySampleDatabase()
+  session = await openAtlas(copySampleDatabase())
   folder = tempDir('plan-out')
   const { code, out } = await atlas('backlog', 'list', '--json')
   expect(code).toBe(0)
-  backlog = JSON.parse(out)
+  backlog = JSON.parse(out) as BacklogListItem[]
 })
+afterAll(() => session?.close())
 
 describe('atlas plan --budget 20000000', () => {
   let result: PlanResult
@@ -88,7 +90,7 @@ describe('atlas plan --budget 20000000', () => {
   })
 
   test('the text: the budget, the solve, the gain over ranking, then the items in Chinese, funded first with the year, each with its reason', () => {
-    expect(text).toMatch(/^plan for a budget of ¥20\.00M \(20,000,000 yuan\)\noptimal/)
+    expect(text).toMatch(/^plan for a budget of ¥20 M \(20,000,000 yuan\)\noptimal/)
     expect(text).toContain(`funded ${funded(result).length} of ${result.items.length} items`)
     expect(text).toContain(`total score ${result.total_score.toFixed(2)}`)
     expect(text).toContain(`rank by score and cut at the budget line:          ${result.greedy.total_score.toFixed(2)}`)
@@ -130,19 +132,19 @@ describe('atlas plan --budget 20000000', () => {
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.readFile(xlsx())
     const sheet = workbook.worksheets[0]
-    const cell = (r: number, c: number) => String(sheet.getRow(r).getCell(c).value ?? '')
+    const cell = (r: number, c: number) => sheet.getRow(r).getCell(c).text
     let header = 0
     sheet.eachRow((row, n) => {
       if (!header && row.getCell(1).value === '编号') header = n
     })
     expect(header).toBeGreaterThan(1)
-    expect([...Array(planHeaders.length)].map((_, i) => cell(header, i + 1))).toEqual([...planHeaders])
-    const title = [...Array(header - 1)].map((_, i) => cell(i + 1, 1)).join('\n')
-    expect(title).toMatch(/预算：2000万元/)
+    expect(Array.from(planHeaders, (_, i) => cell(header, i + 1))).toEqual([...planHeaders])
+    const title = Array.from({ length: header - 1 }, (_, i) => cell(i + 1, 1)).join('\n')
+    expect(title).toMatch(/预算：2,000 万元/)
     expect(title).toMatch(/求解：最优/)
     expect(title).toMatch(/日期：\d{4}-\d{2}-\d{2}/)
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: header })
-    const rows = [...Array(result.items.length)].map((_, i) => sheet.getRow(header + 1 + i))
+    const rows = result.items.map((_, i) => sheet.getRow(header + 1 + i))
     const fundedRows = rows.filter((row) => row.getCell(8).value === '是')
     expect(fundedRows.map((row) => row.getCell(1).value).sort()).toEqual(funded(result).map((i) => i.code).sort())
     for (const row of rows) {
@@ -222,8 +224,8 @@ describe('atlas plan over several years and with all the money', () => {
     expect(collection.type).toBe('FeatureCollection')
     expect(collection.features.length).toBe(result.items.length)
     for (const feature of collection.features) {
-      expect(['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']).toContain(feature.geometry!.type)
-      const item = byCode.get(feature.properties!.code)!
+      expect(['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']).toContain(feature.geometry.type)
+      const item = byCode.get(String(feature.properties?.code))!
       expect(feature.properties).toMatchObject({ funded: item.funded, year: item.year, score: item.score, cost_yuan: item.cost_yuan, reason_zh: item.reason_zh, reason_kind: item.why.kind })
       expect(feature.properties!.community_name).toBe(listed(item.code).community_name)
     }
@@ -258,7 +260,9 @@ describe('atlas plan refuses', () => {
     // a must-do item costs more than the budget: the budget is part of the conflict
     r = await atlas('plan', '--budget', String(a.cost_yuan - 1), '--must', a.code, '--out', out, '--json')
     expect(r.code).toBe(1)
-    expect(JSON.parse(r.err)).toMatchObject({ error: 'refused', message: expect.stringMatching(/cannot all hold: .*budget/) })
+    const refusal: unknown = JSON.parse(r.err)
+    expect(refusal).toMatchObject({ error: 'refused' })
+    expect(refusal).toHaveProperty('message', expect.stringMatching(/cannot all hold: .*budget/))
     expect(fs.existsSync(out)).toBe(false)
     expect(fs.readdirSync(path.dirname(out))).toEqual([])
   })
@@ -296,11 +300,15 @@ describe('atlas plan refuses', () => {
   })
 
   test('an empty database: a clear answer, not a crash', async () => {
-    const empty = path.join(tempDir('plan-empty'), 'db')
-    const r = await runAtlas(empty, 'plan', '--budget', '1')
-    expect(r.code).toBe(1)
-    expect(r.err).toMatch(/the backlog has no items: there is nothing to plan/)
-    expect(await runAtlas(empty, 'backlog', 'list')).toMatchObject({ code: 0, out: 'the backlog has no items' })
+    const empty = await openAtlas(copyEmptyDatabase())
+    try {
+      const r = await empty.run('plan', '--budget', '1')
+      expect(r.code).toBe(1)
+      expect(r.err).toMatch(/the backlog has no items: there is nothing to plan/)
+      expect(await empty.run('backlog', 'list')).toMatchObject({ code: 0, out: 'the backlog has no items' })
+    } finally {
+      await empty.close()
+    }
   })
 })
 
@@ -338,7 +346,9 @@ function handMade(items: PlanItemResult[], budgets = [1_000_000]): PlanResult {
 }
 
 const scoredFor = (codes: string[]) =>
-  codes.map((code) => ({ code, community_name: '江南社区', community_code: '331181003012', street_name: '龙渊街道', street_code: '331181003', status: 'proposed', geometry: { type: 'Point', coordinates: [119.1, 28.05] } })) as unknown as ScoredItem[]
+  codes.map((code) =>
+    scoredItem(code, { community_name: '江南社区', community_code: '331181003012', street_name: '龙渊街道', street_code: '331181003', geometry: { type: 'Point', coordinates: [119.1, 28.05] } }),
+  )
 
 describe('the exports on hand-made plans', () => {
   test('CSV fields: RFC 4180 quoting, formulas kept as text', () => {
@@ -364,7 +374,7 @@ describe('the exports on hand-made plans', () => {
     expect(lines[1].startsWith('BL-2,')).toBe(true)
     expect(lines[2]).toBe('BL-1,"江南社区,""新村""\n片",硬化,江南社区,龙渊街道,300000,10.25,是,2,去掉它计划少得分')
     expect(lines[3].startsWith('BL-3,')).toBe(true)
-    expect(lines[4]).toBe('合计,入选 2 项（共 3 项）,,,,900000,30.35,2,,预算 100万元（第1年 60万元，第2年 40万元），结余 10万元')
+    expect(lines[4]).toBe('合计,入选 2 项（共 3 项）,,,,900000,30.35,2,,预算 100 万元（第1年 60 万元，第2年 40 万元），结余 10 万元')
     expect(lines[5]).toBe('')
   })
 

@@ -6,42 +6,33 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { ReportJson } from '../../src/cli/commands/report.ts'
 import { choropleth as classes, type Choropleth } from '../../src/leader/choropleth.ts'
 import { reportTitle } from '../../src/leader/report/pdf.ts'
-import { beijingTime } from '../../src/leader/report/words.ts'
+import { beijingTime } from '../../src/i18n/core.ts'
 import type { Indicators } from '../../src/leader/types.ts'
-import type { ReportPlan, ReportZone } from '../../src/leader/report/types.ts'
 import { decodePng, type Image } from '../browser/png.ts'
 import { copySampleDatabase, tempDir } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
 
-interface ReportJson {
-  city: string
-  printed_at: string
-  indicator: string
-  indicators: Indicators
-  zones: ReportZone[]
-  plan: ReportPlan
-  wrote: { pdf: string | null; csv: string | null }
-}
-
-let dir: string
+let session: AtlasSession
 let folder: string
 let report: ReportJson
-const atlas = (...args: string[]) => runAtlas(dir, ...args)
+const atlas = (...args: string[]) => session.run(...args)
 const pdfFile = () => path.join(folder, 'report.pdf')
 const csvFile = () => path.join(folder, 'indicators.csv')
 const squeeze = (text: string) => text.replace(/\s+/g, '')
 
 beforeAll(async () => {
-  dir = copySampleDatabase()
+  session = await openAtlas(copySampleDatabase())
   folder = tempDir('report-out')
   const { code, out, err } = await atlas('report', '--pdf', pdfFile(), '--csv', csvFile(), '--json')
   expect(err).toBe('')
   expect(code).toBe(0)
-  report = JSON.parse(out)
+  report = JSON.parse(out) as ReportJson
 })
+afterAll(() => session?.close())
 
 describe('atlas report --pdf --csv --json', () => {
   test('the JSON: indicators, open zones, the plan at the example budget, the paths written', () => {

@@ -1,51 +1,37 @@
 // atlas gaps / atlas gaps settle on a copy of the sample city: the public JSON shape, the three
 // planted cases, a settlement applied, and bad input refused in words with nothing written.
 import os from 'node:os'
-import { beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { GapsJson } from '../../src/cli/commands/gaps.ts'
+import type { Database } from '../../src/db/database.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
 
-let dir: string
-const atlas = (...args: string[]) => runAtlas(dir, ...args)
+let session: AtlasSession
+const atlas = (...args: string[]) => session.run(...args)
 
-async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(dir)
-  try {
-    return await work(db)
-  } finally {
-    await db.close()
-  }
-}
+/** The folder's database, as the commands left it. */
+const withDb = <T>(work: (db: Database) => Promise<T>): Promise<T> => work(session.db)
 
 const decisions = () => withDb((db) => db.query<{ n: string }>('select count(*) n from atlas.zone_decision').then((r) => Number(r.rows[0].n)))
 const communityArea = (code: string) =>
   withDb((db) => db.query<{ a: number }>('select extensions.st_area(geom::extensions.geography) a from atlas.community where code = $1', [code]).then((r) => r.rows[0].a))
 
-interface JsonZone {
-  id: string
-  kind: string
-  level: string
-  area_m2: number
-  width_m: number
-  status: string
-  units: string[]
-  suggested_owner: string
-  reason: string
-}
+type JsonZone = GapsJson['zones'][number]
 
-async function zones(...args: string[]): Promise<{ zones: JsonZone[]; nesting: unknown[] }> {
+async function zones(...args: string[]): Promise<GapsJson> {
   const { code, out, err } = await atlas('gaps', '--json', ...args)
   expect(err).toBe('')
   expect(code).toBe(0)
-  return JSON.parse(out)
+  return JSON.parse(out) as GapsJson
 }
 
 const wuchu = (z: JsonZone) => z.kind === 'gap' && z.level === 'community'
 
-beforeAll(() => {
-  dir = copySampleDatabase()
+beforeAll(async () => {
+  session = await openAtlas(copySampleDatabase())
 })
+afterAll(() => session?.close())
 
 describe('atlas gaps', () => {
   test('the JSON names every zone with the fields scripts rely on, and finds the three planted cases', async () => {
@@ -114,7 +100,7 @@ describe('atlas gaps settle', () => {
     let r = await atlas('gaps', 'settle', zone.id, '--owner', '331181003012', '--remark', '吴处联建房划入江南社区', '--json')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ zone: zone.id, owner: '331181003012', applied: false })
-    const settled = (await zones()).zones.find((z) => z.id === zone.id)! as JsonZone & { decision: { decided_by: string; remark: string } }
+    const settled = (await zones()).zones.find((z) => z.id === zone.id)!
     expect(settled.status).toBe('settled')
     // who decided: the command line and the account that ran it
     expect(settled.decision).toMatchObject({ decided_by: `atlas-cli:${os.userInfo().username}`, remark: '吴处联建房划入江南社区' })

@@ -6,11 +6,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BacklogScores } from '../../src/backlog/types.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
+import type { Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import { ImportError } from '../../src/db/validate.ts'
-import { baseCityDatabase, runAtlas } from '../helpers/cli.ts'
+import { baseCity, type AtlasSession } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/databases.ts'
 
 const files = tempDir('import-backlog')
@@ -27,16 +27,16 @@ function collection(name: string, features: ReturnType<typeof item>[]): string {
   return file
 }
 
-let dir: string
+let city: AtlasSession
 let db: Database
 
 beforeAll(async () => {
-  dir = await baseCityDatabase()
-  db = await openDatabase(dir)
+  city = await baseCity()
+  db = city.db
 })
 
 afterAll(async () => {
-  await db?.close()
+  await city?.close()
   fs.rmSync(files, { recursive: true, force: true })
 })
 
@@ -124,10 +124,8 @@ describe('depends_on', () => {
   })
 
   test('the command line refuses a cycle the same way', async () => {
-    await db.close()
     const file = collection('cycle-cli.geojson', [item('DY-P', '硬化', { depends_on: ['DY-Q'] }), item('DY-Q', '排污', { depends_on: ['DY-P'] })])
-    const result = await runAtlas(dir, 'import', 'backlog', file)
-    db = await openDatabase(dir)
+    const result = await city.run('import', 'backlog', file)
     expect(result.code).not.toBe(0)
     expect(result.err).toContain('"depends_on" closes a cycle: DY-P → DY-Q → DY-P')
     expect(await dependencies()).not.toContain('DY-P → DY-Q')

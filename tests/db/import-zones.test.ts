@@ -4,12 +4,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
+import type { Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import { tempDir } from '../helpers/databases.ts'
-import { baseCityDatabase, runAtlas } from '../helpers/cli.ts'
+import { baseCity, type AtlasSession } from '../helpers/cli.ts'
 
 const files = tempDir('import-zones')
 
@@ -31,16 +31,16 @@ const grid = (code: string, w: number, e: number, extra: Record<string, unknown>
   geometry: square(w, 28.07, e, 28.09),
 })
 
-let dir: string
+let city: AtlasSession
 let db: Database
 
 beforeAll(async () => {
-  dir = await baseCityDatabase()
-  db = await openDatabase(dir)
+  city = await baseCity()
+  db = city.db
 })
 
 afterAll(async () => {
-  await db?.close()
+  await city?.close()
   fs.rmSync(files, { recursive: true, force: true })
 })
 
@@ -78,11 +78,9 @@ describe('a basemap feature of kind city', () => {
     const file = collection('basemap-city.geojson', [
       { properties: { code: 'city-test', name: '测试城区', kind: 'city' }, geometry: square(119.13, 28.065, 119.16, 28.09) },
     ])
-    await db.close()
-    const result = await runAtlas(dir, 'import', 'basemap', file, '--json')
+    const result = await city.run('import', 'basemap', file, '--json')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.out)).toMatchObject({ inserted: 1 })
-    db = await openDatabase(dir)
     const { rows } = await db.query<{ kind: string; name: string }>(`select kind, name from atlas.basemap_feature where code = 'city-test'`)
     expect(rows).toEqual([{ kind: 'city', name: '测试城区' }])
     const zones = await asCaller(db, userClaims('planner'), async (tx) =>

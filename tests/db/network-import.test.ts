@@ -5,10 +5,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { notWalkable } from '../../src/circles/engine/rules.ts'
-import { main } from '../../src/cli/main.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
+import { runAtlas } from '../helpers/cli.ts'
 import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
@@ -221,7 +221,8 @@ describe('OSM XML and PBF', () => {
     const result = await importFile(db, 'walk_edge', pbfFile)
     expect(result).toMatchObject({ format: 'pbf', inserted: 14, excluded: { 'highway=motorway': 1, 'access=private without foot=yes': 1 } })
     const fromPbf = await edgeRows(db)
-    const strip = (rows: EdgeRow[]) => rows.map(({ source: _s, target: _t, ...rest }) => rest)
+    // node ids are numbered in the order the import meets the nodes, which differs between the formats
+    const strip = (rows: EdgeRow[]) => rows.map((row) => ({ ...row, source: null, target: null }))
     expect(strip(fromPbf)).toEqual(strip(fromXml))
     expect(await count(db, 'walk_node')).toBe(11)
   })
@@ -268,12 +269,7 @@ describe('OSM XML and PBF', () => {
   })
 
   describe('the command line', () => {
-    const atlas = async (...args: string[]) => {
-      const out: string[] = []
-      const err: string[] = []
-      const code = await main(['--db', dir, ...args], (line) => out.push(line), (line) => err.push(line))
-      return { code, out: out.join('\n'), err: err.join('\n') }
-    }
+    const atlas = (...args: string[]) => runAtlas(dir, ...args)
 
     test('says what it left out, and refuses bad input with a non-zero exit', async () => {
       await db.close() // the command opens the folder itself

@@ -32,8 +32,8 @@ function npmStart(): Promise<Started> {
       const ready = output.match(/^ready: (http:\/\/localhost:\d+)$/m)
       if (ready) resolve({ child, url: ready[1], output: () => output })
     }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)))
   })
 }
@@ -114,8 +114,8 @@ test('npm start on a public address with no account refuses to start, before bui
   })
   running.push(child)
   let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
   expect(code).toBe(1)
   expect(output).toContain('refusing to listen on 0.0.0.0 with no account added')

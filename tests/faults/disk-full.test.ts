@@ -36,6 +36,7 @@ function smallDisk(name: string, extra: number): { dir: string; fill: string } {
   } catch (error) {
     throw new Error(
       `the disk-full tests fill a real disk: they mount a tmpfs (mount -t tmpfs), which needs root — run them as root, as CI does. mount said: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`,
+      { cause: error },
     )
   }
   mounts.push(mount)

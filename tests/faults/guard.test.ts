@@ -86,7 +86,7 @@ test('the folder removed inside a transaction: its next statement is refused, an
   expect(error).toBeInstanceOf(DatabaseUnavailableError)
   expect(guarded.problem()?.reason).toBe('folder_missing')
   await expect(guarded.query('select 1')).rejects.toThrow(/is gone \(removed or moved\)/)
-  if (guarded.snapshot) await expect(guarded.snapshot(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError)
+  if (guarded.snapshot) await expect(guarded.snapshot(() => Promise.resolve(1))).rejects.toBeInstanceOf(DatabaseUnavailableError)
   await guarded.close()
 })
 

@@ -38,8 +38,8 @@ function child(file: string, args: string[], nodeOptions: string[] = []): Child 
     output += chunk.toString()
     for (const listener of listeners) listener()
   }
-  proc.stdout!.on('data', onData)
-  proc.stderr!.on('data', onData)
+  proc.stdout.on('data', onData)
+  proc.stderr.on('data', onData)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
     proc.once('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - started })),
   )

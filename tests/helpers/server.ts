@@ -1,7 +1,6 @@
 // The embedded server on a private copy of the sample city, as the app reaches it: supabase-js
 // signed in as one of the demonstration accounts, or, when the test adds accounts, as one of them.
 import type http from 'node:http'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { hashPassword } from '../../src/accounts/password.ts'
 import { addAccount } from '../../src/accounts/store.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
@@ -10,6 +9,7 @@ import { createAtlasServer, listen, type ServerOptions } from '../../src/server/
 import { Auth, localAccounts } from '../../src/server/auth.ts'
 import type { AppRole } from '../../src/shared/roles.ts'
 import { copySampleDatabase } from './databases.ts'
+import { apiClient, type AtlasSupabase } from './supabase.ts'
 
 export interface SampleServer {
   db: Database
@@ -19,9 +19,9 @@ export interface SampleServer {
   url: string
   anonKey: string
   /** Signs in as the demonstration account of a role (demonstration mode only). */
-  signedIn(role: AppRole): Promise<SupabaseClient>
+  signedIn(role: AppRole): Promise<AtlasSupabase>
   /** Signs in with an email and password; throws supabase-js's error when refused. */
-  signInAs(email: string, password: string): Promise<SupabaseClient>
+  signInAs(email: string, password: string): Promise<AtlasSupabase>
   close(): Promise<void>
 }
 
@@ -45,7 +45,7 @@ export async function startSampleServer(options: SampleServerOptions = {}): Prom
   const server: http.Server = await createAtlasServer({ db, auth, loopback, trustProxy, signInLimit, log })
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
   const signInAs = async (email: string, password: string) => {
-    const client = createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+    const client = apiClient(url, anonKey)
     const { error } = await client.auth.signInWithPassword({ email, password })
     if (error) throw error
     return client

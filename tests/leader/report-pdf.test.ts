@@ -5,8 +5,9 @@ import { describe, expect, test } from 'vitest'
 import { indicatorsCsv } from '../../src/leader/report/csv.ts'
 import { openZones } from '../../src/leader/report/gather.ts'
 import { boundsOf, groundDistance, mapFrame, scaleBar } from '../../src/leader/report/mapFrame.ts'
-import { beijingTime, formatYuan, levelValue } from '../../src/leader/report/words.ts'
-import type { IndicatorInfo, Indicators, IndicatorValue, UnitIndicators } from '../../src/leader/types.ts'
+import { beijingTime, formatYuan } from '../../src/i18n/core.ts'
+import { levelValue } from '../../src/leader/report/words.ts'
+import type { IndicatorInfo, IndicatorKey, Indicators, IndicatorValue, UnitIndicators } from '../../src/leader/types.ts'
 import { parseCsv } from '../helpers/csv.ts'
 
 describe('the printed map', () => {
@@ -71,9 +72,9 @@ describe('the printed map', () => {
 
 // ---------------------------------------------------------------- a small city by hand
 
-function info(key: string, over: Partial<IndicatorInfo> = {}): IndicatorInfo {
+function info(key: IndicatorKey, over: Partial<IndicatorInfo> = {}): IndicatorInfo {
   return {
-    key: key as IndicatorInfo['key'],
+    key,
     group: 'workers',
     label_zh: '每万常住人口专职社区工作者',
     label_en: 'Full-time community workers per 10,000 residents',
@@ -93,7 +94,7 @@ function info(key: string, over: Partial<IndicatorInfo> = {}): IndicatorInfo {
 const v = (value: number | null, light: IndicatorValue['light'], parts: Record<string, number | null> = {}): IndicatorValue => ({ value, light, parts })
 
 function unit(level: UnitIndicators['level'], code: string, name: string, indicators: Record<string, IndicatorValue>, street?: string): UnitIndicators {
-  return { level, code, name, ...(street && { street_code: street }), households: null, residents: null, registered: null, indicators: indicators as UnitIndicators['indicators'] }
+  return { level, code, name, ...(street && { street_code: street }), households: null, residents: null, registered: null, indicators }
 }
 
 const catalogue = [
@@ -169,8 +170,8 @@ describe('words', () => {
 
   test('Beijing time and yuan', () => {
     expect(beijingTime('2026-11-24T09:56:42.12+00:00')).toBe('2026-11-24 17:56')
-    expect(formatYuan(20_000_000, 'zh')).toBe('2,000万元')
-    expect(formatYuan(19_940_000, 'en')).toBe('¥19.94M')
+    expect(formatYuan('zh', 20_000_000)).toBe('2,000 万元')
+    expect(formatYuan('en', 19_940_000)).toBe('¥19.94 M')
   })
 
   test('open zones: settled and noise left out, placed by their parent and neighbours, the owner by name', () => {
@@ -182,7 +183,7 @@ describe('words', () => {
           candidates: [{ code: '331181003012', name: '江南社区', relation: 'borders' }, { code: '331181003', name: '剑池街道', relation: 'encloses' }],
           label: [119.11, 28.05],
         },
-        { id: 'g-2', kind: 'gap', level: 'community', parent: null, area_m2: 10, status: 'settled', suggested_owner: null, reason: '', reason_zh: '', candidates: [], label: null },
+        { id: 'g-2', kind: 'gap', level: 'community', parent: null, area_m2: 10, status: 'settled', suggested_owner: null, reason: '', reason_zh: '', candidates: [], label: [119.12, 28.06] },
       ],
       [{ code: '331181003', name: '剑池街道' }],
     )

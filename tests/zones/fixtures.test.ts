@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, openEmbedded, type Database, type Queryable } from '../../src/db/database.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { userClaims } from '../../src/db/session.ts'
+import type { NestingViolation, Zone, ZonesResult } from '../../src/zones/types.ts'
 import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
 
 // ── fixtures ───────────────────────────────────────────────────────────────────────────────
@@ -111,42 +112,17 @@ async function loadFixture(tx: Queryable, fixture: Fixture) {
 }
 
 // ── detection, as a leader ─────────────────────────────────────────────────────────────────
-interface Zone {
-  id: string
-  kind: string
-  level: string
-  status: string
-  area_m2: number
-  width_m: number
-  suggested_owner: string | null
-  claimants: string[] | null
-  units: string[]
-  reason: string
-  geometry: Geometry
-}
-interface Nesting {
-  layer: string
-  code: string
-  parent_layer: string
-  parent_code: string
-  outside_m2: number
-}
-interface Detection {
-  zones: Zone[]
-  nesting: Nesting[]
-}
-
-async function zonesAsLeader(tx: Queryable, withGeometry = true): Promise<Detection> {
+async function zonesAsLeader(tx: Queryable, withGeometry = true): Promise<ZonesResult> {
   await tx.exec('set local role authenticated')
   await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(userClaims('leader'))])
-  const { rows } = await tx.query<{ result: Detection }>('select public.zones(with_geometry => $1) as result', [withGeometry])
+  const { rows } = await tx.query<{ result: ZonesResult }>('select public.zones(with_geometry => $1) as result', [withGeometry])
   await tx.exec('reset role')
   if (!rows[0]?.result) throw new Error('public.zones() returned no row (on PGlite: a GEOS error inside the query)')
   return rows[0].result
 }
 
 interface Outcome {
-  detection: Detection
+  detection: ZonesResult
   /** Per planted feature: its area and, per detected zone, whether the zone covers its PointOnSurface. */
   planted: { area_m2: number; covers: boolean[] }[]
   /** Zone ids detected a second time, and after renaming a community and a street. */
@@ -342,7 +318,7 @@ describe('both engines agree', () => {
       expect(Math.abs(za.area_m2 - zb.area_m2), `${za.id} area ${za.area_m2} / ${zb.area_m2}`).toBeLessThanOrEqual(0.1)
       expect(Math.abs(za.width_m - zb.width_m), `${za.id} width ${za.width_m} / ${zb.width_m}`).toBeLessThanOrEqual(0.05 * Math.max(za.width_m, zb.width_m))
     })
-    const nest = (n: Nesting) => ({ layer: n.layer, code: n.code, parent_code: n.parent_code })
+    const nest = (n: NestingViolation) => ({ layer: n.layer, code: n.code, parent_code: n.parent_code })
     expect(b.nesting.map(nest)).toEqual(a.nesting.map(nest))
     a.nesting.forEach((n, i) => expect(Math.abs(n.outside_m2 - b.nesting[i].outside_m2)).toBeLessThanOrEqual(0.1))
   })
