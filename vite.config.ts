@@ -26,7 +26,7 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 240_000,
-    // Each file boots its own database or browser; two cores run two at a time.
+    // Two cores run two files at a time, each with databases of its own.
     fileParallelism: true,
     maxWorkers: 2,
     // supabase-js's realtime client wants a global WebSocket, which Node 20 has behind a flag.
@@ -45,7 +45,7 @@ export default defineConfig({
           globalSetup: [templates],
         },
       },
-      { extends: true, test: { name: 'browser', include: browser, globalSetup: [templates] } },
+      { extends: true, test: { name: 'browser', include: browser, globalSetup: [templates, 'tests/browser/global-setup.ts'] } },
       { extends: true, test: { name: 'faults', include: faults, globalSetup: [templates] } },
     ],
   },

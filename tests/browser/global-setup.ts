@@ -21,18 +21,29 @@ declare module 'vitest' {
 const failureFile = (folder: string) => `${folder}.failed`
 
 export default async function setup(project: TestProject) {
-  const folder = appBuildFolder()
-  fs.rmSync(failureFile(folder), { force: true })
-  const building = buildApp((line) => console.log(`[browser tests] ${line}`), folder).catch((error: unknown) =>
-    fs.writeFileSync(failureFile(folder), error instanceof Error ? error.message : String(error)),
-  )
+  let building = startBuilding(project)
+  // in watch mode, a rerun tests the sources as they are then
+  project.onTestsRerun(async () => {
+    await building
+    building = startBuilding(project)
+  })
   const chromium = await launchBrowserServer()
-  project.provide('appBuild', folder)
   project.provide('chromiumEndpoint', chromium.wsEndpoint())
   return async () => {
     await chromium.close()
     await building
   }
+}
+
+/** Builds the app from its sources as they are now, beside the run, and tells the files where it goes. */
+function startBuilding(project: TestProject): Promise<void> {
+  const folder = appBuildFolder()
+  fs.rmSync(failureFile(folder), { force: true })
+  project.provide('appBuild', folder)
+  return buildApp((line) => console.log(`[browser tests] ${line}`), folder).then(
+    () => undefined,
+    (error: unknown) => fs.writeFileSync(failureFile(folder), error instanceof Error ? error.message : String(error)),
+  )
 }
 
 /** The built app's folder, once the build the run started is done; its failure, in the build's words. */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { polylabel } from '../../src/analysis/polylabel.ts'
 import { sampleDir } from '../../src/db/sample.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
@@ -31,8 +31,11 @@ const communityShapes = (JSON.parse(fs.readFileSync(path.join(sampleDir, 'commun
 const suite = browserSuite({ viewport: { width: 1440, height: 900 } })
 const { open } = suite
 
-const indicators = () =>
-  asCaller(suite.server.db, userClaims('leader', 'leader-test'), async (tx) => (await tx.query<{ r: Indicators }>('select public.indicators() as r')).rows[0].r, true)
+/** public.indicators() on the file's database, read once: nothing in this file writes what it counts. */
+let figures: Indicators
+beforeAll(async () => {
+  figures = await asCaller(suite.server.db, userClaims('leader', 'leader-test'), async (tx) => (await tx.query<{ r: Indicators }>('select public.indicators() as r')).rows[0].r, true)
+})
 
 const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]
 
@@ -111,7 +114,6 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('the dashboard shows the city and the 28 communities with their lights; another indicator recolours the map and the legend, kept in the URL over a reload', async () => {
-    const figures = await indicators()
     expect(figures.communities).toHaveLength(28)
     const atlas = await open(`${cityView}&ws=leader&role=leader`)
     await atlas.waitForIdle({ timeout: 120_000 })
@@ -182,7 +184,6 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('a row selects its community (URL, inspector, outline, the map moved clear of the panels); a click on a community highlights its row', async () => {
-    const figures = await indicators()
     const atlas = await open(`${cityView}&ws=leader&role=leader`)
     await atlas.waitForIdle({ timeout: 120_000 })
 
@@ -232,7 +233,6 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('a click on a header sorts the table by it, again the other way, kept in the URL', async () => {
-    const figures = await indicators()
     const atlas = await open(`${cityView}&ws=leader&role=leader`)
     await atlas.waitForIdle({ timeout: 120_000 })
     const header = atlas.page.locator('[data-testid="leader-sort"][data-column="workers_per_10k"]')
@@ -275,7 +275,6 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('the PDF report and the CSV of the indicators download; the PDF gives its Chinese back and its first page renders', async () => {
-    const figures = await indicators()
     const atlas = await open(`${cityView}&ws=leader&role=leader`)
     await atlas.waitForIdle({ timeout: 120_000 })
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-leader-'))
@@ -314,7 +313,6 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('the README’s picture, in Chinese and in English', async () => {
-    const figures = await indicators()
     // the community with the fewest workers, first in the table, selected; the city between the dashboard and the inspector
     const chosen = [...figures.communities].sort((a, b) => (valueOf(a, 'workers_per_10k') ?? Infinity) - (valueOf(b, 'workers_per_10k') ?? Infinity) || a.code.localeCompare(b.code))[0]
     const atlas = await open(`${readmeView}&ws=leader&role=leader&ind=workers_per_10k&sort=workers_per_10k:asc&sel=community:${chosen.code}`)

@@ -8,7 +8,7 @@ import { notWalkable } from '../../src/circles/engine/rules.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
-import { runAtlas } from '../helpers/cli.ts'
+import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
 import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
@@ -170,7 +170,7 @@ ${way(10, [120, 9999, 5000], { highway: 'footway' })}
 `
 
 describe('OSM XML and PBF', () => {
-  let dir: string
+  let atlas: AtlasSession
   let db: Database
   let work: string
   let xmlFile: string
@@ -182,11 +182,12 @@ describe('OSM XML and PBF', () => {
     pbfFile = path.join(work, 'grid.osm.pbf')
     fs.writeFileSync(xmlFile, osmXml)
     execFileSync('osmium', ['cat', xmlFile, '-o', pbfFile, '--overwrite'])
-    dir = copyEmptyDatabase()
-    db = await openDatabase(dir)
+    // opened as the command line opens it, for the command line's test at the end
+    atlas = await openAtlas(copyEmptyDatabase())
+    db = atlas.db
   })
   afterAll(async () => {
-    await db?.close().catch(() => {})
+    await atlas?.close()
   })
 
   let fromXml: EdgeRow[]
@@ -269,18 +270,15 @@ describe('OSM XML and PBF', () => {
   })
 
   describe('the command line', () => {
-    const atlas = (...args: string[]) => runAtlas(dir, ...args)
-
     test('says what it left out, and refuses bad input with a non-zero exit', async () => {
-      await db.close() // the command opens the folder itself
-      const imported = await atlas('import', 'walk_edge', xmlFile, '--upsert')
+      const imported = await atlas.run('import', 'walk_edge', xmlFile, '--upsert')
       expect(imported.code).toBe(0)
       expect(imported.out).toBe(
         `walk_edge: 0 features imported, 14 replaced from ${xmlFile} (OSM XML)\n` +
           'left out 2 ways a pedestrian cannot use: access=private without foot=yes 1, highway=motorway 1\n' +
           'warning: 1 way refers to 1 node not in the file (way 10): those nodes were left out',
       )
-      const refused = await atlas('import', 'walk_edge', path.join(work, 'edges.csv'))
+      const refused = await atlas.run('import', 'walk_edge', path.join(work, 'edges.csv'))
       expect(refused.code).toBe(1)
       expect(refused.err).toMatch(/^atlas: .*edges\.csv: refused, nothing was written \(1 problem\):\n {2}- not a network file/)
     })
