@@ -26,10 +26,12 @@ export function requestFor(layer: MapLayer | 'basemap', bounds: Bbox, zoom: numb
  * layer that is not drawn.
  */
 export function useWantedTiles(store: LayerStore | null, bounds: Bbox | null, zoom: number, drawn: readonly MapLayer[], generation: unknown): LayerRequest[] {
+  const key = bounds ? `${bounds.map((v) => v.toFixed(5)).join(',')}|${zoom.toFixed(2)}|${drawn.join(',')}` : ''
   const requests = useMemo(() => {
     if (!bounds) return []
     return [...drawn.map((layer) => requestFor(layer, bounds, zoom)), requestFor('basemap', bounds, zoom)]
-  }, [bounds, zoom, drawn])
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key says everything the requests depend on; bounds and drawn arrive as new arrays at every render, and a new list of requests re-asks the store for every tile
+  }, [key])
   useEffect(() => {
     store?.want(requests)
   }, [store, requests, generation])

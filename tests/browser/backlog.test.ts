@@ -122,7 +122,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     await atlas.page.evaluate((center) => window.__atlas!.map.jumpTo({ center, zoom: 15.5 }), at)
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.clickAt(at)
-    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), point.code, { timeout: 10_000 })
+    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), point.code, { timeout: 20_000 })
     expect(await card.getAttribute('data-code')).toBe(point.code)
 
     // below the approved items' cost (they must be funded): no plan, and the conflict in words

@@ -221,9 +221,9 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
     await atlas.page.evaluate(([lon, lat, zoom]) => window.__atlas!.map.jumpTo({ center: [lon, lat], zoom }), [other.point[0] - 0.03, other.point[1], pickZoom] as const)
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.clickAt(other.point)
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${other.unit.code}`, { timeout: 5_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${other.unit.code}`, { timeout: 20_000 })
     const otherRow = atlas.page.locator(`[data-testid="leader-row"][data-code="${other.unit.code}"]`)
-    await atlas.page.waitForFunction((code) => document.querySelector(`[data-testid="leader-row"][data-code="${code}"]`)?.getAttribute('aria-selected') === 'true', other.unit.code, { timeout: 5_000 })
+    await atlas.page.waitForFunction((code) => document.querySelector(`[data-testid="leader-row"][data-code="${code}"]`)?.getAttribute('aria-selected') === 'true', other.unit.code, { timeout: 20_000 })
     expect(await row.getAttribute('aria-selected')).toBe('false')
     const box = (await atlas.page.locator('.leader-table-box').boundingBox())!
     const rowBox = (await otherRow.boundingBox())!

@@ -87,7 +87,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     await atlas.waitForIdle()
     await atlas.clickAt(target.point)
     expect(await atlas.waitForText('inspector-name', target.unit.name)).toBe(target.unit.name)
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${target.unit.code}`, { timeout: 5_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${target.unit.code}`, { timeout: 20_000 })
     await atlas.page.mouse.move(1, 1) // off the map: no hover tooltip in the screenshot
     await atlas.waitForIdle()
     await saveArtifact(atlas.page, 'community.png', { readme: true })

@@ -106,8 +106,15 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
 
     // a click on a zone on the map selects it
     const overlap = (await found('leader')).zones.find((z) => z.kind === 'overlap')!
+    // the zone drawn where the click goes: the map's idle can come before the zones' data is tiled
+    const at = await atlas.project(overlap.label)
+    await atlas.page.waitForFunction(
+      ([x, y, id]) => window.__atlas!.map.queryRenderedFeatures([x, y], { layers: ['zones-fill'] }).some((f) => f.properties.id === id),
+      [at.x, at.y, overlap.id] as const,
+      { timeout: 60_000 },
+    )
     await atlas.clickAt(overlap.label)
-    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), overlap.id, { timeout: 5_000 })
+    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), overlap.id, { timeout: 20_000 })
     expect(await atlas.page.locator('[data-testid="zone-detail"]').getAttribute('data-id')).toBe(overlap.id)
 
     // in English: the English reason, areas in hectares

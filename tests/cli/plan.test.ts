@@ -196,7 +196,7 @@ describe('atlas plan --budget 20000000', () => {
     expect(spent(constrained, (i) => listed(i.code).street_code === street)).toBeGreaterThanOrEqual(floor)
     expect(constrained.total_cost_yuan).toBeLessThanOrEqual(20_000_000)
     expect(constrained.total_score).toBeLessThanOrEqual(result.total_score)
-  }, 120_000)
+  }, 240_000)
 })
 
 describe('atlas plan over several years and with all the money', () => {
@@ -229,7 +229,7 @@ describe('atlas plan over several years and with all the money', () => {
       expect(feature.properties).toMatchObject({ funded: item.funded, year: item.year, score: item.score, cost_yuan: item.cost_yuan, reason_zh: item.reason_zh, reason_kind: item.why.kind })
       expect(feature.properties!.community_name).toBe(listed(item.code).community_name)
     }
-  }, 120_000)
+  }, 240_000)
 
   test('the whole backlog\'s money funds every candidate; a street floor may name the street office', async () => {
     const all = sum(backlog.filter((i) => isCandidate(i.code)).map((i) => i.cost_yuan))
