@@ -92,6 +92,8 @@ export function acquireLock(dataDir: string, command: string, url?: string): () 
     }
   }
   const release = () => {
+    // its exit listener goes with it, or a process that opens folder after folder gathers them
+    process.off('exit', release)
     try {
       const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockHolder
       if (current.pid === process.pid) fs.rmSync(file)

@@ -42,7 +42,7 @@ async function fundedFigures(atlas: AtlasPage, budget: number) {
       return totals?.getAttribute('data-current') === 'true' && document.querySelector('[data-testid="plan-funded"]')?.getAttribute('data-budget') === String(b)
     },
     budget,
-    { timeout: 30_000 },
+    { timeout: 30_000, polling: 100 },
   )
   const read = async (name: string) => Number(await figure.getAttribute(name))
   return { count: await read('data-count'), cost: await read('data-cost'), budget: await read('data-budget'), score: Number(await atlas.page.locator('[data-testid="plan-score"]').getAttribute('data-score')) }
@@ -103,7 +103,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     // the highest-scoring item: its card, the parts adding up to the score the database gives, its reason
     const top = [...expected.items].sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))[0]
     await atlas.page.locator(`[data-testid="backlog-row"][data-code="${top.code}"]`).click()
-    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), top.code, { timeout: 5_000 })
+    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), top.code, { timeout: 5_000, polling: 100 })
     const card = atlas.page.locator('[data-testid="backlog-card"]')
     expect(await card.getAttribute('data-code')).toBe(top.code)
     const parts = await card.locator('[data-testid="factor-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-part'))))
@@ -122,21 +122,21 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     await atlas.page.evaluate((center) => window.__atlas!.map.jumpTo({ center, zoom: 15.5 }), at)
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.clickAt(at)
-    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), point.code, { timeout: 20_000 })
+    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`item=${code}`), point.code, { timeout: 20_000, polling: 100 })
     expect(await card.getAttribute('data-code')).toBe(point.code)
 
     // below the approved items' cost (they must be funded): no plan, and the conflict in words
     const approved = expected.items.filter((i) => i.status === 'approved').reduce((sum, i) => sum + Number(i.cost_yuan), 0)
     expect(approved).toBeGreaterThan(10_000_000)
     await atlas.page.locator('[data-testid="plan-budget-input"]').fill('1000')
-    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="plan-totals"]')?.getAttribute('data-status') === 'infeasible', null, { timeout: 30_000 })
+    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="plan-totals"]')?.getAttribute('data-status') === 'infeasible', null, { timeout: 30_000, polling: 100 })
     const conflict = await atlas.text('plan-conflict')
     expect(conflict).toContain('预算')
     expect(await atlas.page.locator('[data-testid="plan-conflict"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')))).toEqual(expect.arrayContaining(['budget', 'keep_approved']))
 
     // a budget that holds them: solved again, within it
     await atlas.page.locator('[data-testid="plan-budget-input"]').fill('1500')
-    await atlas.page.waitForFunction(() => /budget=15(&|$)/.test(location.hash), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => /budget=15(&|$)/.test(location.hash), null, { timeout: 5_000, polling: 100 })
     const smaller = await fundedFigures(atlas, 15_000_000)
     expect(smaller.cost).toBeLessThanOrEqual(15_000_000)
     expect(smaller.score).toBeCloseTo((await expectedPlan(expected.items, [15_000_000])).total_score, 2)
@@ -147,7 +147,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     const dropped = (await fundedCodes(atlas)).find((code) => expected.items.find((i) => i.code === code)!.status === 'proposed')!
     await atlas.page.locator(`[data-testid="backlog-row"][data-code="${dropped}"]`).click()
     await atlas.page.locator('[data-testid="card-exclude"]').check()
-    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`bl-ex=${code}`), dropped, { timeout: 5_000 })
+    await atlas.page.waitForFunction((code) => decodeURIComponent(location.hash).includes(`bl-ex=${code}`), dropped, { timeout: 5_000, polling: 100 })
     const without = await fundedFigures(atlas, 15_000_000)
     expect(await fundedCodes(atlas)).not.toContain(dropped)
     expect(without.score).toBeLessThanOrEqual(smaller.score)
@@ -185,7 +185,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     const remark = '经局务会研究同意（测试）'
     await atlas.page.locator('[data-testid="status-remark"]').fill(remark)
     await atlas.page.locator('[data-testid="status-step"][data-status="approved"]').click()
-    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') === 'approved', null, { timeout: 15_000 })
+    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') === 'approved', null, { timeout: 15_000, polling: 100 })
     await atlas.waitForText('card-history', remark)
     const line = atlas.page.locator('[data-testid="history-row"]').first()
     expect(await line.textContent()).toContain('已提出 → 已批准')
@@ -207,7 +207,7 @@ describe('the backlog in Chromium', { timeout: 120_000 }, () => {
     const conflict = await atlas.text('status-conflict', 15_000)
     expect(conflict).toContain(item.code)
     expect(conflict).toMatch(/changed since you loaded it/)
-    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') === 'in_progress', null, { timeout: 15_000 })
+    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') === 'in_progress', null, { timeout: 15_000, polling: 100 })
     expect(await steps()).toEqual(['done'])
     expect((await scores()).items.find((i) => i.code === item.code)!.status).toBe('in_progress')
 

@@ -62,7 +62,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
 
     // the party-and-people service centres switched off: their red is gone, the others stay
     await atlas.page.locator('[data-testid="circles-type-party_service_centre"]').uncheck()
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('circles-show=health_station'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('circles-show=health_station'), null, { timeout: 5_000, polling: 100 })
     await atlas.waitForIdle()
     const after = await pixelsOf(atlas, [rgb(typeColor('party_service_centre')), rgb(typeColor('health_station'))])
     const shotAfter = await saveArtifact(atlas.page, 'circles-no-party.png')
@@ -103,7 +103,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
 
     // 12 minutes at 80 m/min: no circles are stored for them, the figures come from the access times
     await atlas.page.locator('[data-testid="circles-minutes"]').fill('12')
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('circles=12/80/basic'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('circles=12/80/basic'), null, { timeout: 5_000, polling: 100 })
     await atlas.waitForIdle({ timeout: 90_000 })
     expect(await atlas.text('circles-not-stored')).toContain('12 分钟')
     const figures = await asCaller(suite.server.db, userClaims('leader', 'circles-test'), async (tx) => (await tx.query<{ c: Coverage }>('select public.coverage(12, 80) as c')).rows[0].c, true)
@@ -118,7 +118,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     // back to the map alone: the workspace's panel and key go, its settings stay in the link
     await atlas.page.locator('[data-testid="workspace-map"]').click()
     await atlas.page.locator('[data-testid="circles-panel"]').waitFor({ state: 'detached', timeout: 5_000 })
-    await atlas.page.waitForFunction(() => !location.hash.includes('ws='), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => !location.hash.includes('ws='), null, { timeout: 5_000, polling: 100 })
     expect(await atlas.hash()).toContain('circles=12/80/basic')
   })
 
@@ -160,7 +160,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     await atlas.page.waitForFunction(
       ([lon]) => Number(document.querySelector('[data-testid="whatif-result"]')?.getAttribute('data-lon')) < lon - 0.001,
       [at.lon] as const,
-      { timeout: 10_000 },
+      { timeout: 10_000, polling: 100 },
     )
     await atlas.waitForIdle()
     // the worker answers the latest position once the map has drawn the one before: wait until the
@@ -196,7 +196,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
 
     // compared against the coverage of today: its gain, computed again by the worker
     await item.locator('[data-testid="proposal-compare"]').click()
-    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="proposal-gain"]')?.getAttribute('data-households'), null, { timeout: 30_000 })
+    await atlas.page.waitForFunction(() => document.querySelector('[data-testid="proposal-gain"]')?.getAttribute('data-households'), null, { timeout: 30_000, polling: 100 })
     expect(await data(atlas, 'proposal-gain', 'households')).toBe(second.households)
     expect(await atlas.text('proposal-gain')).toMatch(/^\+[\d,]+ 户（\+\d+\.\d%）/)
     await atlas.waitForIdle()

@@ -161,7 +161,7 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
 
     // another indicator: the URL, the map, the legend and its standard follow
     await atlas.page.locator('[data-testid="leader-indicator"]').selectOption('workers_per_10k')
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('ind=workers_per_10k'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('ind=workers_per_10k'), null, { timeout: 5_000, polling: 100 })
     await atlas.waitForIdle({ timeout: 60_000 })
     const after = await shownColour(atlas, target.point, workers)
     const recoloured = await saveArtifact(atlas.page, 'leader-workers.png')
@@ -191,7 +191,7 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
       .map((f) => ({ unit: f.properties, ...polylabel(f.geometry.coordinates) }))
       .sort((a, b) => b.radiusM - a.radiusM)
     await atlas.page.locator(`[data-testid="leader-row"][data-code="${chosen.unit.code}"]`).click()
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${chosen.unit.code}`, { timeout: 5_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${chosen.unit.code}`, { timeout: 5_000, polling: 100 })
     expect(await atlas.waitForText('inspector-name', chosen.unit.name)).toBe(chosen.unit.name)
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.page.mouse.move(1, 1)
@@ -221,9 +221,9 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
     await atlas.page.evaluate(([lon, lat, zoom]) => window.__atlas!.map.jumpTo({ center: [lon, lat], zoom }), [other.point[0] - 0.03, other.point[1], pickZoom] as const)
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.clickAt(other.point)
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${other.unit.code}`, { timeout: 20_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${other.unit.code}`, { timeout: 20_000, polling: 100 })
     const otherRow = atlas.page.locator(`[data-testid="leader-row"][data-code="${other.unit.code}"]`)
-    await atlas.page.waitForFunction((code) => document.querySelector(`[data-testid="leader-row"][data-code="${code}"]`)?.getAttribute('aria-selected') === 'true', other.unit.code, { timeout: 20_000 })
+    await atlas.page.waitForFunction((code) => document.querySelector(`[data-testid="leader-row"][data-code="${code}"]`)?.getAttribute('aria-selected') === 'true', other.unit.code, { timeout: 20_000, polling: 100 })
     expect(await row.getAttribute('aria-selected')).toBe('false')
     const box = (await atlas.page.locator('.leader-table-box').boundingBox())!
     const rowBox = (await otherRow.boundingBox())!
@@ -248,24 +248,24 @@ describe('the leader’s view in Chromium', { timeout: 240_000 }, () => {
 
     // worst first: a floor sorts lowest first
     await header.click()
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=workers_per_10k:asc'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=workers_per_10k:asc'), null, { timeout: 5_000, polling: 100 })
     const ascending = await columnValues(atlas, 'workers_per_10k')
     expectSorted(ascending, 'asc')
     expect(known(ascending).sort((a, b) => a - b)).toEqual(known(figures.communities.map((c) => valueOf(c, 'workers_per_10k'))).sort((a, b) => a - b))
     await header.click()
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=workers_per_10k:desc'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=workers_per_10k:desc'), null, { timeout: 5_000, polling: 100 })
     expectSorted(await columnValues(atlas, 'workers_per_10k'), 'desc')
     expect(await atlas.page.locator('th:has([data-column="workers_per_10k"])').getAttribute('aria-sort')).toBe('descending')
 
     // by name, the Chinese way
     await atlas.page.locator('[data-testid="leader-sort"][data-column="name"]').click()
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=name:asc'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=name:asc'), null, { timeout: 5_000, polling: 100 })
     const names = await atlas.page.locator('[data-testid="leader-row"] th.name').allTextContents()
     expect(names).toEqual([...names].sort(new Intl.Collator('zh-CN', { numeric: true }).compare))
 
     // the order survives a reload
     await atlas.page.locator('[data-testid="leader-sort"][data-column="zones_open"]').click()
-    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=zones_open:desc'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => decodeURIComponent(location.hash).includes('sort=zones_open:desc'), null, { timeout: 5_000, polling: 100 })
     const zonesFirst = await tableCodes(atlas)
     await atlas.page.reload({ waitUntil: 'domcontentloaded' })
     await atlas.waitForIdle({ timeout: 90_000 })

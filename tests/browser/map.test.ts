@@ -87,7 +87,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     await atlas.waitForIdle()
     await atlas.clickAt(target.point)
     expect(await atlas.waitForText('inspector-name', target.unit.name)).toBe(target.unit.name)
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${target.unit.code}`, { timeout: 20_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=community:${target.unit.code}`, { timeout: 20_000, polling: 100 })
     await atlas.page.mouse.move(1, 1) // off the map: no hover tooltip in the screenshot
     await atlas.waitForIdle()
     await saveArtifact(atlas.page, 'community.png', { readme: true })
@@ -97,7 +97,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     expect(await crumbs.first().textContent()).toContain(street.name)
     await crumbs.first().click()
     expect(await atlas.waitForText('inspector-name', street.name)).toBe(street.name)
-    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=street:${street.code}`, { timeout: 5_000 })
+    await atlas.page.waitForFunction((sel) => decodeURIComponent(location.hash).includes(sel), `sel=street:${street.code}`, { timeout: 5_000, polling: 100 })
   })
 
   test('searching a grid code flies there and selects it; the URL holds it and a reload restores it', async () => {
@@ -134,7 +134,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
         return hash.includes(sel) && z !== undefined && Math.abs(Number(z) - zoom) < 0.006
       },
       [`sel=grid:${code}`, flown.zoom] as const,
-      { timeout: 5_000 },
+      { timeout: 5_000, polling: 100 },
     )
     const before = await atlas.view()
 

@@ -45,7 +45,7 @@ async function expectAt(atlas: AtlasPage, view: { zoom: number; lon: number; lat
 }
 
 const waitForHash = (atlas: AtlasPage, part: string, present: boolean) =>
-  atlas.page.waitForFunction(([part, yes]) => decodeURIComponent(location.hash).includes(part) === yes, [part, present] as const, { timeout: 10_000 })
+  atlas.page.waitForFunction(([part, yes]) => decodeURIComponent(location.hash).includes(part) === yes, [part, present] as const, { timeout: 10_000, polling: 100 })
 
 const inspectorOpen = (atlas: AtlasPage) => atlas.page.locator('[data-testid="inspector"]').isVisible()
 
@@ -68,7 +68,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     await atlas.page.waitForFunction(
       (zoom) => Math.abs(Number(location.hash.match(/(?:^#|&)map=([\d.]+)\//)?.[1]) - zoom) < 0.006,
       flown.zoom,
-      { timeout: 5_000 },
+      { timeout: 5_000, polling: 100 },
     )
     expect(await atlas.hash()).toContain(`sel=grid:${code}`)
     expect(await historyLength(atlas), 'the selection is one entry').toBe(entries + 1)
@@ -131,7 +131,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
 
     let hash = await atlas.hash()
     const moved = async (what: string) => {
-      await atlas.page.waitForFunction((before) => decodeURIComponent(location.hash) !== before, hash, { timeout: 10_000 }).catch(() => {
+      await atlas.page.waitForFunction((before) => decodeURIComponent(location.hash) !== before, hash, { timeout: 10_000, polling: 100 }).catch(() => {
         throw new Error(`${what} did not change the URL's view`)
       })
       await atlas.waitForIdle()
@@ -187,7 +187,7 @@ describe('the URL as navigation in Chromium', { timeout: 180_000 }, () => {
     await atlas.page.goBack({ waitUntil: 'commit' })
     await waitForHash(atlas, 'role=', false)
     await atlas.page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="role-switch"]')?.value === 'leader', null, {
-      timeout: 10_000,
+      timeout: 10_000, polling: 100,
     })
     await atlas.waitForIdle()
     expect(await roleSwitch.isDisabled()).toBe(false)

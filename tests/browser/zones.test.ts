@@ -69,7 +69,7 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
     const before = await hashView(atlas)
     const largest = expected.zones[0]
     await atlas.page.locator(`[data-testid="zones-open"] [data-testid="zone-row"]`).first().click()
-    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), largest.id, { timeout: 5_000 })
+    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), largest.id, { timeout: 5_000, polling: 100 })
     await atlas.waitForIdle({ timeout: 60_000 })
     await atlas.page.mouse.move(1, 1)
     const after = await hashView(atlas)
@@ -111,10 +111,10 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
     await atlas.page.waitForFunction(
       ([x, y, id]) => window.__atlas!.map.queryRenderedFeatures([x, y], { layers: ['zones-fill'] }).some((f) => f.properties.id === id),
       [at.x, at.y, overlap.id] as const,
-      { timeout: 60_000 },
+      { timeout: 60_000, polling: 100 },
     )
     await atlas.clickAt(overlap.label)
-    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), overlap.id, { timeout: 20_000 })
+    await atlas.page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`zone=${id}`), overlap.id, { timeout: 20_000, polling: 100 })
     expect(await atlas.page.locator('[data-testid="zone-detail"]').getAttribute('data-id')).toBe(overlap.id)
 
     // in English: the English reason, areas in hectares
@@ -144,10 +144,10 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
     expect(openNoisy.length).toBe(openBefore.length - 2)
     expect(await atlas.page.locator('[data-testid="zones-noise-list"]').count()).toBe(0)
     await atlas.page.locator('[data-testid="zones-noise"]').check()
-    await atlas.page.waitForFunction(() => location.hash.includes('zones-noise=1'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => location.hash.includes('zones-noise=1'), null, { timeout: 5_000, polling: 100 })
     expect((await rowsOf(atlas, 'zones-noise-list')).map((r) => r.id)).toContain(wuchu!.id)
     await atlas.page.locator('[data-testid="zones-noise"]').uncheck()
-    await atlas.page.waitForFunction(() => !location.hash.includes('zones-noise'), null, { timeout: 5_000 })
+    await atlas.page.waitForFunction(() => !location.hash.includes('zones-noise'), null, { timeout: 5_000, polling: 100 })
     expect(await atlas.page.locator('[data-testid="zones-noise-list"]').count()).toBe(0)
 
     // a bad threshold is refused on the page, in words
@@ -173,7 +173,7 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
     await atlas.page.locator('[data-testid="zone-settle-submit"]').click()
 
     // gone from the open list, there in the history, applied in the database
-    await atlas.page.waitForFunction((id) => !document.querySelector(`[data-testid="zones-open"] [data-id="${id}"]`), wuchu!.id, { timeout: 30_000 })
+    await atlas.page.waitForFunction((id) => !document.querySelector(`[data-testid="zones-open"] [data-id="${id}"]`), wuchu!.id, { timeout: 30_000, polling: 100 })
     await atlas.waitForIdle({ timeout: 60_000 })
     expect(await atlas.page.locator('[data-testid="zone-settle-error"]').count()).toBe(0)
     await atlas.page.locator('[data-testid="zones-history"] summary').click()

@@ -4,7 +4,7 @@
 // of, in a folder named by its hash, which every project of a run and the next runs reuse. The
 // build runs in a child process, so the files that need no template start at once; a file that
 // copies one waits until the folder is in place.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -105,10 +105,10 @@ export function startBuilding(templates: Templates, log: (line: string) => void)
   fs.rmSync(errorFile(folder), { force: true })
   const started = performance.now()
   log(`building the template databases into ${folder} …`)
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', builder, folder], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', builder, folder], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<void>((resolve) => {
     const finish = (failure: string | undefined) => {
       if (failure) fs.writeFileSync(errorFile(folder), failure)
@@ -133,7 +133,9 @@ function removeUnused(current: string): void {
   for (const name of fs.readdirSync(templatesRoot)) {
     const entry = path.join(templatesRoot, name)
     if (entry === current || entry.startsWith(`${current}.`)) continue
-    if (Date.now() - fs.statSync(entry).mtimeMs > 2 * 3600_000) fs.rmSync(entry, { recursive: true, force: true })
+    // another run may be removing it at the same moment
+    const used = fs.statSync(entry, { throwIfNoEntry: false })?.mtimeMs
+    if (used !== undefined && Date.now() - used > 2 * 3600_000) fs.rmSync(entry, { recursive: true, force: true })
   }
 }
 
