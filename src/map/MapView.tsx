@@ -2,7 +2,7 @@
 // layers drawn inside it (MapboxOverlay, interleaved, below the labels). Everything else gives
 // it layers and data and hears back about the view, clicks and hovers.
 import { MapboxOverlay } from '@deck.gl/mapbox'
-import type { Layer, PickingInfo } from '@deck.gl/core'
+import type { Layer } from '@deck.gl/core'
 import type { FeatureCollection } from 'geojson'
 import maplibregl, { type GeoJSONSource, type StyleSpecification } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
@@ -15,6 +15,15 @@ import { isMapLayer, layerZooms, maxMapZoom, minMapZoom, zoomShowing, type MapLa
 import type { LayerName } from '../shared/layers.ts'
 import { overlaysBelow, type InterleavedProps } from '../layers/order.ts'
 import { localIdeographFont } from './basemapStyle.ts'
+
+/** What deck.gl's pick found under the pointer (its hover's, or the click's own). */
+interface DeckHit {
+  x: number
+  y: number
+  picked: boolean
+  layer?: Layer | null
+  object?: unknown
+}
 
 /** What a click or a hover hit: a feature of an atlas layer, drawn by deck.gl or by MapLibre. */
 export interface Pick {
@@ -148,8 +157,8 @@ export function MapView(props: MapViewProps) {
     // deck.gl's pick first (under a workspace's object, the atlas layers' object there); where it
     // hits nothing, MapLibre's features under the pointer
     let hovered: { source: string; id: string | number } | null = null
-    const pickAt = (info: PickingInfo): (Pick & { feature?: maplibregl.MapGeoJSONFeature }) | null => {
-      let hit: PickingInfo | null = info.picked && info.layer ? info : null
+    const pickAt = (info: DeckHit): (Pick & { feature?: maplibregl.MapGeoJSONFeature }) | null => {
+      let hit: { layer?: Layer | null; object?: unknown } | null = info.picked && info.layer ? info : null
       if (hit && !atlasLayerOf(hit.layer!.id) && info.x >= 0) {
         const layerIds = latest.current.layers.map((l) => l.id).filter((id) => atlasLayerOf(id))
         hit = layerIds.length ? overlay.pickObject({ x: info.x, y: info.y, layerIds }) : null
@@ -167,19 +176,6 @@ export function MapView(props: MapViewProps) {
     const overlay = new MapboxOverlay({
       interleaved: true,
       layers: [],
-      onClick: (info) => {
-        if (dragging.current) return // the release of a drag, not a click
-        const lngLat = info.coordinate?.slice(0, 2) as [number, number] | undefined
-        if (lngLat && latest.current.onModeClick?.(lngLat)) return
-        const claimed = latest.current.featureClick
-        const claimedIds = claimed?.layers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none') ?? []
-        if (claimed && claimedIds.length && info.x >= 0 && info.y >= 0) {
-          const [feature] = map.queryRenderedFeatures([info.x, info.y], { layers: claimedIds })
-          if (feature) return claimed.onClick(feature.properties)
-        }
-        const pick = pickAt(info)
-        latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
-      },
       onHover: (info) => {
         if (dragging.current) return
         const other = info.picked && info.layer && !atlasLayerOf(info.layer.id)
@@ -200,6 +196,22 @@ export function MapView(props: MapViewProps) {
       },
     })
     map.addControl(overlay)
+    // A click is MapLibre's (which fires on every press and release in place), picked here, rather
+    // than deck.gl's onClick, which depends on the pick deck.gl made at the press.
+    map.on('click', (event) => {
+      if (dragging.current) return // the release of a drag, not a click
+      if (latest.current.onModeClick?.([event.lngLat.lng, event.lngLat.lat])) return
+      const { x, y } = event.point
+      const claimed = latest.current.featureClick
+      const claimedIds = claimed?.layers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none') ?? []
+      if (claimed && claimedIds.length) {
+        const [feature] = map.queryRenderedFeatures([x, y], { layers: claimedIds })
+        if (feature) return claimed.onClick(feature.properties)
+      }
+      const hit = overlay.pickObject({ x, y })
+      const pick = pickAt({ x, y, picked: !!hit, layer: hit?.layer ?? null, object: hit?.object })
+      latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
+    })
     mapRef.current = map
     overlayRef.current = overlay
     window.__atlas = { map, overlay }
