@@ -34,7 +34,9 @@ export default defineConfig({
     reporters: ['default'],
     // One part at a time: npx vitest run --project unit (or database, browser, faults).
     projects: [
-      // pure computations: a worker runs its files in one module cache, none of them leaving state behind
+      // A worker runs its files one after another in one process and module cache (each file
+      // closes what it opens), sparing a process, its imports and PGlite's compiled WebAssembly
+      // per file. The faults keep a process per file: they stub globals and kill children.
       { extends: true, test: { name: 'unit', include: unit, isolate: false } },
       {
         extends: true,
@@ -43,6 +45,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...unit, ...browser, ...faults],
           globalSetup: [templates],
+          isolate: false,
         },
       },
       { extends: true, test: { name: 'browser', include: browser, globalSetup: [templates, 'tests/browser/global-setup.ts'] } },

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite, type Transaction } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
+import { postgis } from './postgis.ts'
 import pg from 'pg'
 import { failOnAbort } from './guard.ts'
 

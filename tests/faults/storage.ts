@@ -8,7 +8,7 @@
 //   node --import tsx tests/faults/storage.ts removed <folder>              the folder removed under an open database
 import fs from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
+import { postgis } from '../../src/db/postgis.ts'
 import { openDatabase } from '../../src/db/database.ts'
 import { failOnAbort, guardDatabase, problemOf } from '../../src/db/guard.ts'
 
