@@ -192,7 +192,10 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     const backend = '**/rest/v1/**'
     await atlas.page.route(backend, (route) => route.abort('connectionrefused'))
     // Closer in: grids are drawn from zoom 13, and their tiles must be fetched.
+    const before = (await atlas.states()).length
     await atlas.page.evaluate(() => window.__atlas!.map.jumpTo({ zoom: 14, center: [119.14, 28.07] }))
+    // the page's answer to the move, not the idle it was in before it
+    await atlas.page.waitForFunction((n) => (window.__atlasStates ?? []).length > n, before, { timeout: 20_000, polling: 50 })
     expect(await atlas.waitForIdle({ allowError: true })).toBe('error')
     contractError(await atlas.text('error'))
 
