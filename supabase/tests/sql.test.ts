@@ -2,27 +2,17 @@
 // A file fails by raising; each ends in ROLLBACK.
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { migrate } from '../../src/db/migrate.ts'
-import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../../tests/helpers/databases.ts'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { Database } from '../../src/db/database.ts'
+import { emptyDatabaseOn } from '../../tests/helpers/databases.ts'
 
 const files = fs.readdirSync(import.meta.dirname).filter((f) => f.endsWith('.sql')).sort()
 
 describe.each(['embedded', 'postgres'] as const)('SQL tests on the %s database', (target) => {
+  const opened = emptyDatabaseOn(target)
   let db: Database
-  let throwaway: ThrowawayPostgres | undefined
-  beforeAll(async () => {
-    if (target === 'embedded') db = await openDatabase(copyEmptyDatabase())
-    else {
-      throwaway = await createPostgresDatabase()
-      db = await openDatabase(throwaway.url)
-      await migrate(db)
-    }
-  })
-  afterAll(async () => {
-    await db?.close()
-    await throwaway?.drop()
+  beforeAll(() => {
+    db = opened.db
   })
 
   test.each(files)('%s', async (file) => {

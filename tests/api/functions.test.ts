@@ -3,14 +3,13 @@
 // the same names, the same arguments in the same order with the same SQL types and defaults, the
 // same result types; and the committed generated file is exactly what the generator writes now.
 import fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { callApi } from '../../src/db/api.ts'
 import { generatedApiFile, readApiSignatures, renderApiModule, type ApiSignature } from '../../src/db/apiTypes.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import type { Database } from '../../src/db/database.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import { apiFunctions, type ApiCall } from '../../src/shared/api.ts'
-import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { emptyDatabaseOn } from '../helpers/databases.ts'
 
 /** The module's functions as the database's signatures are read. */
 const declared: ApiSignature[] = Object.entries(apiFunctions).map(([name, fn]) => ({
@@ -20,22 +19,12 @@ const declared: ApiSignature[] = Object.entries(apiFunctions).map(([name, fn]) =
 }))
 
 describe.each(['embedded', 'postgres'] as const)('the API module against the %s database', (target) => {
+  const opened = emptyDatabaseOn(target)
   let db: Database
-  let throwaway: ThrowawayPostgres | undefined
   let found: ApiSignature[]
-
   beforeAll(async () => {
-    if (target === 'embedded') db = await openDatabase(copyEmptyDatabase())
-    else {
-      throwaway = await createPostgresDatabase()
-      db = await openDatabase(throwaway.url)
-      await migrate(db)
-    }
+    db = opened.db
     found = await readApiSignatures(db)
-  })
-  afterAll(async () => {
-    await db?.close()
-    await throwaway?.drop()
   })
 
   test('names the functions the database has, and no other', () => {

@@ -4,13 +4,12 @@
 // the registry asks (a table, its policies, a row, the installer) appears in my_access() and
 // refreshes the indicators, with no function rewritten. The defaults the SQL and the TypeScript
 // both hold are the standards' own. On the embedded database and on the Debian PostgreSQL.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { Database } from '../../src/db/database.ts'
 import { asCaller, userClaims, type JwtClaims } from '../../src/db/session.ts'
 import { defaultWalk } from '../../src/shared/defaults.ts'
 import { layerNames, layers } from '../../src/shared/layers.ts'
-import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { emptyDatabaseOn } from '../helpers/databases.ts'
 
 interface Target {
   table_name: string
@@ -28,20 +27,10 @@ interface Access {
 const roles = ['leader', 'planner', 'works'] as const
 
 describe.each(['embedded', 'postgres'] as const)('the registry of tables on the %s database', (target) => {
+  const opened = emptyDatabaseOn(target)
   let db: Database
-  let throwaway: ThrowawayPostgres | undefined
-
-  beforeAll(async () => {
-    if (target === 'embedded') db = await openDatabase(copyEmptyDatabase())
-    else {
-      throwaway = await createPostgresDatabase()
-      db = await openDatabase(throwaway.url)
-      await migrate(db)
-    }
-  })
-  afterAll(async () => {
-    await db?.close()
-    await throwaway?.drop()
+  beforeAll(() => {
+    db = opened.db
   })
 
   const registry = async () =>

@@ -3,11 +3,10 @@
 // Debian PostgreSQL. Each attempt runs as the API's callers do (set local role + JWT claims)
 // and is rolled back. The accounts' schema (atlas_auth) is closed to every caller, service_role
 // included: not one row read or written, whatever the policies.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { Database } from '../../src/db/database.ts'
 import { asCaller, userClaims, type JwtClaims } from '../../src/db/session.ts'
-import { copyEmptyDatabase, createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { emptyDatabaseOn } from '../helpers/databases.ts'
 
 const box = (w: number, s: number, e: number, n: number) =>
   `extensions.st_geomfromtext('MULTIPOLYGON(((${w} ${s}, ${e} ${s}, ${e} ${n}, ${w} ${n}, ${w} ${s})))', 4326)`
@@ -200,22 +199,12 @@ async function attempt(db: Database, claims: JwtClaims, sql: string): Promise<'a
 const targets = ['embedded', 'postgres'] as const
 
 describe.each(targets)('row level security on the %s database', (target) => {
+  const opened = emptyDatabaseOn(target)
   let db: Database
-  let throwaway: ThrowawayPostgres | undefined
-
   beforeAll(async () => {
-    if (target === 'embedded') db = await openDatabase(copyEmptyDatabase())
-    else {
-      throwaway = await createPostgresDatabase()
-      db = await openDatabase(throwaway.url)
-      await migrate(db)
-    }
+    db = opened.db
     await db.exec(fixtures)
     await db.exec(authFixtures)
-  })
-  afterAll(async () => {
-    await db?.close()
-    await throwaway?.drop()
   })
 
   for (const t of tables) {

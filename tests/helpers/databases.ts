@@ -6,7 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
-import { openEmbedded, type Database, type Queryable } from '../../src/db/database.ts'
+import { openDatabase, openEmbedded, type Database, type Queryable } from '../../src/db/database.ts'
+import { migrate } from '../../src/db/migrate.ts'
 import { waitForTemplates } from './templates.ts'
 
 /** The server integration tests use; CI's .ci/run points it at a throwaway cluster. */
@@ -61,6 +62,38 @@ export async function createPostgresDatabase(): Promise<ThrowawayPostgres> {
       await client.connect()
       await client.query(`drop database if exists ${name} with (force)`)
       await client.end()
+    },
+  }
+}
+
+/** Where a test runs on both back ends: the embedded database and the PostgreSQL server. */
+export type Target = 'embedded' | 'postgres'
+
+/**
+ * An empty migrated database on either back end for the tests of a describe block: a copy of the
+ * embedded template, or a database of its own on the PostgreSQL server, migrated, and dropped
+ * after. `prepare` runs once it is open (fixtures). Call it at the top of the block.
+ */
+export function emptyDatabaseOn(target: Target, prepare?: (db: Database) => Promise<void>): { readonly db: Database } {
+  let db: Database | undefined
+  let throwaway: ThrowawayPostgres | undefined
+  beforeAll(async () => {
+    if (target === 'embedded') db = await openEmbedded(copyEmptyDatabase())
+    else {
+      throwaway = await createPostgresDatabase()
+      db = await openDatabase(throwaway.url)
+      await migrate(db)
+    }
+    await prepare?.(db)
+  })
+  afterAll(async () => {
+    await db?.close()
+    await throwaway?.drop()
+  })
+  return {
+    get db() {
+      if (!db) throw new Error('the database opens in beforeAll: read db inside a hook or a test')
+      return db
     },
   }
 }
