@@ -43,7 +43,8 @@ export function writeMeta(dataDir: string, meta: EmbeddedMeta): void {
   fs.writeFileSync(metaPath(dataDir), JSON.stringify(meta, null, 2) + '\n', { mode: 0o600 })
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that id is running (one of another user's counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -157,12 +157,14 @@ export function MapView(props: MapViewProps) {
     // deck.gl's pick first (under a workspace's object, the atlas layers' object there); where it
     // hits nothing, MapLibre's features under the pointer
     let hovered: { source: string; id: string | number } | null = null
+    /** The topmost object of an atlas layer drawn by deck.gl at a point, if any. */
+    const pickAtlasObject = (x: number, y: number) => {
+      const layerIds = latest.current.layers.map((l) => l.id).filter((id) => atlasLayerOf(id))
+      return layerIds.length ? overlay.pickObject({ x, y, layerIds }) : null
+    }
     const pickAt = (info: DeckHit): (Pick & { feature?: maplibregl.MapGeoJSONFeature }) | null => {
       let hit: { layer?: Layer | null; object?: unknown } | null = info.picked && info.layer ? info : null
-      if (hit && !atlasLayerOf(hit.layer!.id) && info.x >= 0) {
-        const layerIds = latest.current.layers.map((l) => l.id).filter((id) => atlasLayerOf(id))
-        hit = layerIds.length ? overlay.pickObject({ x: info.x, y: info.y, layerIds }) : null
-      }
+      if (hit && !atlasLayerOf(hit.layer!.id) && info.x >= 0) hit = pickAtlasObject(info.x, info.y)
       const layer = hit?.layer ? atlasLayerOf(hit.layer.id) : null
       const properties = (hit?.object as { properties?: Record<string, unknown> } | undefined)?.properties
       if (layer && properties) return { layer, properties }
@@ -208,7 +210,8 @@ export function MapView(props: MapViewProps) {
         const [feature] = map.queryRenderedFeatures([x, y], { layers: claimedIds })
         if (feature) return claimed.onClick(feature.properties)
       }
-      const hit = overlay.pickObject({ x, y })
+      // one picking pass, over the atlas layers only: what pickAt would pick again under a workspace's object
+      const hit = pickAtlasObject(x, y)
       const pick = pickAt({ x, y, picked: !!hit, layer: hit?.layer ?? null, object: hit?.object })
       latest.current.onPick(pick && { layer: pick.layer, properties: pick.properties })
     })

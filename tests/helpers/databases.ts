@@ -66,15 +66,12 @@ export async function createPostgresDatabase(): Promise<ThrowawayPostgres> {
   }
 }
 
-/** Where a test runs on both back ends: the embedded database and the PostgreSQL server. */
-export type Target = 'embedded' | 'postgres'
-
 /**
  * An empty migrated database on either back end for the tests of a describe block: a copy of the
  * embedded template, or a database of its own on the PostgreSQL server, migrated, and dropped
- * after. `prepare` runs once it is open (fixtures). Call it at the top of the block.
+ * after. Call it at the top of the block.
  */
-export function emptyDatabaseOn(target: Target, prepare?: (db: Database) => Promise<void>): { readonly db: Database } {
+export function emptyDatabaseOn(target: 'embedded' | 'postgres'): { readonly db: Database } {
   let db: Database | undefined
   let throwaway: ThrowawayPostgres | undefined
   beforeAll(async () => {
@@ -84,7 +81,6 @@ export function emptyDatabaseOn(target: Target, prepare?: (db: Database) => Prom
       db = await openDatabase(throwaway.url)
       await migrate(db)
     }
-    await prepare?.(db)
   })
   afterAll(async () => {
     await db?.close()

@@ -9,8 +9,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { alive, projectRoot } from '../../src/db/embedded.ts'
 
-const projectRoot = path.resolve(import.meta.dirname, '../..')
 export const templatesRoot = path.join(os.tmpdir(), 'atlas-test-templates')
 const builder = path.join(import.meta.dirname, 'build-templates.ts')
 
@@ -59,15 +59,6 @@ export function currentTemplates(): Templates {
 
 const lockFile = (folder: string) => `${folder}.lock`
 const errorFile = (folder: string) => `${folder}.error`
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** The process building the templates in `folder`, if one is. */
 function builderHolder(folder: string): number | undefined {
