@@ -75,7 +75,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
     setReloads((n) => n + 1)
   }, [store])
   const fitBounds = useCallback((bbox: Bbox, maxZoom = 16.5) => {
-    mapRef.current?.fitBounds(bbox, { padding: workspacePadding, maxZoom, duration: 700, essential: true })
+    mapRef.current?.fitBounds(bbox, { padding: workspacePadding, maxZoom, duration: 700 })
   }, [])
 
   const select = useCallback((next: Selection | null) => setUrl((state) => ({ ...state, selection: next })), [setUrl])

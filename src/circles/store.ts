@@ -4,6 +4,7 @@
 import { callApi } from '../db/api.ts'
 import type { Database, Queryable } from '../db/database.ts'
 import { asCaller, requestRoles, type JwtClaims } from '../db/session.ts'
+import { toWkbBase64 } from '../db/wkb.ts'
 import { CircleModel } from './engine/model.ts'
 import type { WalkParams } from './engine/isochrone.ts'
 
@@ -105,7 +106,7 @@ async function store(tx: Queryable, model: CircleModel, modelMs: number, params:
     await tx.query(
       `insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom, reached_nodes, reached_km)
        select c ->> 0, (c ->> 1)::numeric, (c ->> 2)::numeric, c ->> 3,
-              extensions.st_setsrid(extensions.st_geomfromgeojson(c ->> 4), 4326), (c ->> 5)::integer, (c ->> 6)::double precision
+              extensions.st_geomfromwkb(decode(c ->> 4, 'base64'), 4326), (c ->> 5)::integer, (c ->> 6)::double precision
        from json_array_elements($1::json) c`,
       [JSON.stringify(batch)],
     )
@@ -123,7 +124,7 @@ async function store(tx: Queryable, model: CircleModel, modelMs: number, params:
     }
     if (!circle.polygon.length) continue
     batch.push([circle.facility.code, circle.minutes, circle.speed, JSON.stringify(circle.method),
-      JSON.stringify({ type: 'MultiPolygon', coordinates: circle.polygon }), circle.reachedNodes, circle.reachedKm])
+      toWkbBase64({ type: 'MultiPolygon', coordinates: circle.polygon }), circle.reachedNodes, circle.reachedKm])
     circles++
     if (batch.length >= 16) {
       circleMs += performance.now() - c0

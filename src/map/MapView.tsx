@@ -90,7 +90,7 @@ export function flyToUnit(map: maplibregl.Map, layer: LayerName, bbox: Bbox): vo
   const camera = map.cameraForBounds(bbox, { padding: unitPadding })
   const target = camera?.zoom ?? map.getZoom()
   const z = isMapLayer(layer) ? zoomShowing(layer, Math.min(target, layerZooms[layer].maxZoom - 0.5)) : target
-  map.flyTo({ center: camera?.center ?? map.getCenter(), zoom: Math.min(z, 18.5), duration: 900, essential: true })
+  map.flyTo({ center: camera?.center ?? map.getCenter(), zoom: Math.min(z, 18.5), duration: 900 })
 }
 
 declare global {

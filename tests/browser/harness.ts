@@ -237,7 +237,7 @@ export interface PageOptions {
 }
 
 export async function openPage(browser: Browser, baseUrl: string, options: PageOptions = {}): Promise<AtlasPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' })
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN', reducedMotion: 'reduce' })
   const page = await context.newPage()
   await page.addInitScript(stateRecorder)
   const consoleErrors: string[] = []

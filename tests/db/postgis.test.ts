@@ -9,7 +9,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis as installed } from '@electric-sql/pglite-postgis'
 import tar from 'tar-stream'
+import type { Geometry, Position } from 'geojson'
 import { postgis, unused } from '../../src/db/postgis.ts'
+import { toWkbBase64 } from '../../src/db/wkb.ts'
 import { tempDir } from '../helpers/databases.ts'
 
 const work = tempDir('postgis')
@@ -71,4 +73,34 @@ test('the bundle keeps every entry of the installed one except the topology, ras
   expect(kept.some((name) => name.startsWith('share/proj/'))).toBe(true)
   expect(all).toContain('lib/postgresql/postgis_raster-3.so')
   expect(all).toContain('lib/postgresql/postgis_topology-3.so')
+})
+
+test('geometries written as WKB (src/db/wkb.ts) are the ones PostGIS parses from their GeoJSON, in every type, with z and without', async () => {
+  const random = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 0.1 + 119
+  const next = random(7)
+  const ring = (n: number): Position[] => {
+    const r = Array.from({ length: n }, () => [next(), next() - 91])
+    return [...r, r[0]]
+  }
+  const geometries: Geometry[] = [
+    { type: 'Point', coordinates: [119.1, 28.05] },
+    { type: 'Point', coordinates: [119.1, 28.05, 12.5] },
+    { type: 'LineString', coordinates: [[119, 28], [119.001, 28.002], [119.003, 28.001]] },
+    { type: 'LineString', coordinates: [[119, 28, 1], [119.001, 28.002]] },
+    { type: 'Polygon', coordinates: [ring(5), ring(3)] },
+    { type: 'MultiPoint', coordinates: [[119, 28], [119.2, 28.1]] },
+    { type: 'MultiLineString', coordinates: [[[119, 28], [119.1, 28.1]], [[119.2, 28], [119.3, 28.1], [119.4, 28]]] },
+    { type: 'MultiPolygon', coordinates: [[ring(40)], [ring(4), ring(6)]] },
+    { type: 'MultiPolygon', coordinates: [] },
+    { type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [119, 28] }, { type: 'Polygon', coordinates: [ring(4)] }] },
+  ]
+  for (const geometry of geometries) {
+    const { rows } = await db.query<{ same: boolean; wkb: string; json: string }>(
+      `select st_astext(a) as wkb, st_astext(b) as json, st_srid(a) = 4326 and st_equals(a, b) is not false and st_asewkb(a) = st_asewkb(b) as same
+         from (select st_geomfromwkb(decode($1, 'base64'), 4326) as a, st_setsrid(st_geomfromgeojson($2), 4326) as b) t`,
+      [toWkbBase64(geometry), JSON.stringify(geometry)],
+    )
+    expect(rows[0].wkb, geometry.type).toBe(rows[0].json)
+    expect(rows[0].same, `${rows[0].wkb} = ${rows[0].json}`).toBe(true)
+  }
 })

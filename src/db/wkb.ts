@@ -1,0 +1,101 @@
+// GeoJSON geometries as Well-Known Binary (ISO, little-endian), for writes that carry many
+// vertices: PostGIS reads WKB some twenty times faster than it parses GeoJSON (a service circle
+// has about two thousand vertices), and base64 is the shortest way to put bytes in a JSON batch.
+// Positions with a third value make the geometry XYZ, as ST_GeomFromGeoJSON does (a missing z is 0).
+import type { Geometry, Position } from 'geojson'
+
+const typeCode = {
+  Point: 1,
+  LineString: 2,
+  Polygon: 3,
+  MultiPoint: 4,
+  MultiLineString: 5,
+  MultiPolygon: 6,
+  GeometryCollection: 7,
+} as const
+
+function hasZ(geometry: Geometry): boolean {
+  if (geometry.type === 'GeometryCollection') return geometry.geometries.some(hasZ)
+  const walk = (value: unknown): boolean => (Array.isArray(value) && typeof value[0] === 'number' ? value.length > 2 : Array.isArray(value) && value.some(walk))
+  return walk(geometry.coordinates)
+}
+
+/** The number of bytes a geometry takes in WKB. */
+function size(geometry: Geometry, dims: number): number {
+  const position = 8 * dims
+  const ring = (positions: Position[]) => 4 + positions.length * position
+  switch (geometry.type) {
+    case 'Point':
+      return 5 + position
+    case 'LineString':
+      return 5 + ring(geometry.coordinates)
+    case 'Polygon':
+      return 9 + geometry.coordinates.reduce((n, r) => n + ring(r), 0)
+    case 'MultiPoint':
+      return 9 + geometry.coordinates.length * (5 + position)
+    case 'MultiLineString':
+      return 9 + geometry.coordinates.reduce((n, l) => n + 5 + ring(l), 0)
+    case 'MultiPolygon':
+      return 9 + geometry.coordinates.reduce((n, p) => n + 9 + p.reduce((m, r) => m + ring(r), 0), 0)
+    case 'GeometryCollection':
+      return 9 + geometry.geometries.reduce((n, g) => n + size(g, dims), 0)
+  }
+}
+
+/** A geometry as WKB. */
+export function toWkb(geometry: Geometry): Uint8Array {
+  const dims = hasZ(geometry) ? 3 : 2
+  const bytes = new Uint8Array(size(geometry, dims))
+  const view = new DataView(bytes.buffer)
+  let at = 0
+  const uint = (n: number) => {
+    view.setUint32(at, n, true)
+    at += 4
+  }
+  const header = (type: keyof typeof typeCode) => {
+    view.setUint8(at, 1)
+    at += 1
+    uint(typeCode[type] + (dims === 3 ? 1000 : 0))
+  }
+  const position = (p: Position) => {
+    for (let d = 0; d < dims; d++) {
+      view.setFloat64(at, p[d] ?? 0, true)
+      at += 8
+    }
+  }
+  const positions = (list: Position[]) => {
+    uint(list.length)
+    list.forEach(position)
+  }
+  const write = (g: Geometry) => {
+    header(g.type)
+    switch (g.type) {
+      case 'Point':
+        return position(g.coordinates)
+      case 'LineString':
+        return positions(g.coordinates)
+      case 'Polygon':
+        uint(g.coordinates.length)
+        return g.coordinates.forEach(positions)
+      case 'MultiPoint':
+        uint(g.coordinates.length)
+        return g.coordinates.forEach((p) => write({ type: 'Point', coordinates: p }))
+      case 'MultiLineString':
+        uint(g.coordinates.length)
+        return g.coordinates.forEach((l) => write({ type: 'LineString', coordinates: l }))
+      case 'MultiPolygon':
+        uint(g.coordinates.length)
+        return g.coordinates.forEach((p) => write({ type: 'Polygon', coordinates: p }))
+      case 'GeometryCollection':
+        uint(g.geometries.length)
+        return g.geometries.forEach(write)
+    }
+  }
+  write(geometry)
+  return bytes
+}
+
+/** A geometry as base64 WKB, for `extensions.st_geomfromwkb(decode(…, 'base64'), 4326)`. */
+export function toWkbBase64(geometry: Geometry): string {
+  return Buffer.from(toWkb(geometry)).toString('base64')
+}
