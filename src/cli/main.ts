@@ -53,6 +53,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         share: { type: 'string', multiple: true },
         floor: { type: 'string', multiple: true },
         exclusive: { type: 'string', multiple: true },
+        'no-reasons': { type: 'boolean', default: false },
         pdf: { type: 'string' },
         csv: { type: 'string' },
         indicator: { type: 'string' },

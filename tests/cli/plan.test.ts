@@ -164,6 +164,17 @@ describe('atlas plan --budget 20000000', () => {
     expect(sheet.getColumn(2).width).toBeGreaterThan(20) // Chinese names are wide
   })
 
+  test('--no-reasons: the same plan, each item saying only whether it is funded', async () => {
+    const quick = await plan('--budget', '20000000', '--no-reasons')
+    expect(funded(quick).map((i) => i.code)).toEqual(funded(result).map((i) => i.code))
+    expect([quick.total_score, quick.total_cost_yuan, quick.optimal]).toEqual([result.total_score, result.total_cost_yuan, true])
+    for (const item of quick.items) {
+      const why = !isCandidate(item.code) ? { kind: 'not_candidate' } : item.funded ? { kind: 'funded' } : { kind: 'enters_above' }
+      expect(item.why, item.code).toEqual(why)
+    }
+    expect(quick.items.find((i) => !i.funded && isCandidate(i.code))!.reason).toBe('not funded within the budget')
+  })
+
   test('must, exclude, a category share, a street floor and alternatives reach the solver and hold', async () => {
     const spent = (r: PlanResult, keep: (i: PlanItemResult) => boolean) => sum(funded(r).filter(keep).map((i) => i.cost_yuan))
     // a category the plan spends on and no approved item is in: capping it at half its share can hold
@@ -178,7 +189,9 @@ describe('atlas plan --budget 20000000', () => {
     // a street with an item left out: one yuan more than the plan spends there can be found
     const street = listed(left.code).street_code
     const floor = spent(result, (i) => listed(i.code).street_code === street) + 1
+    // the constraints are what this test is about: the plan alone (each reason is tested above)
     const constrained = await plan(
+      '--no-reasons',
       '--budget', '20000000',
       '--must', left.code,
       '--exclude', taken.code,

@@ -23,10 +23,11 @@ export interface PlanValues extends CommandValues {
   share?: string[]
   floor?: string[]
   exclusive?: string[]
+  'no-reasons'?: boolean
 }
 
 const usage =
-  'atlas plan --budget <yuan> [--years <n> --budget-per-year <yuan,…>] [--must <codes>] [--exclude <codes>] [--share <category>:<min>-<max>]… [--floor <street>:<yuan>]… [--exclusive <code>,<code>…]… [--json] [--out plan.xlsx|plan.csv|plan.geojson]'
+  'atlas plan --budget <yuan> [--years <n> --budget-per-year <yuan,…>] [--must <codes>] [--exclude <codes>] [--share <category>:<min>-<max>]… [--floor <street>:<yuan>]… [--exclusive <code>,<code>…]… [--no-reasons] [--json] [--out plan.xlsx|plan.csv|plan.geojson]'
 
 export const planCommand: Command = {
   name: 'plan',
@@ -42,6 +43,9 @@ export const planCommand: Command = {
     '                        may be left out: 排污:0.2-); repeatable',
     '    --floor <street>:<yuan>  at least this much spent in the street office (code or name); repeatable',
     '    --exclusive <code>,<code>…  alternatives: at most one of them is funded; repeatable',
+    '    --no-reasons        the plan alone, in about a second: each item says only whether it is',
+    '                        funded (proving every reason takes one solve or more per item: seconds,',
+    '                        a minute with a share or a floor)',
     '    --out <file>        also write the plan: .xlsx, .csv or .geojson',
   ],
   async run(context) {
@@ -63,7 +67,7 @@ export const planCommand: Command = {
       if (error instanceof core.PlanInputError) throw new CommandError(error.message)
       throw error
     }
-    const result = core.solvePlan(await core.loadHighs(), input, { reasons: true })
+    const result = core.solvePlan(await core.loadHighs(), input, { reasons: !values['no-reasons'] })
     if (result.status === 'infeasible') {
       const conflict = (result.conflict ?? []).map((c) => c.text_en)
       throw new CommandError(
