@@ -1,11 +1,13 @@
 import react from '@vitejs/plugin-react'
 import { configDefaults, defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 // The suite's parts. unit: computations that open no database (src/ and the pure files of tests/);
 // database: PGlite, PostgreSQL, the command line and the server; browser: the built page in
 // Chromium; faults: killed processes, full disks, removed folders.
 const unit = [
   'src/**/*.test.ts',
+  'tests/lint.test.ts',
   'tests/accounts/password.test.ts',
   'tests/backlog/{constraints,curve,input,optimality,reasons}.test.ts',
   'tests/leader/*.test.ts',
@@ -14,6 +16,20 @@ const browser = ['tests/browser/**/*.test.ts', 'tests/e2e/**/*.test.ts']
 const faults = ['tests/faults/**/*.test.ts']
 // The template databases the projects that open databases copy, built once for all of them.
 const templates = 'tests/global-setup.ts'
+
+/**
+ * The order files start in: first what needs neither the template databases nor the page, while
+ * those are built (the unit files, ESLint among them, and `npm start` from a fresh clone, which
+ * builds its own), then the rest in vitest's order (the longest of the last run first).
+ */
+class TemplatesLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const early = (file: TestSpecification) =>
+      file.moduleId.endsWith('tests/lint.test.ts') ? 0 : file.project.name === 'unit' ? 1 : file.moduleId.includes('/tests/e2e/') ? 2 : 3
+    return sorted.map((file, i) => [early(file), i, file] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , file]) => file)
+  }
+}
 
 export default defineConfig({
   plugins: [react()],
@@ -32,6 +48,7 @@ export default defineConfig({
     // supabase-js's realtime client wants a global WebSocket, which Node 20 has behind a flag.
     execArgv: ['--experimental-websocket'],
     reporters: ['default'],
+    sequence: { sequencer: TemplatesLastSequencer },
     // One part at a time: npx vitest run --project unit (or database, browser, faults).
     projects: [
       // A worker runs its files one after another in one process and module cache (each file
