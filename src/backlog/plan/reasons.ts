@@ -33,7 +33,9 @@ const points = (hundredths: number) => hundredths / 100
  * optimum is known.
  */
 class Optima {
-  private plans: Assignment[] = []
+  /** Each plan found once, with its totals. */
+  private plans: { plan: Assignment; fen: number; points: number }[] = []
+  private seen = new Set<string>()
   private exact = new Map<number, number | null>()
   private order: number[]
   private before: number[][]
@@ -49,13 +51,16 @@ class Optima {
     this.order = this.order.filter((i) => hi[i])
   }
   add(plan: Assignment | null) {
-    if (plan) this.plans.push(plan)
+    if (!plan) return
+    const key = plan.join()
+    if (this.seen.has(key)) return
+    this.seen.add(key)
+    this.plans.push({ plan, ...totals(this.problem, plan) })
   }
   /** A score some plan reaches within the budget (hundredths); -Infinity if none is known. */
   below(fen: number): number {
     let best = -Infinity
-    for (const plan of this.plans) {
-      const { fen: cost, points } = totals(this.problem, plan)
+    for (const { plan, fen: cost, points } of this.plans) {
       if (cost > fen) continue
       best = Math.max(best, points, this.filled(plan, fen - cost, points))
     }
