@@ -7,7 +7,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 // Chromium; faults: killed processes, full disks, removed folders.
 const unit = [
   'src/**/*.test.ts',
-  'tests/lint.test.ts',
   'tests/accounts/password.test.ts',
   'tests/backlog/{constraints,curve,input,optimality,reasons}.test.ts',
   'tests/leader/*.test.ts',
@@ -19,14 +18,13 @@ const templates = 'tests/global-setup.ts'
 
 /**
  * The order files start in: first what needs neither the template databases nor the page, while
- * those are built (the unit files, ESLint among them, and `npm start` from a fresh clone, which
- * builds its own), then the rest in vitest's order (the longest of the last run first).
+ * those are built (the unit files, then `npm start` from a fresh clone, which builds its own), then
+ * the rest in vitest's order (the longest of the last run first).
  */
 class TemplatesLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files)
-    const early = (file: TestSpecification) =>
-      file.moduleId.endsWith('tests/lint.test.ts') ? 0 : file.project.name === 'unit' ? 1 : file.moduleId.includes('/tests/e2e/') ? 2 : 3
+    const early = (file: TestSpecification) => (file.project.name === 'unit' ? 0 : file.moduleId.includes('/tests/e2e/') ? 1 : 2)
     return sorted.map((file, i) => [early(file), i, file] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , file]) => file)
   }
 }
