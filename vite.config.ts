@@ -23,9 +23,9 @@ const templates = 'tests/global-setup.ts'
  */
 class TemplatesLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files)
     const early = (file: TestSpecification) => (file.project.name === 'unit' ? 0 : file.moduleId.includes('/tests/e2e/') ? 1 : 2)
-    return sorted.map((file, i) => [early(file), i, file] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , file]) => file)
+    // a stable sort: within each rank, vitest's order
+    return (await super.sort(files)).sort((a, b) => early(a) - early(b))
   }
 }
 

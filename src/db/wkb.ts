@@ -20,46 +20,24 @@ function hasZ(geometry: Geometry): boolean {
   return walk(geometry.coordinates)
 }
 
-/** The number of bytes a geometry takes in WKB. */
-function size(geometry: Geometry, dims: number): number {
-  const position = 8 * dims
-  const ring = (positions: Position[]) => 4 + positions.length * position
-  switch (geometry.type) {
-    case 'Point':
-      return 5 + position
-    case 'LineString':
-      return 5 + ring(geometry.coordinates)
-    case 'Polygon':
-      return 9 + geometry.coordinates.reduce((n, r) => n + ring(r), 0)
-    case 'MultiPoint':
-      return 9 + geometry.coordinates.length * (5 + position)
-    case 'MultiLineString':
-      return 9 + geometry.coordinates.reduce((n, l) => n + 5 + ring(l), 0)
-    case 'MultiPolygon':
-      return 9 + geometry.coordinates.reduce((n, p) => n + 9 + p.reduce((m, r) => m + ring(r), 0), 0)
-    case 'GeometryCollection':
-      return 9 + geometry.geometries.reduce((n, g) => n + size(g, dims), 0)
-  }
-}
-
 /** A geometry as WKB. */
 export function toWkb(geometry: Geometry): Uint8Array {
   const dims = hasZ(geometry) ? 3 : 2
-  const bytes = new Uint8Array(size(geometry, dims))
-  const view = new DataView(bytes.buffer)
+  // written twice: once with no buffer, to count its bytes, then into a buffer of that size
+  let view: DataView | null = null
   let at = 0
   const uint = (n: number) => {
-    view.setUint32(at, n, true)
+    view?.setUint32(at, n, true)
     at += 4
   }
   const header = (type: keyof typeof typeCode) => {
-    view.setUint8(at, 1)
+    view?.setUint8(at, 1)
     at += 1
     uint(typeCode[type] + (dims === 3 ? 1000 : 0))
   }
   const position = (p: Position) => {
     for (let d = 0; d < dims; d++) {
-      view.setFloat64(at, p[d] ?? 0, true)
+      view?.setFloat64(at, p[d] ?? 0, true)
       at += 8
     }
   }
@@ -91,6 +69,10 @@ export function toWkb(geometry: Geometry): Uint8Array {
         return g.geometries.forEach(write)
     }
   }
+  write(geometry)
+  const bytes = new Uint8Array(at)
+  view = new DataView(bytes.buffer)
+  at = 0
   write(geometry)
   return bytes
 }
