@@ -56,8 +56,10 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [tiandituKey, setTiandituKey] = useState(() => localStorage.getItem(tiandituKeyStorage) ?? undefined)
   const mapRef = useRef<maplibregl.Map | null>(null)
+  // the address names the role signed in as, unless it already means it (Back to an address with
+  // no role signs in as the page's first role again, and must leave that address as it was)
   const signedIn = (next: AppRole) => {
-    setUrl((state) => ({ ...state, role: next }))
+    setUrl((state) => ((state.role ?? initialRole) === next ? state : { ...state, role: next }))
     store?.clear()
   }
   const { role, access, generation, switching, switchRole } = useRole(client, initialRole, signedIn, setMapError)
