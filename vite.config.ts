@@ -40,9 +40,10 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 240_000,
-    // Two cores run two files at a time, each with databases of its own.
+    // Three files at a time on two cores: a file often waits (for Chromium, a child process, a
+    // timer), and a third keeps the cores busy meanwhile (532 → 490 s here, README, Tests).
     fileParallelism: true,
-    maxWorkers: 2,
+    maxWorkers: 3,
     // supabase-js's realtime client wants a global WebSocket, which Node 20 has behind a flag.
     execArgv: ['--experimental-websocket'],
     reporters: ['default'],
