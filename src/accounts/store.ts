@@ -147,7 +147,7 @@ export async function setAccountPassword(db: Queryable, emailInput: unknown, pas
 
 // ── sessions ──────────────────────────────────────────────────────────────────────────────
 
-export type EndedWhy = 'signed_out' | 'signed_out_everywhere' | 'role_changed' | 'password_changed' | 'demo_ended'
+export type EndedWhy = 'signed_out' | 'signed_out_everywhere' | 'role_changed' | 'password_changed' | 'demo_ended' | 'refresh_reused'
 
 /** Who a live session is: an account (with its role now), or a demonstration account by role. */
 export interface LiveSession {
@@ -183,11 +183,25 @@ export async function rotateSession(db: Queryable, oldHash: string, newHash: str
     `with turned as (
        update atlas_auth.session s set refresh_hash = $2, refreshed_at = now(), expires_at = now() + make_interval(secs => $3)
        where s.refresh_hash = $1 and s.ended_at is null and s.expires_at > now() and (s.demo_role is null or $4::boolean)
-       returning s.*)
+       returning s.*),
+     spent as (insert into atlas_auth.spent_refresh (refresh_hash, session_id) select $1, id from turned)
      select ${liveColumns} from turned s left join atlas_auth.account a on a.id = s.account_id`,
     [oldHash, newHash, seconds, demo],
   )
   return rows[0] && toLive(rows[0])
+}
+
+/**
+ * A spent refresh token presented again: its session ends (it was copied), and its id is returned;
+ * undefined when the token was never one of a session that is still live.
+ */
+export async function endReusedSession(db: Queryable, spentHash: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `update atlas_auth.session set ended_at = now(), ended_why = 'refresh_reused'
+     where id = (select session_id from atlas_auth.spent_refresh where refresh_hash = $1) and ended_at is null returning id`,
+    [spentHash],
+  )
+  return rows[0]?.id
 }
 
 /** The session if it is live: not ended, not expired, and a demonstration one only while `demo`. */

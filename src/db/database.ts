@@ -47,9 +47,27 @@ export async function openDatabase(target: string): Promise<Database> {
 }
 
 // ── embedded ─────────────────────────────────────────────────────────────────────────────
+/**
+ * The embedded folder holds password hashes and every row: it is the user's alone, as PostgreSQL
+ * insists of its own data directory. Files PGlite creates from now on are made 0600 (the process's
+ * umask, since PGlite creates them as it goes), and a folder made before is closed up on opening.
+ */
+export function makePrivate(dir: string): void {
+  process.umask(process.umask() | 0o077)
+  if (!fs.existsSync(dir)) return
+  for (const entry of [{ parentPath: path.dirname(dir), name: path.basename(dir), dir: true }, ...fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => ({ parentPath: e.parentPath, name: e.name, dir: e.isDirectory() }))]) {
+    const file = path.join(entry.parentPath, entry.name)
+    const mode = fs.lstatSync(file).mode & 0o777
+    const wanted = mode & (entry.dir ? 0o700 : 0o600)
+    if (mode !== wanted) fs.chmodSync(file, wanted)
+  }
+}
+
 export async function openEmbedded(dataDir: string): Promise<Database> {
   const dir = path.resolve(dataDir)
   fs.mkdirSync(path.dirname(dir), { recursive: true })
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makePrivate(dir)
   const db = await PGlite.create({ dataDir: dir, extensions: { postgis } })
   // a PANIC (the log's disk full) must fail the calls, not spin the event loop forever
   failOnAbort(db)

@@ -45,7 +45,8 @@ export async function handleAdmin(context: AdminContext, route: string): Promise
   } catch {
     return context.send(403, { code: 'admin_token_refused', message: 'this token may not administer the server' })
   }
-  const run = adminRoutes[route]
+  // the route's own key only: never one an object inherits (__proto__, constructor, toString)
+  const run = Object.hasOwn(adminRoutes, route) ? adminRoutes[route] : undefined
   if (!run || context.req.method !== 'POST') return context.send(404, { code: 'admin_route_unknown', message: `no administration route ${context.req.method} /atlas/admin/${route}` })
   await run(context)
 }

@@ -13,6 +13,7 @@ import type { JwtClaims } from '../db/session.ts'
 import { Auth, JwtRejected, Sessions, localAccounts } from './auth.ts'
 import { handleAdmin } from './admin.ts'
 import { callRpc, loadFunctions, rpcError, type RpcResponse } from './rpc.ts'
+import { Gate, GateFull } from './gate.ts'
 import { SignInLimiter, clientAddress, defaultSignInLimit, signInLine, type SignInLimit } from './signIn.ts'
 
 export interface ServerOptions {
@@ -24,9 +25,9 @@ export interface ServerOptions {
   middleware?: Connect.Server
   /** Whether the server listens on loopback only (default true): demonstration mode needs it. */
   loopback?: boolean
-  /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+  /** Behind a reverse proxy: the client's address is the one it appended to X-Forwarded-For (the last). */
   trustProxy?: boolean
-  /** Failed sign-ins an address may make in a window (default: 5 in 15 minutes). */
+  /** Failed sign-ins an address and an email may make in a window (default: 5 and 10 in 15 minutes). */
   signInLimit?: SignInLimit
   /** Where the sign-in lines go (default: console.log). */
   log?: (line: string) => void
@@ -54,10 +55,54 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
+/** On every answer: no guessing of types, no framing, the address not leaked to other sites. */
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+}
+
+/**
+ * The page's Content-Security-Policy: its own scripts and WebAssembly (HiGHS), MapLibre's workers
+ * (made from blob: URLs), inline style attributes (React's, MapLibre's), images and tiles from
+ * itself and the two optional basemaps, the API on its own origin or a Supabase project's, and
+ * never inside another page's frame.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "child-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https://tile.openstreetmap.org https://*.tianditu.gov.cn",
+  "connect-src 'self' https://tile.openstreetmap.org https://*.tianditu.gov.cn https://*.supabase.co wss://*.supabase.co",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** A JSON answer; never cached (it depends on who asks), unless the headers say otherwise. */
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, json?: string): void {
   const payload = json ?? (body === undefined ? '' : JSON.stringify(body))
-  res.writeHead(status, { ...corsHeaders, 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.writeHead(status, { ...corsHeaders, ...securityHeaders, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
   res.end(payload)
+}
+
+/** How deep a request's JSON may nest: the API's arguments are at most a GeoJSON geometry. */
+const maxJsonDepth = 64
+
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion). */
+export function nestsDeeper(value: unknown, limit = maxJsonDepth): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length) {
+    const [item, depth] = stack.pop()!
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= limit) return true
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return false
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -91,6 +136,9 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
   const sessions = new Sessions(db, auth, options.loopback ?? true)
   await sessions.accountsChanged()
   const limiter = new SignInLimiter(options.signInLimit ?? defaultSignInLimit)
+  // scrypt runs on Node's thread pool (4 threads), which reading files needs too: two checks at a
+  // time (about 0.1 s each), eight more waiting, and a burst beyond answered 429 at once
+  const passwordChecks = new Gate({ name: 'sign-in', concurrency: 2, maxWaiting: 8 })
   const log = options.log ?? ((line: string) => console.log(line))
 
   /** The caller's claims; a user's token whose session has ended is refused like a bad one. */
@@ -120,6 +168,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text)
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
           return rpcError(400, 'PGRST102', 'The request body must be a JSON object of named arguments')
+        if (nestsDeeper(parsed)) return rpcError(400, 'PGRST102', `The request body nests deeper than ${maxJsonDepth} levels`)
         args = parsed as Record<string, unknown>
       } catch (error) {
         return rpcError(400, 'PGRST102', `Empty or invalid json: ${(error as Error).message}`)
@@ -142,29 +191,42 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
     headers,
   })
 
-  /** The password grant: limited per address, logged line by line and row by row, whatever the outcome. */
+  /**
+   * The password grant: limited per address and per email (a place taken on arrival, before the
+   * password is checked), the checks a few at a time, logged line by line and row by row, whatever
+   * the outcome.
+   */
   async function signIn(req: http.IncomingMessage, body: Record<string, unknown>): Promise<RpcResponse> {
     const address = clientAddress(req, options.trustProxy)
-    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : ''
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : ''
     const record = async (outcome: 'ok' | 'failed' | 'limited', accountId: string | null) => {
       log(signInLine(new Date(), address, email, outcome))
       await recordSignIn(db, { address, email, accountId, outcome })
     }
-    const wait = limiter.retryAfter(address)
-    if (wait !== undefined) {
+    const limited = async (retryAfter: number, msg: string) => {
       await record('limited', null)
-      const refusal = limiter.refusal(wait)
-      return authError(429, refusal.error_code, refusal.msg, { 'retry-after': String(wait) })
+      return authError(429, 'over_request_rate_limit', msg, { 'retry-after': String(retryAfter) })
     }
-    const { user, demo, accountId } = await sessions.check(email, body.password)
-    if (!user) {
-      limiter.failed(address)
-      await record('failed', accountId)
-      return authError(400, 'invalid_credentials', 'Invalid login credentials')
+    const attempt = limiter.arrive(address, email)
+    if ('retryAfter' in attempt) return limited(attempt.retryAfter, limiter.refusal(attempt.retryAfter).msg)
+    try {
+      const { user, demo, accountId } = await passwordChecks.run(() => sessions.check(email, body.password))
+      if (!user) {
+        attempt.failed()
+        await record('failed', accountId)
+        return authError(400, 'invalid_credentials', 'Invalid login credentials')
+      }
+      attempt.release()
+      const tokens = await sessions.start(user, demo)
+      await record('ok', accountId)
+      return { status: 200, body: tokens }
+    } catch (error) {
+      if (error instanceof GateFull) return limited(error.retryAfter, `the server is checking too many sign-ins at once; try again in ${error.retryAfter} s`)
+      throw error
+    } finally {
+      // not checked (busy, or the database failed): the place goes back
+      attempt.release()
     }
-    const tokens = await sessions.start(user, demo)
-    await record('ok', accountId)
-    return { status: 200, body: tokens }
   }
 
   async function handleAuth(req: http.IncomingMessage, url: URL, route: string): Promise<RpcResponse> {
@@ -211,23 +273,35 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
     return authError(404, 'not_found', `the embedded server does not implement /auth/v1/${route}`)
   }
 
-  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-    const dir = options.staticDir!
-    let file = path.join(dir, decodeURIComponent(url.pathname))
-    if (!file.startsWith(dir)) return send(res, 403, { message: 'forbidden' })
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dir, 'index.html')
+  const staticRoot = options.staticDir ? path.resolve(options.staticDir) : undefined
+  /** A file of the built app, found by its resolved path inside the folder; any other path is the page (index.html). */
+  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL, root: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { message: `${req.method} is not allowed on the app's files` }, { allow: 'GET, HEAD' })
+    let wanted: string
+    try {
+      wanted = decodeURIComponent(url.pathname)
+    } catch {
+      return send(res, 400, { message: 'the path is not valid percent-encoding' })
+    }
+    if (wanted.includes('\0')) return send(res, 400, { message: 'the path holds a NUL character' })
+    let file = path.resolve(root, `.${path.posix.normalize(`/${wanted}`)}`)
+    // inside the folder: the folder itself, or a path under it followed by a separator (not a sibling whose name starts alike)
+    if (file !== root && !file.startsWith(root + path.sep)) return send(res, 403, { message: 'forbidden' })
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html')
     const type = contentTypes[path.extname(file)] ?? 'application/octet-stream'
     const cache = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
-    res.writeHead(200, { 'content-type': type, 'cache-control': cache })
+    const page = type.startsWith('text/html') ? { 'content-security-policy': contentSecurityPolicy } : {}
+    res.writeHead(200, { ...securityHeaders, 'content-type': type, 'cache-control': cache, ...page })
+    if (req.method === 'HEAD') return void res.end()
     fs.createReadStream(file).pipe(res)
   }
 
   // Every failure is answered inside: the promise never rejects.
   const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
     try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, corsHeaders)
+        res.writeHead(204, { ...corsHeaders, ...securityHeaders })
         return res.end()
       }
       const rpc = url.pathname.match(/^\/rest\/v1\/rpc\/([A-Za-z_][A-Za-z0-9_]*)$/)
@@ -283,7 +357,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         return send(res, 200, { ok: true, database: db.kind }, { 'cache-control': 'no-store' })
       }
       if (options.middleware) return options.middleware(req, res, () => send(res, 404, { message: 'not found' }))
-      if (options.staticDir) return serveStatic(req, res, url)
+      if (staticRoot) return serveStatic(req, res, url, staticRoot)
       return send(res, 404, { message: 'no app is served here' })
     } catch (error) {
       // a lost database (503) and anything unforeseen (500) answer in PostgREST's shape; the server keeps running

@@ -10,6 +10,7 @@ import {
   countAccounts,
   endAccountSessions,
   endDemoSessions,
+  endReusedSession,
   endSession,
   findAccount,
   liveSession,
@@ -220,13 +221,21 @@ export class Sessions {
     return this.auth.tokens(user, id, refresh)
   }
 
-  /** Rotates a refresh token: the old one is spent; the new access token carries the account's role now. */
+  /**
+   * Rotates a refresh token: the old one is spent, and presenting it again ends the session; the
+   * new access token carries the account's role now.
+   */
   async refresh(token: string): Promise<TokenResponse | undefined> {
     if (!token) return undefined
     const demo = await this.demo()
     const refresh = newRefreshToken()
     const session = await rotateSession(this.db, hashToken(token), hashToken(refresh), sessionSeconds, demo)
-    if (!session) return undefined
+    if (!session) {
+      // a spent one: whoever presents it copied it, and the session it belonged to ends
+      const ended = await endReusedSession(this.db, hashToken(token))
+      if (ended) this.live.delete(ended)
+      return undefined
+    }
     this.live.set(session.id, Date.now())
     return this.auth.tokens(userOfSession(session), session.id, refresh)
   }

@@ -62,8 +62,16 @@ export function fromDatabaseError(error: unknown, anonymous: boolean): RpcRespon
   // details carries the reason's key (folder_missing, disk_full, storage_error), for the page to say it in its language
   if (error instanceof DatabaseUnavailableError) return rpcError(503, 'PGRST000', error.message, error.problem.reason)
   if (e.status === 503 && e.code === 'PGRST000') return rpcError(503, 'PGRST000', e.message ?? '')
+  // PGlite's driver refuses a value its serialiser cannot write before PostgreSQL sees it: bad input, not a failure
+  const serialiser = /^Invalid input for (\w+) type$/.exec(e.message ?? '')
+  if (!e.code && serialiser) return rpcError(400, '22P02', `invalid input syntax for type ${serialiser[1]}`)
   if (!e.code) return rpcError(500, 'PGRST000', e.message ?? String(error))
   return rpcError(statusForSqlState(e.code, anonymous), e.code, e.message ?? '', e.detail ?? null, e.hint ?? null)
+}
+
+/** What a boolean argument may be: JSON's true, false or null, or one of PostgreSQL's words for them (a GET's query string). */
+function isBooleanInput(value: unknown): boolean {
+  return value === null || typeof value === 'boolean' || (typeof value === 'string' && /^(true|t|yes|y|on|1|false|f|no|n|off|0)$/i.test(value.trim()))
 }
 
 export async function callRpc(
@@ -88,6 +96,9 @@ export async function callRpc(
   if (method === 'GET' && fn.volatile) {
     return rpcError(405, 'PGRST101', 'For functions that write, only POST is allowed')
   }
+  const notBoolean = fn.args.find((arg) => arg.type === 'boolean' && Object.hasOwn(args, arg.name) && !isBooleanInput(args[arg.name]))
+  if (notBoolean)
+    return rpcError(400, '22P02', `invalid input syntax for type boolean: ${JSON.stringify(args[notBoolean.name])}`, null, `the argument ${notBoolean.name} of public.${fn.name} is true or false`)
   const { sql, params } = apiStatement(fn.name, args, fn.args, fn.returnsSet)
   const anonymous = (claims.role ?? 'anon') === 'anon'
   try {

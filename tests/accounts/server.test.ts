@@ -112,17 +112,22 @@ describe('an office with accounts', () => {
     for (const secret of ['password', ...localAccounts.map((a) => a.password), ...users.map((u) => u.password)]) expect(text).not.toContain(secret)
   })
 
-  test('a refresh rotates the token: the new one works once, the old one is refused, the session goes on', async () => {
+  test('a refresh rotates the token: the new one works, and the spent one presented again ends the session, as GoTrue does', async () => {
     const supabase = await office.signInAs(users[2].email, users[2].password)
     const before = await accessToken(supabase)
     const { data, error } = await supabase.auth.refreshSession()
     expect(error).toBeNull()
     expect(data.session!.refresh_token).not.toBe(before.refresh)
     expect(claimsOf(data.session!.access_token).session_id).toBe(claimsOf(before.access).session_id)
-    const reused = await tokenRequest(office, 'refresh_token', { refresh_token: before.refresh })
-    expect(reused).toMatchObject({ status: 400, body: { error_code: 'refresh_token_not_found' } })
     expect(dataOf(await supabase.rpc('my_access')).role).toBe('works')
     expect((await rpcWith(office, before.access)).status).toBe(200)
+    // someone copied the spent token: it is refused, and the session it belonged to is over for everyone
+    const reused = await tokenRequest(office, 'refresh_token', { refresh_token: before.refresh })
+    expect(reused).toMatchObject({ status: 400, body: { error_code: 'refresh_token_not_found' } })
+    expect(await rpcWith(office, data.session!.access_token)).toMatchObject({ status: 401, body: { message: sessionEndedMessage } })
+    expect(await tokenRequest(office, 'refresh_token', { refresh_token: data.session!.refresh_token })).toMatchObject({ status: 400 })
+    const { rows } = await office.db.query<{ why: string }>('select ended_why as why from atlas_auth.session where id = $1', [claimsOf(before.access).session_id])
+    expect(rows).toEqual([{ why: 'refresh_reused' }])
   })
 
   test('sign-out ends the session: its access token is refused by the API, its refresh token too', async () => {
@@ -185,12 +190,13 @@ describe('an office with accounts', () => {
 
   test('5 failed sign-ins from one address, then 429 with Retry-After, even with the right password; another address still gets in', async () => {
     const { email, password } = users[1]
-    const from = (address: string) => ({ 'x-forwarded-for': `${address}, 10.0.0.1` })
+    // nginx appends the address it saw: the right-most is the client's, whatever the client wrote before it
+    const from = (address: string) => ({ 'x-forwarded-for': `198.51.100.${address.length}, ${address}` })
     for (let i = 0; i < 5; i++) expect((await tokenRequest(office, 'password', { email, password: wrongPassword }, from('203.0.113.7'))).status).toBe(400)
     const limited = await tokenRequest(office, 'password', { email, password }, from('203.0.113.7'))
     expect(limited.status).toBe(429)
     expect(limited.body).toMatchObject({ code: 429, error_code: 'over_request_rate_limit' })
-    expect(limited.body).toHaveProperty('msg', expect.stringMatching(/at most 5 failed sign-ins per address in 15 minutes; try again in \d+ (minutes|seconds)/))
+    expect(limited.body).toHaveProperty('msg', expect.stringMatching(/at most 5 failed sign-ins per address and 10 per email in 15 minutes; try again in \d+ (minutes|seconds)/))
     const retryAfter = Number(limited.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThan(0)
     expect(retryAfter).toBeLessThanOrEqual(15 * 60)

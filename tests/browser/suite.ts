@@ -79,9 +79,15 @@ export function browserSuite({ server: serverOptions = {}, ...pageOptions }: Sui
   return suite
 }
 
-/** Closes the pages a test opened (emptying the list), failing the test on an uncaught exception in any of them. */
+/**
+ * Closes the pages a test opened (emptying the list), failing the test on an uncaught exception in
+ * any of them, or on anything the server's Content-Security-Policy refused (a worker, a script, a
+ * tile, a font the page needed).
+ */
 async function closePages(pages: AtlasPage[]): Promise<void> {
   const pageErrors = pages.flatMap((p) => p.pageErrors)
+  const refused = pages.flatMap((p) => p.consoleErrors).filter((message) => /Content Security Policy/i.test(message))
   await Promise.all(pages.splice(0).map((p) => p.close()))
   expect(pageErrors, 'uncaught exceptions in the page').toEqual([])
+  expect(refused, 'what the Content-Security-Policy refused').toEqual([])
 }

@@ -25,7 +25,7 @@ export interface SampleServer {
   close(): Promise<void>
 }
 
-export interface SampleServerOptions extends Pick<ServerOptions, 'loopback' | 'trustProxy' | 'signInLimit' | 'log'> {
+export interface SampleServerOptions extends Pick<ServerOptions, 'loopback' | 'trustProxy' | 'signInLimit' | 'log' | 'staticDir'> {
   /** Accounts added (through the store, as `atlas user add` does) before the server starts. */
   users?: { email: string; role: AppRole; password: string }[]
   /** Another data folder than a new copy of the sample city. */
@@ -41,8 +41,8 @@ export async function startSampleServer(options: SampleServerOptions = {}): Prom
   }
   const auth = new Auth(readMeta(dir).jwtSecret)
   const anonKey = await auth.anonKey()
-  const { loopback, trustProxy, signInLimit, log = () => {} } = options
-  const server: http.Server = await createAtlasServer({ db, auth, loopback, trustProxy, signInLimit, log })
+  const { loopback, trustProxy, signInLimit, staticDir, log = () => {} } = options
+  const server: http.Server = await createAtlasServer({ db, auth, loopback, trustProxy, signInLimit, staticDir, log })
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
   const signInAs = async (email: string, password: string) => {
     const client = apiClient(url, anonKey)
