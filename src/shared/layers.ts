@@ -77,6 +77,7 @@ const households: PropertySpec = {
   name: 'households',
   type: 'integer',
   min: 0,
+  max: 5_000_000,
   description: 'households (户)',
 }
 
@@ -101,11 +102,11 @@ export const layers: Record<LayerName, LayerSpec> = {
     properties: [
       name,
       { name: 'type', type: 'text', required: true, values: communityTypes, column: 'community_type', description: '纯居型 or 村改居型' },
-      { name: 'registered_population', type: 'integer', min: 0, description: 'registered (户籍) population' },
-      { name: 'resident_population', type: 'integer', min: 0, description: 'resident (常住) population' },
+      { name: 'registered_population', type: 'integer', min: 0, max: 10_000_000, description: 'registered (户籍) population' },
+      { name: 'resident_population', type: 'integer', min: 0, max: 10_000_000, description: 'resident (常住) population' },
       households,
-      { name: 'service_area_m2', type: 'number', min: 0, description: 'floor area of community service rooms, m²' },
-      { name: 'full_time_workers', type: 'integer', min: 0, description: 'full-time community workers' },
+      { name: 'service_area_m2', type: 'number', min: 0, max: 10_000_000, description: 'floor area of community service rooms, m²' },
+      { name: 'full_time_workers', type: 'integer', min: 0, max: 100_000, description: 'full-time community workers' },
     ],
   },
   grid: {
@@ -172,7 +173,7 @@ export const layers: Record<LayerName, LayerSpec> = {
     properties: [
       name,
       { name: 'type', type: 'text', required: true, values: facilityTypes, column: 'facility_type', description: 'facility type' },
-      { name: 'floor_area_m2', type: 'number', min: 0, description: 'opening floor area, m²' },
+      { name: 'floor_area_m2', type: 'number', min: 0, max: 10_000_000, description: 'opening floor area, m²' },
     ],
   },
   walk_edge: {
@@ -186,7 +187,7 @@ export const layers: Record<LayerName, LayerSpec> = {
       { name: 'name', type: 'text', description: 'street name' },
       { name: 'highway', type: 'text', required: true, description: 'OSM highway class (residential, footway, steps, …)' },
       { name: 'steps', type: 'boolean', description: 'whether the edge is a flight of steps' },
-      { name: 'length_m', type: 'number', min: 0, description: 'length in metres (computed on the ellipsoid when absent)' },
+      { name: 'length_m', type: 'number', min: 0, max: 1_000_000, description: 'length in metres (computed on the ellipsoid when absent)' },
       { name: 'foot', type: 'text', description: 'OSM foot=* (yes, designated, no, …): whether pedestrians may use it' },
       { name: 'access', type: 'text', description: 'OSM access=* (private, no, …)' },
     ],
@@ -201,8 +202,8 @@ export const layers: Record<LayerName, LayerSpec> = {
     parent: { layer: 'community', column: 'community_code', required: false, nested: false },
     properties: [
       { name: 'name', type: 'text', description: 'building or address' },
-      { ...households, required: true },
-      { name: 'residents', type: 'integer', required: true, min: 0, description: 'resident population' },
+      { ...households, required: true, max: 100_000 },
+      { name: 'residents', type: 'integer', required: true, min: 0, max: 1_000_000, description: 'resident population' },
     ],
   },
   backlog: {
@@ -216,9 +217,9 @@ export const layers: Record<LayerName, LayerSpec> = {
     properties: [
       name,
       { name: 'category', type: 'text', required: true, values: backlogCategories, description: '硬化, 亮化, 绿化, 洁化, 供水 or 排污' },
-      { name: 'cost_yuan', type: 'number', required: true, min: 0, description: 'estimated cost, ¥' },
-      { name: 'households_served', type: 'integer', min: 0, description: 'households served' },
-      { name: 'complaints', type: 'integer', min: 0, description: 'complaints received' },
+      { name: 'cost_yuan', type: 'number', required: true, min: 0, max: 100_000_000_000, description: 'estimated cost, ¥' },
+      { name: 'households_served', type: 'integer', min: 0, max: 5_000_000, description: 'households served' },
+      { name: 'complaints', type: 'integer', min: 0, max: 1_000_000, description: 'complaints received' },
       { name: 'severity', type: 'integer', min: 1, max: 5, description: 'severity, 1 (minor) to 5 (urgent)' },
       { name: 'status', type: 'text', values: backlogStatuses, description: 'proposed, approved, in_progress, done or rejected' },
       {

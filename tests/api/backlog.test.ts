@@ -61,6 +61,8 @@ async function refusal(who: Role | SupabaseClient, fn: string, args: Record<stri
 }
 
 const scores = (who: Role = 'leader', args: Record<string, unknown> = {}) => call<BacklogScores>(who, 'backlog_scores', args)
+/** An item's version now, as the page reads it before a step. */
+const versionOf = async (code: string) => (await scores('works')).items.find((i) => i.code === code)!.version
 const itemOf = async (code: string, who: Role = 'works') => (await scores(who)).items.find((i) => i.code === code)!
 const historyOf = (code: string, who: Role = 'leader') => call<BacklogChange[]>(who, 'backlog_history', { code })
 
@@ -246,9 +248,9 @@ describe('the status workflow', () => {
     expect(after.items.find((i) => i.code === 'BL-007')!.status).toBe('done')
   })
 
-  test('an item rejected can be reopened, and approved after all; without a version there is no check', async () => {
+  test('an item rejected can be reopened, and approved after all, each step naming the version it read', async () => {
     for (const status of ['rejected', 'proposed', 'approved', 'rejected'] as const)
-      expect(await call<ScoredItem>('works', 'set_backlog_status', { code: 'BL-021', status })).toMatchObject({ status })
+      expect(await call<ScoredItem>('works', 'set_backlog_status', { code: 'BL-021', status, version: await versionOf('BL-021') })).toMatchObject({ status })
     const history = await historyOf('BL-021')
     expect(history.map((h) => h.changes.status)).toEqual([
       ['approved', 'rejected'], ['proposed', 'approved'], ['rejected', 'proposed'], ['proposed', 'rejected'], undefined,
@@ -258,7 +260,7 @@ describe('the status workflow', () => {
 
   test('every step the workflow does not have is refused in words naming the steps, and nothing is written', async () => {
     // an item in each status: the sample has all but rejected
-    await call('works', 'set_backlog_status', { code: 'BL-026', status: 'rejected' })
+    await call('works', 'set_backlog_status', { code: 'BL-026', status: 'rejected', version: await versionOf('BL-026') })
     const inStatus = new Map<Status, string>()
     for (const item of (await scores('works')).items) if (!inStatus.has(item.status) && item.code !== 'BL-021') inStatus.set(item.status, item.code)
     expect([...inStatus.keys()].sort()).toEqual([...backlogStatuses].sort())
@@ -277,7 +279,7 @@ describe('the status workflow', () => {
       for (const to of backlogStatuses) {
         if (from === to || statusTransitions[from].includes(to)) continue
         const code = inStatus.get(from)!
-        const answer = await refusal('works', 'set_backlog_status', { code, status: to, remark: 'should not be kept' })
+        const answer = await refusal('works', 'set_backlog_status', { code, status: to, version: await versionOf(code), remark: 'should not be kept' })
         expect(answer, `${from} → ${to}`).toMatchObject({ status: 400, code: '23514' })
         expect(answer.message.startsWith(`${code}: '${from} → ${to}'`), answer.message).toBe(true)
         const skipped = way(from, to)
@@ -299,17 +301,18 @@ describe('the status workflow', () => {
 
   test('a status it has already, an unknown status and an unknown item are refused', async () => {
     const before = await fingerprint()
-    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'proposed' })).toMatchObject({
+    const version = await versionOf('BL-004')
+    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'proposed', version })).toMatchObject({
       status: 400, code: '22023', message: 'BL-004 is proposed already',
     })
-    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'planned' })).toMatchObject({
+    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'planned', version })).toMatchObject({
       status: 400, code: '22023', message: 'planned is not a status: the statuses are proposed, approved, in_progress, done and rejected',
     })
-    expect(await refusal('works', 'set_backlog_status', { code: 'BL-999', status: 'approved' })).toMatchObject({
+    expect(await refusal('works', 'set_backlog_status', { code: 'BL-999', status: 'approved', version: 1 })).toMatchObject({
       code: 'P0002', message: 'there is no backlog item BL-999',
     })
     expect(await refusal('leader', 'backlog_history', { code: 'BL-999' })).toMatchObject({ code: 'P0002', message: 'there is no backlog item BL-999' })
-    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'approved', remark: '说'.repeat(2001) })).toMatchObject({
+    expect(await refusal('works', 'set_backlog_status', { code: 'BL-004', status: 'approved', version, remark: '说'.repeat(2001) })).toMatchObject({
       code: '22023', message: 'the remark has 2001 characters; at most 2,000',
     })
     expect(await fingerprint()).toBe(before)

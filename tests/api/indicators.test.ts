@@ -434,7 +434,7 @@ describe('the sample city', () => {
 
     // the bureau moves an item on: the backlog's figures change, the circles' and zones' answers are reused
     const item = await scalar<string>(db, `select code as v from atlas.backlog_item where status = 'proposed' order by code limit 1`)
-    await asCaller(db, userClaims('works'), (tx) => tx.query(`select public.set_backlog_status($1, 'approved')`, [item]))
+    await asCaller(db, userClaims('works'), (tx) => tx.query(`select public.set_backlog_status($1, 'approved', (select version from atlas.backlog_item where code = $1))`, [item]))
     const after = await versions()
     expect(after.n).not.toBe(before.n)
     expect({ n_circles: after.n_circles, n_zones: after.n_zones }).toEqual({ n_circles: before.n_circles, n_zones: before.n_zones })

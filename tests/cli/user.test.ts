@@ -64,8 +64,9 @@ const listed = async (): Promise<Account[]> => {
 async function probe(supabase: AtlasSupabase): Promise<{ proposal: number; backlog: number }> {
   const saved = await supabase.rpc('save_proposal', { name: '探针', facility_type: 'canteen', lon: 119.142, lat: 28.071, minutes: 8, speed: 66.7 })
   if (!saved.error) await supabase.rpc('remove_proposal', { id: saved.data.id })
-  const status = await supabase.rpc('set_backlog_status', { code: 'BL-021', status: 'rejected' })
-  if (!status.error) await supabase.rpc('set_backlog_status', { code: 'BL-021', status: 'proposed' })
+  const version = (await supabase.rpc('backlog_scores')).data?.items.find((item) => item.code === 'BL-021')?.version ?? 1
+  const status = await supabase.rpc('set_backlog_status', { code: 'BL-021', status: 'rejected', version })
+  if (!status.error) await supabase.rpc('set_backlog_status', { code: 'BL-021', status: 'proposed', version: version + 1 })
   return { proposal: saved.status, backlog: status.status }
 }
 

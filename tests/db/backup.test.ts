@@ -101,10 +101,12 @@ describe('a backup while the server serves writes', () => {
       for (let i = 0; i < stopAt; i++) {
         const item = items[i % 3]
         const status = Math.floor(i / 3) % 2 === 0 ? 'rejected' : 'proposed'
+        // each of its writes so far added one version
+        const version = item.version + Math.floor(i / 3)
         const response = await fetch(`${url}/rest/v1/rpc/set_backlog_status`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ code: item.code, status }),
+          body: JSON.stringify({ code: item.code, status, version }),
         })
         if (!response.ok) throw new Error(`write ${i} refused: ${await response.text()}`)
         written = i + 1

@@ -56,7 +56,7 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
 
   test('the accounts live in atlas_auth, where no API role has any privilege, and no API function speaks of them', async () => {
     const { rows: tables } = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'atlas_auth' order by 1`)
-    expect(tables.map((t) => t.name)).toEqual(['account', 'session', 'sign_in'])
+    expect(tables.map((t) => t.name)).toEqual(['account', 'session', 'sign_in', 'spent_refresh'])
     for (const role of ['anon', 'authenticated', 'service_role']) {
       const { rows } = await db.query<{ schema: boolean; privileges: string[] }>(
         `select has_schema_privilege($1, 'atlas_auth', 'usage') or has_schema_privilege($1, 'atlas_auth', 'create') as schema,
