@@ -418,6 +418,20 @@ describe('the sample city', () => {
     expect(ten.params).toEqual({ minutes: 10, speed_m_per_min: 66.7 })
     expect(ten.city.indicators.coverage_households.value!).toBeGreaterThanOrEqual(written.city.indicators.coverage_households.value!)
     expect(await scalar<string>(db, 'select count(*)::text as v from atlas.indicator_snapshot')).toBe('2')
+
+    // walks nobody picks (8.001, 8.002 … minutes) are answered but not kept; of the ones a person
+    // picks, the 8 most recent are
+    const keys = () => scalar<string>(db, `select string_agg(concat_ws('/', minutes, speed_m_per_min), ' ' order by minutes, speed_m_per_min) as v from atlas.indicator_snapshot`)
+    const odd = await indicators(db, 'leader', 'minutes => 8.001')
+    expect(odd.params).toEqual({ minutes: 8.001, speed_m_per_min: 66.7 })
+    await indicators(db, 'leader', 'minutes => 8, speed => 66.71')
+    expect(await keys()).toBe('8/66.7 10/66.7')
+    expect(await scalar<string>(db, `select count(*)::text as v from atlas.indicator_part where part = 'coverage'`)).toBe('2')
+    for (let minutes = 1; minutes <= 7; minutes++) await indicators(db, 'leader', `minutes => ${minutes}`)
+    expect(await scalar<string>(db, 'select count(*)::text as v from atlas.indicator_snapshot')).toBe('8')
+    expect(await scalar<string>(db, `select count(*)::text as v from atlas.indicator_part where part = 'coverage'`)).toBe('8')
+    // the oldest (8 minutes) made way
+    expect(await keys()).toBe('1/66.7 2/66.7 3/66.7 4/66.7 5/66.7 6/66.7 7/66.7 10/66.7')
   })
 
   test('a write to the backlog alone recomputes neither coverage() nor zone_summary(); a unit edit recomputes both; the answers equal ones computed afresh', async () => {
