@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   backlog: async () => (await import('./backlog.ts')).runBacklogBenchmarks(),
   leader: async () => (await import('./leader.ts')).runLeaderBenchmarks(),
   backup: async () => (await import('./backup.ts')).runBackupBenchmarks(),
+  server: async () => (await import('./server.ts')).runServerBenchmarks(),
 }
 
 const only = process.argv.slice(2)

@@ -55,7 +55,13 @@ function circleLevel(bounds: Bbox | null, zoom: number): { detail: number; box: 
   const [w, s, e, n] = bounds
   const [dx, dy] = [(e - w) / 2, (n - s) / 2]
   const grid = 0.02
-  const box: Bbox = [Math.floor((w - dx) / grid) * grid, Math.floor((s - dy) / grid) * grid, Math.ceil((e + dx) / grid) * grid, Math.ceil((n + dy) / grid) * grid]
+  // within the world, as the server requires of a box
+  const box: Bbox = [
+    Math.max(-180, Math.floor((w - dx) / grid) * grid),
+    Math.max(-90, Math.floor((s - dy) / grid) * grid),
+    Math.min(180, Math.ceil((e + dx) / grid) * grid),
+    Math.min(90, Math.ceil((n + dy) / grid) * grid),
+  ]
   return { detail: zoom < 14.5 ? 14 : 16, box }
 }
 

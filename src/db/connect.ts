@@ -2,7 +2,7 @@
 // folder's lock, and brings the schema up to date: an embedded folder that already holds data is
 // backed up first (`<folder>.backups/`), so an upgrade that goes wrong can be undone with `atlas restore`.
 import { backupBeforeMigrating } from './backup.ts'
-import { openDatabase, isPostgresUrl, type Database } from './database.ts'
+import { openDatabase, isPostgresUrl, type Database, type OpenOptions } from './database.ts'
 import { acquireLock, defaultDataDir, isInitialised } from './embedded.ts'
 import { migrate, pendingMigrations } from './migrate.ts'
 
@@ -16,7 +16,7 @@ export interface Connection {
   close(): Promise<void>
 }
 
-export async function connect(target: string = defaultDataDir, command = 'atlas', url?: string): Promise<Connection> {
+export async function connect(target: string = defaultDataDir, command = 'atlas', url?: string, options: OpenOptions = {}): Promise<Connection> {
   let release = () => {}
   let created = false
   if (!isPostgresUrl(target)) {
@@ -25,7 +25,7 @@ export async function connect(target: string = defaultDataDir, command = 'atlas'
   }
   let db: Database
   try {
-    db = await openDatabase(target)
+    db = await openDatabase(target, options)
   } catch (error) {
     release()
     throw error

@@ -32,6 +32,12 @@ export interface Database extends Queryable {
    * property, so that a wrapper made by spreading the database keeps it.
    */
   snapshot?: <T>(read: (tx: Queryable) => Promise<T>) => Promise<Snapshot<T>>
+  /**
+   * The embedded database in its own thread only (src/db/thread.ts): the longest a transaction may
+   * take before it is ended, and the thread with it (undefined: no limit). Read at every
+   * transaction, so a server sets it once its start-up (migrations, the sample city) is done.
+   */
+  limits?: { deadlineMs?: number }
 }
 
 export function isPostgresUrl(target: string): boolean {
@@ -42,8 +48,12 @@ export function hidePassword(url: string): string {
   return url.replace(/(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@')
 }
 
-export async function openDatabase(target: string): Promise<Database> {
-  return isPostgresUrl(target) ? openPostgres(target) : openEmbedded(target)
+export interface OpenOptions {
+  /**
+   * The embedded database in a thread of its own (src/db/thread.ts), so the process's event loop
+   * never waits on a query, with a deadline per transaction: the server's choice.
+   */
+  thread?: boolean
 }
 
 // ── embedded ─────────────────────────────────────────────────────────────────────────────
@@ -63,14 +73,49 @@ export function makePrivate(dir: string): void {
   }
 }
 
-export async function openEmbedded(dataDir: string): Promise<Database> {
+/** The folder made ready for PGlite: created if need be, and private (on the main thread: see makePrivate). */
+export function prepareFolder(dataDir: string): string {
   const dir = path.resolve(dataDir)
   fs.mkdirSync(path.dirname(dir), { recursive: true })
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   makePrivate(dir)
+  return dir
+}
+
+export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Database> {
+  if (isPostgresUrl(target)) return openPostgres(target)
+  if (options.thread) {
+    const { openEmbeddedInThread } = await import('./thread.ts')
+    return openEmbeddedInThread(target)
+  }
+  return openEmbedded(target)
+}
+
+export async function openEmbedded(dataDir: string): Promise<Database> {
+  return openPGlite(prepareFolder(dataDir))
+}
+
+/** PGlite + PostGIS on a folder already prepared; here, or in the database's own thread (./engine.ts). */
+export async function createPGlite(dir: string): Promise<PGlite> {
   const db = await PGlite.create({ dataDir: dir, extensions: { postgis } })
   // a PANIC (the log's disk full) must fail the calls, not spin the event loop forever
   failOnAbort(db)
+  return db
+}
+
+/**
+ * The folder's data as a tar, as PGlite's dumpDataDir writes it, taken inside the caller's
+ * transaction after a checkpoint. dumpDataDir reads the folder without taking PGlite's query lock:
+ * hold it, so that no statement runs meanwhile.
+ */
+export async function dumpInTransaction(db: PGlite, tx: Queryable): Promise<Uint8Array> {
+  await tx.exec('checkpoint')
+  const dump = await db._runExclusiveQuery(() => db.dumpDataDir('none'))
+  return new Uint8Array(await dump.arrayBuffer())
+}
+
+export async function openPGlite(dir: string): Promise<Database> {
+  const db = await createPGlite(dir)
   const inTransaction = (tx: Transaction): Queryable => ({
     query: <T>(sql: string, params?: unknown[]) => tx.query<T>(sql, params),
     exec: async (sql) => {
@@ -88,14 +133,12 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     close: () => db.close(),
     // PGlite runs one transaction at a time, and the server makes every request one transaction:
     // while this one is open no other request is half-done. The checkpoint writes every committed
-    // page to the data files, so the copy opens without replaying the log. dumpDataDir reads the
-    // folder without taking PGlite's query lock: hold it, so that no statement runs meanwhile.
+    // page to the data files, so the copy opens without replaying the log.
     snapshot: (read) =>
-      db.transaction(async (tx) => {
-        const value = await read(inTransaction(tx))
-        await tx.exec('checkpoint')
-        const dump = await db._runExclusiveQuery(() => db.dumpDataDir('none'))
-        return { tar: new Uint8Array(await dump.arrayBuffer()), read: value }
+      db.transaction(async (raw) => {
+        const tx = inTransaction(raw)
+        const value = await read(tx)
+        return { tar: await dumpInTransaction(db, tx), read: value }
       }),
   }
 }

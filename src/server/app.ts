@@ -29,11 +29,23 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** Failed sign-ins an address and an email may make in a window (default: 5 and 10 in 15 minutes). */
   signInLimit?: SignInLimit
+  /** The largest API answer sent (default maxAnswerBytes, 32 MB). */
+  maxAnswerBytes?: number
   /** Where the sign-in lines go (default: console.log). */
   log?: (line: string) => void
 }
 
 const maxBody = 2 * 1024 * 1024
+
+/** The longest one API call may take on the embedded database before it is stopped (src/db/thread.ts). */
+export const callDeadlineMs = 30_000
+
+/**
+ * The API functions that compute over the whole city (seconds each on a large one): admitted a
+ * few at a time per role, the rest waiting their turn up to a point and refused beyond it.
+ */
+export const expensiveFunctions = new Set(['zones', 'zone_summary', 'service_circles', 'coverage', 'uncovered_residences', 'indicators', 'walk_graph', 'circle_points', 'backlog_scores'])
+export const expensiveGate = { concurrency: 2, maxWaiting: 8, retryAfter: 5 }
 const corsHeaders = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -136,6 +148,15 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
   const sessions = new Sessions(db, auth, options.loopback ?? true)
   await sessions.accountsChanged()
   const limiter = new SignInLimiter(options.signInLimit ?? defaultSignInLimit)
+  // the expensive functions' gates, one per role (leader, planner, works; or the request role)
+  const gates = new Map<string, Gate>()
+  const gateOf = (claims: JwtClaims): Gate => {
+    const meta = claims.app_metadata as { app_role?: unknown } | undefined
+    const role = typeof meta?.app_role === 'string' ? meta.app_role : (claims.role ?? 'anon')
+    let gate = gates.get(role)
+    if (!gate) gates.set(role, (gate = new Gate({ name: `${role}'s analyses`, ...expensiveGate })))
+    return gate
+  }
   // scrypt runs on Node's thread pool (4 threads), which reading files needs too: two checks at a
   // time (about 0.1 s each), eight more waiting, and a burst beyond answered 429 at once
   const passwordChecks = new Gate({ name: 'sign-in', concurrency: 2, maxWaiting: 8 })
@@ -174,11 +195,21 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         return rpcError(400, 'PGRST102', `Empty or invalid json: ${(error as Error).message}`)
       }
     }
-    let response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+    const call = () => callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST', options.maxAnswerBytes)
+    let response: RpcResponse
+    try {
+      response = expensiveFunctions.has(name) ? await gateOf(claims).run(call) : await call()
+    } catch (error) {
+      if (!(error instanceof GateFull)) throw error
+      return {
+        ...rpcError(503, 'PGRST000', `${error.message}: the server computes at most ${expensiveGate.concurrency} city-wide analyses at a time for one role`, null, 'Wait a few seconds and try again.'),
+        headers: { 'retry-after': String(error.retryAfter) },
+      }
+    }
     if (response.status === 404 && (response.body as { code: string }).code === 'PGRST202') {
       // The schema may have changed under us (a migration): look again once.
       functions = await loadFunctions(db)
-      response = await callRpc(db, functions, name, args, claims, req.method as 'GET' | 'POST')
+      response = await call()
     }
     // a call that failed because the database was lost meanwhile says so, not the driver's words
     if (response.status >= 400) checkDatabase(db)

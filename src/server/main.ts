@@ -13,7 +13,7 @@ import { isPostgresUrl } from '../db/database.ts'
 import { defaultDataDir, projectRoot, readMeta, updateLockUrl, writeMeta } from '../db/embedded.ts'
 import { guardDatabase } from '../db/guard.ts'
 import { loadSample } from '../db/sample.ts'
-import { createAtlasServer, listen } from './app.ts'
+import { callDeadlineMs, createAtlasServer, listen } from './app.ts'
 import { Auth } from './auth.ts'
 import { ensureBuilt } from './build.ts'
 
@@ -57,7 +57,8 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
 
   // On loopback the app is built while the database opens; elsewhere only once it is known to have an account.
   let building = values.dev || !loopback ? undefined : ensureBuilt(log)
-  const connection = await connect(target, 'npm start')
+  // the embedded database in a thread of its own: no query holds the server's event loop
+  const connection = await connect(target, 'npm start', undefined, { thread: true })
   const db = guardDatabase(connection.db, embedded ? target : undefined)
   log(`database ${db.target} open${connection.migrations.length ? `, ${connection.migrations.length} migrations applied` : ''}`)
   if (connection.backup) log(`backed up before migrating: ${connection.backup} (npx atlas restore brings it back)`)
@@ -81,6 +82,9 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
     )
     if (meta) writeMeta(target, { ...meta, sampleLoadedAt: new Date().toISOString() })
   }
+
+  // from now on a call has a deadline (the start-up's migrations and sample city had none)
+  if (db.limits) db.limits.deadlineMs = callDeadlineMs
 
   const secret = meta?.jwtSecret ?? process.env.ATLAS_JWT_SECRET ?? crypto.randomBytes(32).toString('base64url')
   const auth = new Auth(secret)

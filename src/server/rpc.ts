@@ -5,6 +5,7 @@ import { apiStatement, readApiFunctions, type ApiFunction } from '../db/api.ts'
 import type { Database } from '../db/database.ts'
 import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
 import { asCaller, type JwtClaims } from '../db/session.ts'
+import { DeadlineExceeded, EngineRestarted } from '../db/thread.ts'
 
 export interface RpcError {
   code: string
@@ -61,6 +62,8 @@ export function fromDatabaseError(error: unknown, anonymous: boolean): RpcRespon
   const e = error as { code?: string; message?: string; detail?: string; hint?: string; status?: number }
   // details carries the reason's key (folder_missing, disk_full, storage_error), for the page to say it in its language
   if (error instanceof DatabaseUnavailableError) return rpcError(503, 'PGRST000', error.message, error.problem.reason)
+  // a call past its deadline, or one in flight when another's ended the database's thread: it may be tried again
+  if (error instanceof DeadlineExceeded || error instanceof EngineRestarted) return { ...rpcError(503, error.code, error.message, null, 'Try again in a few seconds; a call that keeps taking this long needs a smaller box or fewer items.'), headers: { 'retry-after': '5' } }
   if (e.status === 503 && e.code === 'PGRST000') return rpcError(503, 'PGRST000', e.message ?? '')
   // PGlite's driver refuses a value its serialiser cannot write before PostgreSQL sees it: bad input, not a failure
   const serialiser = /^Invalid input for (\w+) type$/.exec(e.message ?? '')
@@ -68,6 +71,36 @@ export function fromDatabaseError(error: unknown, anonymous: boolean): RpcRespon
   if (!e.code) return rpcError(500, 'PGRST000', e.message ?? String(error))
   return rpcError(statusForSqlState(e.code, anonymous), e.code, e.message ?? '', e.detail ?? null, e.hint ?? null)
 }
+
+/**
+ * The arguments that say where and how much, by name, whatever the function: the map's box, its
+ * zoom (which sets how much geometry is simplified: an infinite zoom would keep every vertex) and
+ * a page's size. Out of range, not a number or not finite, they are refused before any work.
+ */
+const viewArguments: Record<string, { min: number; max: number; integer?: boolean; what: string }> = {
+  west: { min: -180, max: 180, what: 'a longitude' },
+  east: { min: -180, max: 180, what: 'a longitude' },
+  south: { min: -90, max: 90, what: 'a latitude' },
+  north: { min: -90, max: 90, what: 'a latitude' },
+  zoom: { min: 0, max: 24, what: 'a map zoom' },
+  max_results: { min: 1, max: 100, integer: true, what: 'a number of results' },
+}
+
+/** Why the view arguments of a call are refused, in words; undefined when they hold. */
+export function viewProblem(args: Record<string, unknown>): string | undefined {
+  for (const [name, rule] of Object.entries(viewArguments)) {
+    if (!Object.hasOwn(args, name) || args[name] === null) continue
+    const raw = args[name]
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
+    if (!Number.isFinite(value) || value < rule.min || value > rule.max || (rule.integer && !Number.isInteger(value)))
+      return `${name} is ${JSON.stringify(raw)}: it must be ${rule.what}, a finite ${rule.integer ? 'whole ' : ''}number from ${rule.min} to ${rule.max}`
+  }
+  // the box's order is the functions' own to check, in their words
+  return undefined
+}
+
+/** The largest answer the server sends: more is a box or a zoom that asks for too much at once. */
+export const maxAnswerBytes = 32 * 1024 * 1024
 
 /** What a boolean argument may be: JSON's true, false or null, or one of PostgreSQL's words for them (a GET's query string). */
 function isBooleanInput(value: unknown): boolean {
@@ -81,6 +114,7 @@ export async function callRpc(
   args: Record<string, unknown>,
   claims: JwtClaims,
   method: 'GET' | 'POST',
+  maxAnswer = maxAnswerBytes,
 ): Promise<RpcResponse> {
   const given = Object.keys(args)
   const fn = resolve(functions.get(name), given)
@@ -96,6 +130,8 @@ export async function callRpc(
   if (method === 'GET' && fn.volatile) {
     return rpcError(405, 'PGRST101', 'For functions that write, only POST is allowed')
   }
+  const view = viewProblem(args)
+  if (view) return rpcError(400, '22023', view, null, 'Ask for the box on screen, at its zoom.')
   const notBoolean = fn.args.find((arg) => arg.type === 'boolean' && Object.hasOwn(args, arg.name) && !isBooleanInput(args[arg.name]))
   if (notBoolean)
     return rpcError(400, '22P02', `invalid input syntax for type boolean: ${JSON.stringify(args[notBoolean.name])}`, null, `the argument ${notBoolean.name} of public.${fn.name} is true or false`)
@@ -113,6 +149,15 @@ export async function callRpc(
     }
     const result = rows[0].result
     if (fn.returns === 'void') return { status: 204, body: undefined }
+    const bytes = result === null ? 0 : Buffer.byteLength(result)
+    if (bytes > maxAnswer)
+      return rpcError(
+        400,
+        '54000',
+        `the answer of public.${fn.name} would be ${(bytes / 1048576).toFixed(1)} MB, over the ${(maxAnswer / 1048576).toFixed(1)} MB one answer may be`,
+        null,
+        'Ask for a smaller box (the one on screen) or a lower zoom.',
+      )
     // A function returning one row of a table type comes back as that object.
     return { status: 200, body: undefined, json: result ?? 'null' }
   } catch (error) {

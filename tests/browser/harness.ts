@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserServer, type D
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot, readMeta } from '../../src/db/embedded.ts'
 import { guardDatabase } from '../../src/db/guard.ts'
-import { createAtlasServer, listen, type ServerOptions } from '../../src/server/app.ts'
+import { callDeadlineMs, createAtlasServer, listen, type ServerOptions } from '../../src/server/app.ts'
 import { Auth } from '../../src/server/auth.ts'
 import { sourcesHash } from '../../src/server/build.ts'
 
@@ -125,10 +125,14 @@ export interface StartOptions extends Omit<ServerOptions, 'db' | 'auth' | 'stati
   before?: (db: Database) => Promise<void>
 }
 
-/** The embedded server over a database folder (a copy: PGlite holds it), serving a build. */
+/**
+ * The embedded server over a database folder (a copy: PGlite holds it), serving a build, as
+ * `npm start` runs it: the database in a thread of its own, each call under the deadline.
+ */
 export async function startServer(databaseDir: string, staticDir: string, { guard = false, before, ...options }: StartOptions = {}): Promise<AtlasServer> {
-  const opened = await openDatabase(databaseDir)
+  const opened = await openDatabase(databaseDir, { thread: true })
   await before?.(opened)
+  if (opened.limits) opened.limits.deadlineMs = callDeadlineMs
   const db = guard ? guardDatabase(opened, databaseDir) : opened
   const auth = new Auth(readMeta(databaseDir).jwtSecret)
   // the sign-in lines are the server's log, not the tests'

@@ -72,6 +72,8 @@ const authTables = [
   { table: 'session', set: `ended_at = now(), ended_why = 'signed_out'`,
     insert: `insert into atlas_auth.session (demo_role, refresh_hash, expires_at) values ('works', repeat('b', 64), now() + interval '1 day')` },
   { table: 'sign_in', set: `outcome = 'failed'`, insert: `insert into atlas_auth.sign_in (address, email, outcome) values ('203.0.113.7', 'x@y.cn', 'failed')` },
+  { table: 'spent_refresh', set: `spent_at = now()`,
+    insert: `insert into atlas_auth.spent_refresh (refresh_hash, session_id) select repeat('c', 64), id from atlas_auth.session limit 1` },
 ]
 
 interface TableCase {

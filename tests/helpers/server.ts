@@ -25,7 +25,9 @@ export interface SampleServer {
   close(): Promise<void>
 }
 
-export interface SampleServerOptions extends Pick<ServerOptions, 'loopback' | 'trustProxy' | 'signInLimit' | 'log' | 'staticDir'> {
+export interface SampleServerOptions extends Pick<ServerOptions, 'loopback' | 'trustProxy' | 'signInLimit' | 'log' | 'staticDir' | 'maxAnswerBytes'> {
+  /** The database in a thread of its own, as npm start opens it. */
+  thread?: boolean
   /** Accounts added (through the store, as `atlas user add` does) before the server starts. */
   users?: { email: string; role: AppRole; password: string }[]
   /** Another data folder than a new copy of the sample city. */
@@ -34,15 +36,15 @@ export interface SampleServerOptions extends Pick<ServerOptions, 'loopback' | 't
 
 export async function startSampleServer(options: SampleServerOptions = {}): Promise<SampleServer> {
   const dir = options.dir ?? copySampleDatabase()
-  const db = await openDatabase(dir)
+  const db = await openDatabase(dir, { thread: options.thread })
   for (const user of options.users ?? []) {
     const passwordHash = await hashPassword(user.password)
     await db.transaction((tx) => addAccount(tx, { email: user.email, role: user.role, passwordHash }))
   }
   const auth = new Auth(readMeta(dir).jwtSecret)
   const anonKey = await auth.anonKey()
-  const { loopback, trustProxy, signInLimit, staticDir, log = () => {} } = options
-  const server: http.Server = await createAtlasServer({ db, auth, loopback, trustProxy, signInLimit, staticDir, log })
+  const { loopback, trustProxy, signInLimit, staticDir, maxAnswerBytes, log = () => {} } = options
+  const server: http.Server = await createAtlasServer({ db, auth, loopback, trustProxy, signInLimit, staticDir, maxAnswerBytes, log })
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`
   const signInAs = async (email: string, password: string) => {
     const client = apiClient(url, anonKey)
