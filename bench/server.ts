@@ -63,7 +63,15 @@ async function healthP95(served: Served, n: number, load?: () => Promise<void>):
   const times: number[] = []
   for (let i = 0; i < n; i++) {
     const t0 = performance.now()
-    await (await fetch(`${served.url}/atlas/health`)).arrayBuffer()
+    // a connection the server dropped meanwhile (a starved event loop misses its keep-alive) is asked again, the time counted
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (await fetch(`${served.url}/atlas/health`)).arrayBuffer()
+        break
+      } catch (error) {
+        if (attempt >= 3) throw error
+      }
+    }
     times.push(performance.now() - t0)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
@@ -79,12 +87,16 @@ function zonesLoad(served: Served): () => Promise<void> {
   return async () => {
     const role = roles[next++ % 3]
     const token = await served.auth.sign(userClaims(role), 600)
-    const response = await fetch(`${served.url}/rest/v1/rpc/zones`, {
-      method: 'POST',
-      headers: { apikey: served.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: '{}',
-    })
-    await response.arrayBuffer()
+    try {
+      const response = await fetch(`${served.url}/rest/v1/rpc/zones`, {
+        method: 'POST',
+        headers: { apikey: served.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      await response.arrayBuffer()
+    } catch {
+      // the load only has to be there: a dropped connection is followed by the next call
+    }
   }
 }
 
@@ -97,6 +109,7 @@ export async function runServerBenchmarks(n = 100): Promise<BenchResult[]> {
     await loadSample(loading.db)
     await addAccount(loading.db, { email: 'bench@atlas.local', role: 'planner', passwordHash: await hashPassword('Bench-planner-2026') })
     await loading.close()
+    readMeta(sample) // its secret, made now, for both copies
     const onEventLoop = path.join(root, 'event-loop')
     fs.cpSync(sample, onEventLoop, { recursive: true })
     fs.copyFileSync(`${sample}.meta.json`, `${onEventLoop}.meta.json`)
