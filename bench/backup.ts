@@ -15,10 +15,9 @@ import path from 'node:path'
 import { verifyBackupFile } from '../src/db/backup.ts'
 import { connect } from '../src/db/connect.ts'
 import { projectRoot, readMeta, updateLockUrl } from '../src/db/embedded.ts'
-import { loadSample } from '../src/db/sample.ts'
 import { createAtlasServer, listen } from '../src/server/app.ts'
 import { Auth } from '../src/server/auth.ts'
-import { compare, median, round, type BenchResult } from './harness.ts'
+import { compare, median, round, sampleCityFolder, type BenchResult } from './harness.ts'
 
 const log = (message: string) => console.error(`[bench backup] ${message}`)
 
@@ -50,12 +49,7 @@ function folderBytes(dir: string): number {
 export async function runBackupBenchmarks(n = 5): Promise<BenchResult[]> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-backup-'))
   try {
-    log('loading the sample city into a fresh database …')
-    const sample = path.join(root, 'sample')
-    const loading = await connect(sample, 'bench')
-    await loadSample(loading.db)
-    await loading.close()
-    readMeta(sample)
+    const sample = await sampleCityFolder(root, log)
     // one copy the server holds, one that stays stopped for the rival
     const served = path.join(root, 'served')
     fs.cpSync(sample, served, { recursive: true })

@@ -1,6 +1,11 @@
 // Benchmarks are measured against a rival in the same run (these machines are noisy):
 // ratio = the rival's time ÷ ours, so above 1 means ours is faster.
+import path from 'node:path'
 import pg from 'pg'
+import { connect } from '../src/db/connect.ts'
+import type { Database } from '../src/db/database.ts'
+import { readMeta } from '../src/db/embedded.ts'
+import { loadSample } from '../src/db/sample.ts'
 export interface BenchResult {
   name: string
   value: number
@@ -53,4 +58,19 @@ export async function withThrowawayPostgres<T>(prefix: string, work: (url: strin
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
   }
+}
+
+/**
+ * A new embedded folder `<root>/sample` with the sample city loaded through the importer (and
+ * whatever `prepare` adds), closed, its secret made: for a benchmark to serve or copy.
+ */
+export async function sampleCityFolder(root: string, log: (message: string) => void, prepare?: (db: Database) => Promise<void>): Promise<string> {
+  log('loading the sample city into a fresh database …')
+  const folder = path.join(root, 'sample')
+  const loading = await connect(folder, 'bench')
+  await loadSample(loading.db)
+  await prepare?.(loading.db)
+  await loading.close()
+  readMeta(folder)
+  return folder
 }

@@ -14,11 +14,10 @@ import { hashPassword } from '../src/accounts/password.ts'
 import { addAccount } from '../src/accounts/store.ts'
 import { connect } from '../src/db/connect.ts'
 import { readMeta } from '../src/db/embedded.ts'
-import { loadSample } from '../src/db/sample.ts'
 import { userClaims } from '../src/db/session.ts'
 import { callDeadlineMs, createAtlasServer, listen } from '../src/server/app.ts'
 import { Auth } from '../src/server/auth.ts'
-import { round, type BenchResult } from './harness.ts'
+import { round, sampleCityFolder, type BenchResult } from './harness.ts'
 
 const log = (message: string) => console.error(`[bench server] ${message}`)
 
@@ -103,13 +102,9 @@ function zonesLoad(served: Served): () => Promise<void> {
 export async function runServerBenchmarks(n = 100): Promise<BenchResult[]> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-server-'))
   try {
-    log('loading the sample city into a fresh database …')
-    const sample = path.join(root, 'sample')
-    const loading = await connect(sample, 'bench')
-    await loadSample(loading.db)
-    await addAccount(loading.db, { email: 'bench@atlas.local', role: 'planner', passwordHash: await hashPassword('Bench-planner-2026') })
-    await loading.close()
-    readMeta(sample) // its secret, made now, for both copies
+    const sample = await sampleCityFolder(root, log, async (db) => {
+      await addAccount(db, { email: 'bench@atlas.local', role: 'planner', passwordHash: await hashPassword('Bench-planner-2026') })
+    })
     const onEventLoop = path.join(root, 'event-loop')
     fs.cpSync(sample, onEventLoop, { recursive: true })
     fs.copyFileSync(`${sample}.meta.json`, `${onEventLoop}.meta.json`)
