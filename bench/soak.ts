@@ -102,8 +102,11 @@ export async function soak(server: SoakServer, options: SoakOptions): Promise<So
       }
       await new Promise((resolve) => setTimeout(resolve, 10 + random() * 40))
     }
-    // leave the item as it was found
-    if (stepped) await call('write', 'works', 'set_backlog_status', { code: item.code, status: 'proposed', version: item.version })
+    // leave the item as it was found (at its new version, which a later soak starts from)
+    if (stepped) {
+      const restored = (await call('write', 'works', 'set_backlog_status', { code: item.code, status: 'proposed', version: item.version })) as { version?: number } | null
+      if (restored?.version !== undefined) item.version = restored.version
+    }
   }
 
   const until = Date.now() + options.durationMs

@@ -27,9 +27,12 @@ export function editBacklogItem(client: AtlasClient, code: string, version: numb
   return rpc(client, 'edit_backlog_item', { code, version, changes, remark })
 }
 
-/** The works role stores new weights; the answer is the stored row. */
-export function setBacklogWeights(client: AtlasClient, weights: Weights): Promise<WeightRecord> {
-  return rpc(client, 'set_backlog_weights', { weights })
+/**
+ * The works role stores new weights, from the ones it read (`basedOn`: their set_at; weights set
+ * by someone else since are refused: 409); the answer is the stored row.
+ */
+export function setBacklogWeights(client: AtlasClient, weights: Weights, basedOn: string | null): Promise<WeightRecord> {
+  return rpc(client, 'set_backlog_weights', { weights, based_on: basedOn })
 }
 
 /** Every stored set of weights, newest first. */

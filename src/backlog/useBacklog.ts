@@ -80,14 +80,20 @@ export function useBacklog(client: AtlasClient, open: boolean, generation: numbe
     },
     [client, reload],
   )
+  // the weights in force as read: new ones are set from them
+  const inForce = weightHistory.data?.[0]?.set_at ?? null
   const saveWeights = useCallback(
     async (weights: Weights): Promise<WeightRecord> => {
-      const saved = await setBacklogWeights(client, weights)
-      setPreview(null)
-      reload()
-      return saved
+      try {
+        const saved = await setBacklogWeights(client, weights, inForce)
+        setPreview(null)
+        return saved
+      } finally {
+        // refused or not, read them again: a conflict means someone else set them
+        reload()
+      }
     },
-    [client, reload],
+    [client, reload, inForce],
   )
 
   return { scores, items, item, history, weightHistory, preview, setPreview, previewed, version, reload, setStatus, saveWeights }

@@ -121,7 +121,7 @@ export async function callApi<N extends ApiName>(tx: Queryable, name: N, args: A
   const { sql, params } = apiStatement(name, given, declared.args, declared.returns.startsWith('setof '))
   const { rows } = await tx.query<{ result: string | null }>(sql, params)
   // PGlite answers a statement that GEOS failed in with no rows rather than an error.
-  if (!rows.length) throw new Error(`public.${name} returned no answer: the database's geometry engine failed on this data`)
+  if (!rows.length) throw new Error(`public.${name} gave no answer and no error: the embedded database failed inside one of its libraries (PostGIS's GEOS, most often) on this call`)
   // The one place the API's JSON meets its declared type: the SQL function is its source.
   return JSON.parse(rows[0].result ?? 'null') as ApiResult<N>
 }

@@ -145,7 +145,7 @@ export async function callRpc(
     if (!rows.length) {
       const lost = db.problem?.()
       if (lost) return rpcError(503, 'PGRST000', lost.message)
-      return rpcError(500, 'XX000', `public.${fn.name} returned no answer: the geometry engine failed on this data`, null, null)
+      return rpcError(500, 'XX000', `public.${fn.name} gave no answer and no error: the embedded database failed inside one of its libraries on this call`, null, 'PGlite answers so when a library such as PostGIS’s GEOS fails; the server keeps running. Report the call with its arguments.')
     }
     const result = rows[0].result
     if (fn.returns === 'void') return { status: 204, body: undefined }

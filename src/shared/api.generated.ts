@@ -137,6 +137,7 @@ export const apiFunctions = {
   set_backlog_weights: {
     args: [
       { name: 'weights', type: 'jsonb' },
+      { name: 'based_on', type: 'timestamp with time zone', default: null },
     ],
     returns: 'json',
   },
@@ -293,6 +294,8 @@ export interface ApiArguments {
   }
   set_backlog_weights: {
     weights: Json
+    /** default null */
+    based_on?: string | null
   }
   set_zone_settings: {
     min_width_m: number

@@ -534,7 +534,8 @@ describe('the weights', () => {
 
   test('the construction bureau sets them, kept with who and when; the scores follow; the history lists every set, newest first', async () => {
     const chosen: Weights = { households: 0.3, complaints: 0.2, severity: 0.2, cost_per_household: 0.1, village: 0.15, waiting: 0.05 }
-    const stored = await call<WeightRecord>('works', 'set_backlog_weights', { weights: chosen })
+    const [inForce] = await call<WeightRecord[]>('works', 'backlog_weight_history')
+    const stored = await call<WeightRecord>('works', 'set_backlog_weights', { weights: chosen, based_on: inForce.set_at })
     expect(stored).toMatchObject({ weights: chosen, set_by: 'works@atlas.local' })
     const result = await scores('leader')
     expect(result).toMatchObject({ weights: chosen, weights_set_by: 'works@atlas.local', weights_set_at: stored.set_at, preview: false })
@@ -544,12 +545,26 @@ describe('the weights', () => {
       for (const f of factorKeys)
         expect(Math.abs(item.factors[f].part - 100 * chosen[f] * item.factors[f].normalised), `${item.code} ${f}`).toBeLessThanOrEqual(0.005 + 0.00005 * 100 * chosen[f] + 1e-9)
     }
-    const second = await call<{ set_at: string }>('works', 'set_backlog_weights', { weights: defaults })
+    const second = await call<{ set_at: string }>('works', 'set_backlog_weights', { weights: defaults, based_on: stored.set_at })
     const history = await call<WeightRecord[]>('planner', 'backlog_weight_history')
     expect(history.map((h) => [h.weights, h.set_by])).toEqual([
       [defaults, 'works@atlas.local'], [chosen, 'works@atlas.local'], [defaults, 'default'],
     ])
     expect(history[0].set_at).toBe(second.set_at)
     expect((await scores('planner')).weights_set_at).toBe(second.set_at)
+  })
+
+  test('weights set without naming the ones read are refused (428); set from ones replaced since, refused naming who replaced them (409); nothing is written', async () => {
+    const before = await fingerprint()
+    const [inForce] = await call<WeightRecord[]>('works', 'backlog_weight_history')
+    const chosen = { ...defaults, households: 0.5 }
+    expect(await refusal('works', 'set_backlog_weights', { weights: chosen })).toMatchObject({
+      status: 428, code: 'PT428', hint: 'Send based_on, the set_at of the weights you loaded.',
+    })
+    expect(await refusal('works', 'set_backlog_weights', { weights: chosen, based_on: '2020-01-01T00:00:00Z' })).toMatchObject({
+      status: 409, code: 'PT409',
+      message: expect.stringMatching(new RegExp(`^the weights were set by ${inForce.set_by} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, since the ones you read; reload and try again$`)) as string,
+    })
+    expect(await fingerprint()).toBe(before)
   })
 })
