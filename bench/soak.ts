@@ -24,6 +24,8 @@ export interface SoakOptions {
 
 export interface SoakReport {
   calls: number
+  /** Calls told to come back later (503 with Retry-After) and asked again after the wait. */
+  deferred: number
   /** What went wrong, call by call (empty when nothing did). */
   errors: string[]
   /** Latency of all calls, and of each kind. */
@@ -54,14 +56,24 @@ export async function soak(server: SoakServer, options: SoakOptions): Promise<So
   const errors: string[] = []
   const latencies = new Map<string, number[]>()
   let calls = 0
+  let deferred = 0
   const call = async (kind: string, role: keyof typeof tokens, name: string, args: Record<string, unknown>, expect = 200): Promise<unknown> => {
     const t0 = performance.now()
-    const response = await fetch(`${server.url}/rest/v1/rpc/${name}`, {
-      method: 'POST',
-      headers: { apikey: server.anonKey, authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
-      body: JSON.stringify(args),
-    })
-    const text = await response.text()
+    let response: Response
+    let text: string
+    for (let attempt = 0; ; attempt++) {
+      response = await fetch(`${server.url}/rest/v1/rpc/${name}`, {
+        method: 'POST',
+        headers: { apikey: server.anonKey, authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      })
+      text = await response.text()
+      // asked to come back (a role's analyses all taken): a client waits as told, then asks again
+      const retryAfter = Number(response.headers.get('retry-after'))
+      if (response.status !== 503 || !retryAfter || attempt >= 3) break
+      deferred++
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000))
+    }
     const ms = performance.now() - t0
     calls++
     latencies.set(kind, [...(latencies.get(kind) ?? []), ms])
@@ -114,6 +126,7 @@ export async function soak(server: SoakServer, options: SoakOptions): Promise<So
   const all = [...latencies.values()].flat()
   return {
     calls,
+    deferred,
     errors,
     p50Ms: Math.round(quantile(all, 0.5)),
     p95Ms: Math.round(quantile(all, 0.95)),

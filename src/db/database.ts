@@ -63,7 +63,9 @@ export interface OpenOptions {
  * umask, since PGlite creates them as it goes), and a folder made before is closed up on opening.
  */
 export function makePrivate(dir: string): void {
-  process.umask(process.umask() | 0o077)
+  // process.umask() without an argument is deprecated: set, then widen what was there
+  const previous = process.umask(0o077)
+  process.umask(previous | 0o077)
   if (!fs.existsSync(dir)) return
   for (const entry of [{ parentPath: path.dirname(dir), name: path.basename(dir), dir: true }, ...fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => ({ parentPath: e.parentPath, name: e.name, dir: e.isDirectory() }))]) {
     const file = path.join(entry.parentPath, entry.name)
