@@ -247,7 +247,6 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
         await record('failed', accountId)
         return authError(400, 'invalid_credentials', 'Invalid login credentials')
       }
-      attempt.release()
       const tokens = await sessions.start(user, demo)
       await record('ok', accountId)
       return { status: 200, body: tokens }
@@ -255,7 +254,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       if (error instanceof GateFull) return limited(error.retryAfter, `the server is checking too many sign-ins at once; try again in ${error.retryAfter} s`)
       throw error
     } finally {
-      // not checked (busy, or the database failed): the place goes back
+      // signed in, or not checked (busy, the database failed): the place goes back; a failure keeps its own
       attempt.release()
     }
   }
@@ -350,7 +349,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
       }
       if (authRoute) {
         const response = await handleAuth(req, url, authRoute[1])
-        return send(res, response.status, response.body, { 'cache-control': 'no-store', ...response.headers })
+        return send(res, response.status, response.body, response.headers)
       }
       if (adminRoute) {
         return await handleAdmin(
@@ -364,7 +363,7 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
               const text = await readBody(req)
               return text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {}
             },
-            send: (status, body) => send(res, status, body, { 'cache-control': 'no-store' }),
+            send: (status, body) => send(res, status, body),
             accountsChanged: () => sessions.accountsChanged(),
           },
           adminRoute[1],
@@ -380,12 +379,12 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
           anonKey,
           demo,
           accounts: demo ? localAccounts.map(({ email, password, role }) => ({ email, password, role })) : [],
-        }, { 'cache-control': 'no-store' })
+        })
       }
       if (url.pathname === '/atlas/health') {
         const problem = db.problem?.()
-        if (problem) return send(res, 503, { ok: false, database: db.kind, problem }, { 'cache-control': 'no-store' })
-        return send(res, 200, { ok: true, database: db.kind }, { 'cache-control': 'no-store' })
+        if (problem) return send(res, 503, { ok: false, database: db.kind, problem })
+        return send(res, 200, { ok: true, database: db.kind })
       }
       if (options.middleware) return options.middleware(req, res, () => send(res, 404, { message: 'not found' }))
       if (staticRoot) return serveStatic(req, res, url, staticRoot)
