@@ -23,7 +23,8 @@ const templates = 'tests/global-setup.ts'
  */
 class TemplatesLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const early = (file: TestSpecification) => (file.project.name === 'unit' ? 0 : file.moduleId.includes('/tests/e2e/') ? 1 : 2)
+    const early = (file: TestSpecification) =>
+      file.project.name === 'unit' ? 0 : file.moduleId.includes('/tests/e2e/') ? 1 : file.project.name === 'faults' ? 2 : file.project.name === 'browser' ? 3 : 4
     // a stable sort: within each rank, vitest's order
     return (await super.sort(files)).sort((a, b) => early(a) - early(b))
   }
