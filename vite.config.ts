@@ -19,7 +19,9 @@ const templates = 'tests/global-setup.ts'
 /**
  * The order files start in: first what needs neither the template databases nor the page, while
  * those are built (the unit files, then `npm start` from a fresh clone, which builds its own), then
- * the rest in vitest's order (the longest of the last run first).
+ * the faults (a few long files, 45–90 s each, which otherwise started last and ended the run alone),
+ * the browser's and the database's files; within each, vitest's order (the longest of the last run
+ * first, or the largest file on a clean clone).
  */
 class TemplatesLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
