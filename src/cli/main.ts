@@ -35,6 +35,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         json: { type: 'boolean', default: false },
         crs: { type: 'string' },
         upsert: { type: 'boolean', default: false },
+        node: { type: 'boolean', default: false },
         minutes: { type: 'string' },
         speed: { type: 'string' },
         at: { type: 'string' },

@@ -4,6 +4,7 @@
 // read into the same features and written by the same path.
 import fs from 'node:fs'
 import gcoord, { type GeoJSON } from 'gcoord'
+import { countKinds, cutLines, cutsAt, describeKinds, findJunctions, someJunctions, type JunctionKind } from '../circles/network/noding.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
@@ -23,6 +24,8 @@ export interface ImportOptions {
   crs?: CoordinateSystem
   /** Replace features whose code is already in the database instead of refusing them. */
   upsert?: boolean
+  /** A line network: cut its lines where they cross or touch (not a bridge or tunnel over another). */
+  node?: boolean
 }
 
 export interface ImportResult {
@@ -38,6 +41,19 @@ export interface ImportResult {
   excluded?: Record<string, number>
   /** What was read but could not be used (nodes missing from the file, zero-length pieces). */
   warnings?: string[]
+  /** A line network's junctions: where its lines met other than end to end, and what was done. */
+  noding?: Noding
+}
+
+export interface Noding {
+  /** Lines repeating another, forward or backward, left out. */
+  duplicates: number
+  /** Crossings and touches cut (with --node), by kind, and shared vertices (always cut). */
+  cut: Record<JunctionKind, number>
+  /** Lines cut into pieces. */
+  split: number
+  /** Crossings of a bridge, a tunnel or different layers, left unjoined. */
+  levelled: number
 }
 
 const sqlTypes: Record<PropertySpec['type'], string> = {
@@ -104,7 +120,8 @@ async function importFileBy(writer: Writer, layer: LayerName, file: string, opti
         },
       ])
     const network = await readNetwork(file)
-    const result = await importFeaturesBy(writer, layer, file, network.features, options.crs ?? 'wgs84', options)
+    // OSM and OSMnx say where ways join (shared nodes): their crossings are bridges, not junctions
+    const result = await importFeaturesBy(writer, layer, file, network.features, options.crs ?? 'wgs84', { ...options, topology: true })
     return { ...result, format: network.format, excluded: network.excluded, warnings: network.warnings }
   }
   let text: string
@@ -154,12 +171,14 @@ async function importFeaturesBy(
   file: string,
   features: Feature[],
   crs: CoordinateSystem,
-  options: ImportOptions,
+  options: ImportOptions & { topology?: boolean },
 ): Promise<ImportResult> {
   const spec = layers[layer]
   const problems = validateFeatures(spec, features)
   if (problems.length) throw new ImportError(file, problems)
-  const converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
+  let converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
+  let noding: Noding | undefined
+  if (layer === 'walk_edge' && !options.topology) ({ features: converted, noding } = nodeNetwork(file, converted, options.node ?? false))
 
   const counts = await writer(async (tx) => {
     // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
@@ -169,7 +188,29 @@ async function importFeaturesBy(
     if (found.length) throw new ImportError(file, found)
     return write(tx, spec, options)
   })
-  return { layer, file, features: features.length, ...counts, crs }
+  return { layer, file, features: features.length, ...counts, crs, ...(noding ? { noding } : {}) }
+}
+
+/**
+ * A line network as GIS files give it: repeated lines made one; shared vertices cut; crossings and
+ * touches cut with `node`, else refused with where they are, since walked uncut they are overpasses.
+ */
+function nodeNetwork(file: string, features: Feature[], node: boolean): { features: Feature[]; noding: Noding } {
+  const { report, kept } = findJunctions(features)
+  const uncut = report.junctions.filter((j) => j.kind !== 'vertex')
+  if (uncut.length && !node)
+    throw new ImportError(file, [
+      {
+        index: -1,
+        reason:
+          `the network's lines meet ${uncut.length} ${uncut.length === 1 ? 'time' : 'times'} where neither is cut (${describeKinds(countKinds(uncut))}), ` +
+          `so a walk could not turn there: first at ${someJunctions(uncut)}. ` +
+          `Import with --node to cut the lines where they meet (bridges, tunnels and lines on other layers are never joined: give them a bridge, tunnel or layer property), or cut them in the GIS first`,
+      },
+    ])
+  const cutting = node ? report.junctions : report.junctions.filter((j) => j.kind === 'vertex')
+  const { features: pieces, split } = cutLines(kept, cutsAt(cutting))
+  return { features: pieces, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split, levelled: report.levelled } }
 }
 
 type GcoordGeometry = Extract<GeoJSON, { coordinates: unknown }>

@@ -13,6 +13,7 @@ export interface CommandValues {
   json: boolean
   crs?: string
   upsert: boolean
+  node: boolean
   minutes?: string
   speed?: string
   at?: string

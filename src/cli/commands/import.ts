@@ -1,5 +1,6 @@
 // `atlas import <layer> <file>`: a GeoJSON file (or, for walk_edge, a street network) into a layer.
 import { coordinateSystems, importFile, type CoordinateSystem, type ImportResult } from '../../db/import.ts'
+import { describeKinds } from '../../circles/network/noding.ts'
 import { isLayerName, layerNames } from '../../shared/layers.ts'
 import { UsageError, withDatabase, type Command } from './command.ts'
 
@@ -10,6 +11,8 @@ export const importCommand: Command = {
     '                        OSM XML (.osm), OSM PBF (.osm.pbf) and OSMnx GraphML (.graphml)',
     `    --crs <system>      the file's coordinate system when it does not say: ${Object.keys(coordinateSystems).join(', ')}`,
     '    --upsert            replace features whose code already exists',
+    '    --node              walk_edge from GeoJSON: cut lines where they cross or touch (not bridges,',
+    '                        tunnels or lines on other layers); without it such a network is refused',
   ],
   async run({ target, values, args, print }) {
     const [layer, file, ...extra] = args
@@ -18,7 +21,7 @@ export const importCommand: Command = {
     const crs = values.crs
     if (crs !== undefined && !(crs in coordinateSystems))
       throw new UsageError(`unknown coordinate system "${crs}"; one of: ${Object.keys(coordinateSystems).join(', ')}`)
-    const result = await withDatabase(target, (db) => importFile(db, layer, file, { crs: crs as CoordinateSystem | undefined, upsert: values.upsert }))
+    const result = await withDatabase(target, (db) => importFile(db, layer, file, { crs: crs as CoordinateSystem | undefined, upsert: values.upsert, node: values.node }))
     print(describeImport(result), result)
   },
 }
@@ -34,6 +37,13 @@ export function describeImport(result: ImportResult): string {
     const total = excluded.reduce((sum, [, n]) => sum + n, 0)
     const what = result.format === 'graphml' ? (total === 1 ? 'edge' : 'edges') : total === 1 ? 'way' : 'ways'
     lines.push(`left out ${total} ${what} a pedestrian cannot use: ${excluded.map(([reason, n]) => `${reason} ${n}`).join(', ')}`)
+  }
+  const noding = result.noding
+  if (noding) {
+    if (noding.duplicates) lines.push(`${noding.duplicates} ${noding.duplicates === 1 ? 'line repeated' : 'lines repeated'} another (forward or backward) and ${noding.duplicates === 1 ? 'was' : 'were'} left out`)
+    const said = describeKinds(noding.cut)
+    if (said) lines.push(`cut ${noding.split} ${noding.split === 1 ? 'line' : 'lines'} where lines met: ${said}`)
+    if (noding.levelled) lines.push(`left ${noding.levelled} ${noding.levelled === 1 ? 'crossing' : 'crossings'} of a bridge, a tunnel or another layer unjoined`)
   }
   for (const warning of result.warnings ?? []) lines.push(`warning: ${warning}`)
   return lines.join('\n')
