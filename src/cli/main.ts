@@ -36,6 +36,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         crs: { type: 'string' },
         upsert: { type: 'boolean', default: false },
         node: { type: 'boolean', default: false },
+        walkable: { type: 'string' },
         minutes: { type: 'string' },
         speed: { type: 'string' },
         at: { type: 'string' },

@@ -5,6 +5,8 @@
 import fs from 'node:fs'
 import gcoord, { type GeoJSON } from 'gcoord'
 import { countKinds, cutLines, cutsAt, describeKinds, findJunctions, someJunctions, type JunctionKind } from '../circles/network/noding.ts'
+import type { OsmImportRule } from '../circles/engine/rules.ts'
+import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
@@ -26,6 +28,8 @@ export interface ImportOptions {
   upsert?: boolean
   /** A line network: cut its lines where they cross or touch (not a bridge or tunnel over another). */
   node?: boolean
+  /** OSM files: the import rules lifted (`trunk`, `tunnel`: osmImportRules). */
+  walkable?: readonly OsmImportRule[]
 }
 
 export interface ImportResult {
@@ -43,6 +47,8 @@ export interface ImportResult {
   warnings?: string[]
   /** A line network's junctions: where its lines met other than end to end, and what was done. */
   noding?: Noding
+  /** The stored walking network's connected parts, after the import. */
+  parts?: NetworkParts
 }
 
 export interface Noding {
@@ -50,8 +56,9 @@ export interface Noding {
   duplicates: number
   /** Crossings and touches cut (with --node), by kind, and shared vertices (always cut). */
   cut: Record<JunctionKind, number>
-  /** Lines cut into pieces. */
+  /** Lines cut into pieces, and the pieces they became. */
   split: number
+  pieces: number
   /** Crossings of a bridge, a tunnel or different layers, left unjoined. */
   levelled: number
 }
@@ -119,7 +126,7 @@ async function importFileBy(writer: Writer, layer: LayerName, file: string, opti
           reason: `this is an ${formatNames[format]} file, a walking network: it can only be imported into walk_edge; the ${layer} layer takes GeoJSON`,
         },
       ])
-    const network = await readNetwork(file)
+    const network = await readNetwork(file, options.walkable)
     // OSM and OSMnx say where ways join (shared nodes): their crossings are bridges, not junctions
     const result = await importFeaturesBy(writer, layer, file, network.features, options.crs ?? 'wgs84', { ...options, topology: true })
     return { ...result, format: network.format, excluded: network.excluded, warnings: network.warnings }
@@ -186,9 +193,18 @@ async function importFeaturesBy(
     await stage(tx, spec, converted)
     const found = await checkInDatabase(tx, spec, options)
     if (found.length) throw new ImportError(file, found)
-    return write(tx, spec, options)
+    const written = await write(tx, spec, options)
+    return layer === 'walk_edge' ? { ...written, parts: await networkParts(tx) } : written
   })
   return { layer, file, features: features.length, ...counts, crs, ...(noding ? { noding } : {}) }
+}
+
+/** The stored walking network's connected parts (`atlas network check`, and after an import). */
+export async function networkParts(q: Queryable): Promise<NetworkParts> {
+  const { rows } = await q.query<{ source: number; target: number; length: number }>(
+    'select source, target, length_m::float8 as length from atlas.walk_edge where source is not null and target is not null',
+  )
+  return connectedParts(rows)
 }
 
 /**
@@ -209,8 +225,8 @@ function nodeNetwork(file: string, features: Feature[], node: boolean): { featur
       },
     ])
   const cutting = node ? report.junctions : report.junctions.filter((j) => j.kind === 'vertex')
-  const { features: pieces, split } = cutLines(kept, cutsAt(cutting))
-  return { features: pieces, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split, levelled: report.levelled } }
+  const cut = cutLines(kept, cutsAt(cutting))
+  return { features: cut.features, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split: cut.split, pieces: cut.pieces, levelled: report.levelled } }
 }
 
 type GcoordGeometry = Extract<GeoJSON, { coordinates: unknown }>

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { notWalkable } from '../../src/circles/engine/rules.ts'
+import { notWalkableOnImport } from '../../src/circles/engine/rules.ts'
+import type { NetworkParts } from '../../src/circles/network/parts.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { importFile } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
@@ -96,10 +97,10 @@ describe('the Futian OSMnx graph', () => {
       const key = u === v ? [points.join(), points.slice().reverse().join()].sort()[0] : `${[u, v].sort().join('|')}|${forward.join()}`
       if (seen.has(key)) continue
       seen.add(key)
-      const tags = { foot: values(data.foot)[0], access: values(data.access)[0] }
+      const tags = { foot: values(data.foot)[0], access: values(data.access)[0], tunnel: values(data.tunnel)[0], sidewalk: values(data.sidewalk)[0] }
       const highways = values(data.highway)
-      const highway = highways.find((h) => !notWalkable({ ...tags, highway: h })) ?? highways[0]
-      if (notWalkable({ ...tags, highway })) continue
+      const highway = highways.find((h) => !notWalkableOnImport({ ...tags, highway: h })) ?? highways[0]
+      if (notWalkableOnImport({ ...tags, highway })) continue
       kept.push({ u, v, length: Number(data.length) })
     }
     const usedNodes = new Set(kept.flatMap((e) => [e.u, e.v]))
@@ -114,6 +115,8 @@ describe('the Futian OSMnx graph', () => {
     const excludedTotal = Object.values(result.excluded!).reduce((a, b) => a + b, 0)
     expect(excludedTotal + expected.kept.length).toBe(expected.undirected)
     expect(result.excluded).toHaveProperty(['highway=motorway_link'])
+    // the expressways and road tunnels of Futian, with no sidewalk mapped
+    expect(result.excluded).toHaveProperty(['highway=trunk without a sidewalk'])
 
     const rows = await edgeRows(db)
     expect(rows).toHaveLength(expected.kept.length)
@@ -276,8 +279,14 @@ describe('OSM XML and PBF', () => {
       expect(imported.out).toBe(
         `walk_edge: 0 features imported, 14 replaced from ${xmlFile} (OSM XML)\n` +
           'left out 2 ways a pedestrian cannot use: access=private without foot=yes 1, highway=motorway 1\n' +
-          'warning: 1 way refers to 1 node not in the file (way 10): those nodes were left out',
+          'warning: 1 way refers to 1 node not in the file (way 10): those nodes were left out\n' +
+          'the network is one connected part of 14 edges, 1.5 km',
       )
+      const check = await atlas.run('network', 'check')
+      expect(check).toMatchObject({ code: 0, out: 'the network is one connected part of 14 edges, 1.5 km' })
+      const json = JSON.parse((await atlas.run('network', 'check', '--json')).out) as NetworkParts
+      expect(json).toMatchObject({ parts: 1, edges: 14, largestShare: 1 })
+      expect((await atlas.run('network', 'count')).code).toBe(2)
       const refused = await atlas.run('import', 'walk_edge', path.join(work, 'edges.csv'))
       expect(refused.code).toBe(1)
       expect(refused.err).toMatch(/^atlas: .*edges\.csv: refused, nothing was written \(1 problem\):\n {2}- not a network file/)

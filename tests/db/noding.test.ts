@@ -8,9 +8,10 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { countKinds, cutLines, cutsAt, findJunctions } from '../../src/circles/network/noding.ts'
+import { describeParts } from '../../src/circles/network/parts.ts'
 import { readNetwork } from '../../src/circles/network/read.ts'
 import { projectRoot } from '../../src/db/embedded.ts'
-import { importText } from '../../src/db/import.ts'
+import { importText, networkParts } from '../../src/db/import.ts'
 import type { Feature } from '../../src/db/validate.ts'
 import { createPostgresDatabase, emptyDatabaseOn, type ThrowawayPostgres } from '../helpers/databases.ts'
 
@@ -152,7 +153,7 @@ describe('importing a line network', () => {
 
   test('with --node: cut where ST_Node cuts, the bridge left unjoined, the shared vertex cut, a line written back and forth once', async () => {
     const result = await importText(atlas.db, 'walk_edge', 'streets.geojson', geojson([street, crossing, bridge, path, reverse]), { node: true })
-    expect(result.noding).toEqual({ duplicates: 1, cut: { cross: 1, touch: 0, vertex: 1 }, split: 2, levelled: 1 })
+    expect(result.noding).toEqual({ duplicates: 1, cut: { cross: 1, touch: 0, vertex: 1 }, split: 2, pieces: 5, levelled: 1 })
     const rows = (await atlas.db.query<{ code: string; source: number; target: number; length_m: number }>('select code, source, target, length_m from atlas.walk_edge order by code')).rows
     expect(rows.map((r) => r.code)).toEqual(['bridge-c', 'path-d', 'street-a-1', 'street-a-2', 'street-b-1', 'street-b-2', 'street-b-3'])
     // the crossing is one node of four edges; the bridge shares no node with anything
@@ -170,5 +171,17 @@ describe('importing a line network', () => {
     const storedEnds = stored.map((r) => JSON.parse(r.g) as GeoJSON.LineString).flatMap((l) => [l.coordinates[0], l.coordinates[l.coordinates.length - 1]] as Point[])
     const { missing, extra } = sameEnds(storedEnds, await stNodeEnds([street, crossing, path]))
     expect({ missing, extra }).toEqual({ missing: [], extra: [] })
+  })
+
+  test('its connected parts: an island of road holding more than 5 % of the length is warned of', async () => {
+    const island = edge('island-e', [[114.060, 22.540], [114.0605, 22.540]], { highway: 'residential' })
+    const result = await importText(atlas.db, 'walk_edge', 'island.geojson', geojson([island]))
+    expect(result.parts).toMatchObject({ parts: 3, edges: 8 })
+    // the bridge is an island of its own too: 222 m, and the island 51 m, of 794 m
+    expect(result.parts!.largestShare).toBeCloseTo((result.parts!.lengthM - 222.4 - 51.4) / result.parts!.lengthM, 2)
+    const said = describeParts(result.parts!)
+    expect(said[0]).toBe('the network has 3 connected parts (8 edges, 0.8 km); the largest holds 65.6 % of the length')
+    expect(said[1]).toMatch(/^warning: the largest part holds less than 95 % of the length/)
+    expect(await networkParts(atlas.db)).toEqual(result.parts)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { CircleModel, connectorCapM, type FacilityPoint, type ResidencePoint } from './model.ts'
-import { notWalkable } from './rules.ts'
+import { notWalkable, notWalkableOnImport, osmImportRules } from './rules.ts'
 import { at, edge, gridNetwork, random } from './testing.ts'
 
 const path = [edge('ab', [1, [0, 0]], [2, [100, 0]]), edge('bc', [2, [100, 0]], [3, [200, 0]])]
@@ -73,5 +73,27 @@ describe('pedestrian rules', () => {
     [{}, 'no highway tag'],
   ])('%j → %s', (tags, reason) => {
     expect(notWalkable(tags)).toBe(reason)
+  })
+})
+
+describe('what the import of OSM files leaves out beyond those', () => {
+  test.each([
+    [{ highway: 'trunk' }, [], osmImportRules.trunk],
+    [{ highway: 'trunk_link', bridge: 'yes' }, [], osmImportRules.trunk],
+    [{ highway: 'trunk', sidewalk: 'both' }, [], null],
+    [{ highway: 'trunk', 'sidewalk:right': 'yes' }, [], null],
+    [{ highway: 'trunk', sidewalk: 'separate' }, [], osmImportRules.trunk],
+    [{ highway: 'trunk', foot: 'designated' }, [], null],
+    [{ highway: 'trunk' }, ['trunk'], null],
+    [{ highway: 'primary', tunnel: 'yes' }, [], osmImportRules.tunnel],
+    [{ highway: 'service', tunnel: 'yes', sidewalk: 'left' }, [], null],
+    [{ highway: 'footway', tunnel: 'yes' }, [], null],
+    [{ highway: 'residential', tunnel: 'building_passage' }, [], null],
+    [{ highway: 'primary', tunnel: 'yes' }, ['tunnel'], null],
+    [{ highway: 'trunk', tunnel: 'yes' }, ['trunk'], osmImportRules.tunnel],
+    [{ highway: 'motorway' }, ['trunk', 'tunnel'], 'highway=motorway'],
+    [{ highway: 'trunk', foot: 'no', sidewalk: 'both' }, [], 'foot=no'],
+  ] as const)('%j, keeping %j → %s', (tags, walkable, reason) => {
+    expect(notWalkableOnImport(tags, walkable)).toBe(reason)
   })
 })

@@ -46,6 +46,41 @@ export function notWalkable(tags: WayTags): string | null {
   return null
 }
 
+/**
+ * What the importer of OSM files (XML, PBF, OSMnx GraphML) leaves out beyond `notWalkable`, where
+ * the tags say more than a stored edge keeps: each may be lifted (`atlas import --walkable trunk`).
+ */
+export const osmImportRules = {
+  /** an expressway, elevated or at grade, with no sidewalk mapped on it */
+  trunk: 'highway=trunk without a sidewalk',
+  /** a road tunnel: for vehicles unless a sidewalk or foot access is mapped */
+  tunnel: 'a tunnel for vehicles',
+} as const
+export type OsmImportRule = keyof typeof osmImportRules
+export const isOsmImportRule = (name: string): name is OsmImportRule => Object.hasOwn(osmImportRules, name)
+
+/** Highways built for people on foot (or bikes, horses): a tunnel of one is walked. */
+const pedestrianWays = new Set(['footway', 'path', 'pedestrian', 'steps', 'corridor', 'cycleway', 'bridleway', 'living_street', 'track', 'platform', 'crossing', 'sidewalk'])
+const sidewalkYes = new Set(['both', 'left', 'right', 'yes'])
+
+/** Whether the way carries a sidewalk (not one mapped apart: `sidewalk=separate` is a way of its own). */
+function hasSidewalk(tags: WayTags): boolean {
+  const value = (key: string) => (tags[key] ?? '').trim()
+  return sidewalkYes.has(value('sidewalk')) || ['sidewalk:both', 'sidewalk:left', 'sidewalk:right'].some((key) => value(key) === 'yes')
+}
+
+/** Why an OSM way is left out on import, in words, or null: `notWalkable`, then the rules not lifted. */
+export function notWalkableOnImport(tags: WayTags, walkable: readonly OsmImportRule[] = []): string | null {
+  const reason = notWalkable(tags)
+  if (reason) return reason
+  if (footYes.has((tags.foot ?? '').trim()) || hasSidewalk(tags)) return null
+  const highway = (tags.highway ?? '').trim()
+  if ((highway === 'trunk' || highway === 'trunk_link') && !walkable.includes('trunk')) return osmImportRules.trunk
+  const tunnel = (tags.tunnel ?? '').trim()
+  if (tunnel && !['no', 'building_passage', 'culvert'].includes(tunnel) && !pedestrianWays.has(highway) && !walkable.includes('tunnel')) return osmImportRules.tunnel
+  return null
+}
+
 export function isWalkable(tags: WayTags): boolean {
   return notWalkable(tags) === null
 }

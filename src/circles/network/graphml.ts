@@ -7,7 +7,7 @@
 // The graph is directed: a two-way street is stored u→v and v→u with the same geometry reversed.
 // Pedestrians walk both ways, so one edge is kept per undirected (u, v, geometry).
 import type { Feature } from '../../db/validate.ts'
-import { notWalkable, type WayTags } from '../engine/rules.ts'
+import { notWalkableOnImport, type OsmImportRule, type WayTags } from '../engine/rules.ts'
 import { edgeFeature, listReasons, NetworkError, tally, type NetworkResult } from './split.ts'
 import { streamXml, type XmlInput } from './xml.ts'
 
@@ -54,7 +54,7 @@ function edgeCode(edge: RawEdge, index: number): string {
 
 const squared = (a: number[], b: number[]) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
 
-export async function parseGraphml(input: XmlInput): Promise<NetworkResult> {
+export async function parseGraphml(input: XmlInput, walkable: readonly OsmImportRule[] = []): Promise<NetworkResult> {
   const keys = new Map<string, string>() // key id → attr.name, for node and edge keys
   const nodes = new Map<string, Record<string, string>>()
   const edges: RawEdge[] = []
@@ -179,8 +179,8 @@ export async function parseGraphml(input: XmlInput): Promise<NetworkResult> {
       zeroLength.push(`${edge.source}→${edge.target}`)
       return
     }
-    const tags = edgeTags(edge.data)
-    const reason = notWalkable(tags)
+    const tags = edgeTags(edge.data, walkable)
+    const reason = notWalkableOnImport(tags, walkable)
     if (reason) {
       tally(excluded, reason)
       return
@@ -209,10 +209,10 @@ export async function parseGraphml(input: XmlInput): Promise<NetworkResult> {
 }
 
 /** The OSM tags of an OSMnx edge; of a list, the first walkable highway and the first of the rest. */
-export function edgeTags(data: Record<string, string>): WayTags {
+export function edgeTags(data: Record<string, string>, walkable: readonly OsmImportRule[] = []): WayTags {
   const first = (name: string) => listValues(data[name])[0]
-  const tags: WayTags = { name: first('name'), foot: first('foot'), access: first('access'), construction: first('construction') }
+  const tags: WayTags = { name: first('name'), foot: first('foot'), access: first('access'), construction: first('construction'), tunnel: first('tunnel'), sidewalk: first('sidewalk') }
   const highways = listValues(data.highway)
-  tags.highway = highways.find((highway) => notWalkable({ ...tags, highway }) === null) ?? highways[0]
+  tags.highway = highways.find((highway) => notWalkableOnImport({ ...tags, highway }, walkable) === null) ?? highways[0]
   return tags
 }

@@ -207,10 +207,11 @@ function pieceCode(code: string, k: number, taken: Set<string>): string {
  * Cuts each line at its places: pieces that meet end to end where the lines met, each with the
  * line's properties, a code of its own (`<code>-1`, `<code>-2`, …) and its share of a length given.
  */
-export function cutLines(kept: Feature[], cuts: Map<number, Place[]>): { features: Feature[]; split: number } {
+export function cutLines(kept: Feature[], cuts: Map<number, Place[]>): { features: Feature[]; split: number; pieces: number } {
   const taken = new Set(kept.map(codeOf))
   const features: Feature[] = []
   let split = 0
+  let count = 0
   for (const [l, feature] of kept.entries()) {
     const places = (cuts.get(l) ?? []).sort((a, b) => a.segment - b.segment || a.t - b.t)
     if (!places.length) {
@@ -238,6 +239,7 @@ export function cutLines(kept: Feature[], cuts: Map<number, Place[]>): { feature
       continue
     }
     split++
+    count += pieces.length
     const whole = length(line)
     const given = feature.properties?.length_m
     for (const [k, piece] of pieces.entries()) {
@@ -246,7 +248,7 @@ export function cutLines(kept: Feature[], cuts: Map<number, Place[]>): { feature
       features.push({ ...feature, properties, geometry: { type: 'LineString', coordinates: piece } })
     }
   }
-  return { features, split }
+  return { features, split, pieces: count }
 }
 
 /** "3 crossings, 2 ends or vertices on another line, 1 shared vertex", of the counts given. */

@@ -1,13 +1,14 @@
 // OSM PBF (.osm.pbf: Geofabrik, BBBike, osmium) → walking-network edges, through tiny-osmpbf.
 // tiny-osmpbf is synchronous and takes the whole file in memory: fine for a district or a city.
+import type { OsmImportRule } from '../engine/rules.ts'
 import tinyosmpbf from 'tiny-osmpbf'
 import { NetworkError, WayCollector, type NetworkResult } from './split.ts'
 
-export function parseOsmPbf(data: Uint8Array): NetworkResult {
+export function parseOsmPbf(data: Uint8Array, walkable: readonly OsmImportRule[] = []): NetworkResult {
   checkBlobs(data)
   // tiny-osmpbf copies `new Uint8Array(input)` for every blob unless the input is an ArrayBuffer.
   const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer
-  const collector = new WayCollector()
+  const collector = new WayCollector(walkable)
   try {
     tinyosmpbf(buffer, (element) => {
       if (element.visible === false) return

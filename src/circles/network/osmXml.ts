@@ -1,9 +1,10 @@
 // OSM XML (.osm: JOSM, Overpass, osmium) → walking-network edges, streamed through sax.
+import type { OsmImportRule } from '../engine/rules.ts'
 import { WayCollector, NetworkError, type NetworkResult } from './split.ts'
 import { streamXml, type XmlInput } from './xml.ts'
 
-export async function parseOsmXml(input: XmlInput): Promise<NetworkResult> {
-  const collector = new WayCollector()
+export async function parseOsmXml(input: XmlInput, walkable: readonly OsmImportRule[] = []): Promise<NetworkResult> {
+  const collector = new WayCollector(walkable)
   let root: string | undefined
   let way: { id: number; refs: number[]; tags: Record<string, string> } | undefined
   let depth = 0

@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ImportError, parseFeatureCollection, type Feature } from '../../db/validate.ts'
+import type { OsmImportRule } from '../engine/rules.ts'
 import { parseGraphml } from './graphml.ts'
 import { parseOsmPbf } from './osmPbf.ts'
 import { parseOsmXml } from './osmXml.ts'
@@ -78,7 +79,7 @@ export function detectNetworkFormat(file: string): { format?: NetworkFormat; det
 }
 
 /** Reads a network file into walk_edge features; throws an ImportError saying why not. */
-export async function readNetwork(file: string): Promise<Network> {
+export async function readNetwork(file: string, walkable: readonly OsmImportRule[] = []): Promise<Network> {
   const { format, detail } = detectNetworkFormat(file)
   if (!format) throw new ImportError(file, [{ index: -1, reason: detail ? `${notANetworkFile}; ${detail}` : notANetworkFile }])
   try {
@@ -88,11 +89,11 @@ export async function readNetwork(file: string): Promise<Network> {
         return { features, format, excluded: {}, warnings: [] }
       }
       case 'pbf':
-        return { format, ...parseOsmPbf(fs.readFileSync(file)) }
+        return { format, ...parseOsmPbf(fs.readFileSync(file), walkable) }
       case 'osm':
-        return { format, ...(await parseOsmXml(fs.createReadStream(file))) }
+        return { format, ...(await parseOsmXml(fs.createReadStream(file), walkable)) }
       case 'graphml':
-        return { format, ...(await parseGraphml(fs.createReadStream(file))) }
+        return { format, ...(await parseGraphml(fs.createReadStream(file), walkable)) }
     }
   } catch (error) {
     if (error instanceof NetworkError) throw new ImportError(file, [{ index: -1, reason: error.message }])

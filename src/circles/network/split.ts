@@ -2,7 +2,7 @@
 // ../engine/rules.ts), then cuts each one at its ends and at every node it shares with another
 // kept way (or visits twice), so edges meet exactly where the ways do. Pure: no database here.
 import type { Feature } from '../../db/validate.ts'
-import { notWalkable, type WayTags } from '../engine/rules.ts'
+import { notWalkableOnImport, type OsmImportRule, type WayTags } from '../engine/rules.ts'
 
 export type NetworkFormat = 'osm' | 'pbf' | 'graphml' | 'geojson'
 
@@ -56,6 +56,9 @@ export class WayCollector {
   private withoutHighway = 0
   readonly excluded: Record<string, number> = {}
 
+  /** `walkable`: the import rules lifted (osmImportRules). */
+  constructor(private readonly walkable: readonly OsmImportRule[] = []) {}
+
   addNode(id: number, lon: number, lat: number): void {
     let index = this.nodeIndex.get(id)
     if (index === undefined) {
@@ -77,7 +80,7 @@ export class WayCollector {
       this.withoutHighway++
       return
     }
-    const reason = notWalkable(tags)
+    const reason = notWalkableOnImport(tags, this.walkable)
     if (reason) {
       tally(this.excluded, reason)
       return

@@ -14,6 +14,7 @@ export interface CommandValues {
   crs?: string
   upsert: boolean
   node: boolean
+  walkable?: string
   minutes?: string
   speed?: string
   at?: string

@@ -1,6 +1,8 @@
 // `atlas import <layer> <file>`: a GeoJSON file (or, for walk_edge, a street network) into a layer.
 import { coordinateSystems, importFile, type CoordinateSystem, type ImportResult } from '../../db/import.ts'
+import { isOsmImportRule, osmImportRules } from '../../circles/engine/rules.ts'
 import { describeKinds } from '../../circles/network/noding.ts'
+import { describeParts } from '../../circles/network/parts.ts'
 import { isLayerName, layerNames } from '../../shared/layers.ts'
 import { UsageError, withDatabase, type Command } from './command.ts'
 
@@ -13,6 +15,7 @@ export const importCommand: Command = {
     '    --upsert            replace features whose code already exists',
     '    --node              walk_edge from GeoJSON: cut lines where they cross or touch (not bridges,',
     '                        tunnels or lines on other layers); without it such a network is refused',
+    `    --walkable <rules>  OSM files: keep what a rule leaves out, of ${Object.keys(osmImportRules).join(', ')} (comma-separated)`,
   ],
   async run({ target, values, args, print }) {
     const [layer, file, ...extra] = args
@@ -21,7 +24,11 @@ export const importCommand: Command = {
     const crs = values.crs
     if (crs !== undefined && !(crs in coordinateSystems))
       throw new UsageError(`unknown coordinate system "${crs}"; one of: ${Object.keys(coordinateSystems).join(', ')}`)
-    const result = await withDatabase(target, (db) => importFile(db, layer, file, { crs: crs as CoordinateSystem | undefined, upsert: values.upsert, node: values.node }))
+    const walkable = (values.walkable ?? '').split(',').map((rule) => rule.trim()).filter(Boolean)
+    const unknown = walkable.find((rule) => !isOsmImportRule(rule))
+    if (unknown !== undefined) throw new UsageError(`unknown rule "${unknown}" for --walkable; one of: ${Object.keys(osmImportRules).join(', ')}`)
+    const options = { crs: crs as CoordinateSystem | undefined, upsert: values.upsert, node: values.node, walkable: walkable.filter(isOsmImportRule) }
+    const result = await withDatabase(target, (db) => importFile(db, layer, file, options))
     print(describeImport(result), result)
   },
 }
@@ -46,5 +53,6 @@ export function describeImport(result: ImportResult): string {
     if (noding.levelled) lines.push(`left ${noding.levelled} ${noding.levelled === 1 ? 'crossing' : 'crossings'} of a bridge, a tunnel or another layer unjoined`)
   }
   for (const warning of result.warnings ?? []) lines.push(`warning: ${warning}`)
+  if (result.parts) lines.push(...describeParts(result.parts))
   return lines.join('\n')
 }

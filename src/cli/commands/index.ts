@@ -10,6 +10,7 @@ import { isochroneCommand } from './isochrone.ts'
 import { isochronesCommand } from './isochrones.ts'
 import { loadSampleCommand } from './loadSample.ts'
 import { migrateCommand } from './migrate.ts'
+import { networkCommand } from './network.ts'
 import { planCommand } from './plan.ts'
 import { reportCommand } from './report.ts'
 import { restoreCommand } from './restore.ts'
@@ -18,6 +19,7 @@ import { userCommand } from './user.ts'
 
 export const commands: readonly Command[] = [
   importCommand,
+  networkCommand,
   statsCommand,
   isochronesCommand,
   isochroneCommand,
