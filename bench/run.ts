@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   leader: async () => (await import('./leader.ts')).runLeaderBenchmarks(),
   backup: async () => (await import('./backup.ts')).runBackupBenchmarks(),
   server: async () => (await import('./server.ts')).runServerBenchmarks(),
+  network: async () => (await import('./network.ts')).runNetworkBenchmarks(),
 }
 
 const only = process.argv.slice(2)

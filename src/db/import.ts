@@ -3,13 +3,13 @@
 // The walking network may also come as OSM XML, OSM PBF or OSMnx GraphML (../circles/network/),
 // read into the same features and written by the same path.
 import fs from 'node:fs'
-import gcoord, { type GeoJSON } from 'gcoord'
 import { countKinds, cutLines, cutsAt, describeKinds, findJunctions, someJunctions, type JunctionKind } from '../circles/network/noding.ts'
 import type { OsmImportRule } from '../circles/engine/rules.ts'
 import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
+import { featureToWgs84, implausibleOffset } from './offsets.ts'
 import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
 
 /** Coordinate systems a file may be declared in (`--crs`); all are stored as WGS-84. */
@@ -157,7 +157,7 @@ async function importTextBy(writer: Writer, layer: LayerName, file: string, text
       throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
     crs = known
   }
-  return importFeaturesBy(writer, layer, file, features, crs, options)
+  return importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: declared !== undefined || options.crs !== undefined })
 }
 
 /** Validates the features, then stages, checks and writes them in one transaction, or nothing. */
@@ -178,18 +178,23 @@ async function importFeaturesBy(
   file: string,
   features: Feature[],
   crs: CoordinateSystem,
-  options: ImportOptions & { topology?: boolean },
+  options: ImportOptions & { topology?: boolean; crsStated?: boolean },
 ): Promise<ImportResult> {
   const spec = layers[layer]
   const problems = validateFeatures(spec, features)
   if (problems.length) throw new ImportError(file, problems)
-  let converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => toWgs84(f, crs)) : features
+  let converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => featureToWgs84(f, crs)) : features
   let noding: Noding | undefined
   if (layer === 'walk_edge' && !options.topology) ({ features: converted, noding } = nodeNetwork(file, converted, options.node ?? false))
 
   const counts = await writer(async (tx) => {
     // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
     await tx.exec('set local search_path = atlas, extensions, public')
+    // a file that says nothing of its coordinates, checked against the city the database holds
+    if (options.crsStated === false && layer !== 'walk_edge') {
+      const reason = await implausibleOffset(tx, spec, converted)
+      if (reason) throw new ImportError(file, [{ index: -1, reason }])
+    }
     await stage(tx, spec, converted)
     const found = await checkInDatabase(tx, spec, options)
     if (found.length) throw new ImportError(file, found)
@@ -227,15 +232,6 @@ function nodeNetwork(file: string, features: Feature[], node: boolean): { featur
   const cutting = node ? report.junctions : report.junctions.filter((j) => j.kind === 'vertex')
   const cut = cutLines(kept, cutsAt(cutting))
   return { features: cut.features, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split: cut.split, pieces: cut.pieces, levelled: report.levelled } }
-}
-
-type GcoordGeometry = Extract<GeoJSON, { coordinates: unknown }>
-
-function toWgs84(feature: Feature, crs: 'gcj02' | 'bd09'): Feature {
-  const from = crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09
-  // Validated GeoJSON; gcoord types a position as a 2- or 3-tuple where GeoJSON's is any number[].
-  const geometry: Feature['geometry'] = gcoord.transform(structuredClone(feature.geometry) as GcoordGeometry, from, gcoord.WGS84)
-  return { ...feature, geometry }
 }
 
 async function stage(tx: Queryable, spec: LayerSpec, features: Feature[]): Promise<void> {
