@@ -6,17 +6,7 @@ import pg from 'pg'
 import { countKinds, cutLines, cutsAt, findJunctions } from '../src/circles/network/noding.ts'
 import type { Feature } from '../src/db/validate.ts'
 import { compare, time, withThrowawayPostgres, type BenchResult } from './harness.ts'
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { random as seeded } from '../src/circles/engine/testing.ts'
 
 /**
  * `count` lines of 3–5 vertices and about 300 m, scattered over a square sized so that a line

@@ -14,20 +14,10 @@ import { projectRoot } from '../../src/db/embedded.ts'
 import { importText, networkParts } from '../../src/db/import.ts'
 import type { Feature } from '../../src/db/validate.ts'
 import { createPostgresDatabase, emptyDatabaseOn, type ThrowawayPostgres } from '../helpers/databases.ts'
+import { random as seeded } from '../../src/circles/engine/testing.ts'
 
 type Point = [number, number]
 const futian = path.resolve(projectRoot, '../shared/data/shenzhen-futian/walk_network.graphml')
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const edge = (code: string, coordinates: number[][], properties: Record<string, unknown> = {}): Feature => ({
   type: 'Feature',
