@@ -37,6 +37,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         upsert: { type: 'boolean', default: false },
         node: { type: 'boolean', default: false },
         walkable: { type: 'string' },
+        map: { type: 'string', multiple: true },
         minutes: { type: 'string' },
         speed: { type: 'string' },
         at: { type: 'string' },

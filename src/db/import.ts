@@ -9,6 +9,7 @@ import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
+import { mapFields } from './fields.ts'
 import { featureToWgs84, implausibleOffset } from './offsets.ts'
 import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
 
@@ -30,6 +31,8 @@ export interface ImportOptions {
   node?: boolean
   /** OSM files: the import rules lifted (`trunk`, `tunnel`: osmImportRules). */
   walkable?: readonly OsmImportRule[]
+  /** The layer's field → the file's field to read it from, beyond the dictionary (`--map`). */
+  map?: Record<string, string>
 }
 
 export interface ImportResult {
@@ -49,6 +52,8 @@ export interface ImportResult {
   noding?: Noding
   /** The stored walking network's connected parts, after the import. */
   parts?: NetworkParts
+  /** The layer's fields read from fields of other names (by the dictionary or `--map`). */
+  fields?: Record<string, string>
 }
 
 export interface Noding {
@@ -145,7 +150,10 @@ export function importText(db: Database, layer: LayerName, file: string, text: s
 }
 
 async function importTextBy(writer: Writer, layer: LayerName, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
-  const { features, crs: declared } = parseFeatureCollection(file, text)
+  const { features: read, crs: declared } = parseFeatureCollection(file, text)
+  const mapped = mapFields(layers[layer], read, options.map)
+  if (Array.isArray(mapped)) throw new ImportError(file, mapped)
+  const features = mapped.features
   let crs: CoordinateSystem = options.crs ?? 'wgs84'
   if (declared) {
     const known = crsFromName(declared)
@@ -157,7 +165,8 @@ async function importTextBy(writer: Writer, layer: LayerName, file: string, text
       throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
     crs = known
   }
-  return importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: declared !== undefined || options.crs !== undefined })
+  const result = await importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: declared !== undefined || options.crs !== undefined })
+  return Object.keys(mapped.mapping).length ? { ...result, fields: mapped.mapping } : result
 }
 
 /** Validates the features, then stages, checks and writes them in one transaction, or nothing. */

@@ -15,6 +15,7 @@ export interface CommandValues {
   upsert: boolean
   node: boolean
   walkable?: string
+  map?: string[]
   minutes?: string
   speed?: string
   at?: string

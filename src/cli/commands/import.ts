@@ -1,4 +1,5 @@
 // `atlas import <layer> <file>`: a GeoJSON file (or, for walk_edge, a street network) into a layer.
+import { describeMapping } from '../../db/fields.ts'
 import { coordinateSystems, importFile, type CoordinateSystem, type ImportResult } from '../../db/import.ts'
 import { isOsmImportRule, osmImportRules } from '../../circles/engine/rules.ts'
 import { describeKinds } from '../../circles/network/noding.ts'
@@ -16,6 +17,8 @@ export const importCommand: Command = {
     '    --node              walk_edge from GeoJSON: cut lines where they cross or touch (not bridges,',
     '                        tunnels or lines on other layers); without it such a network is refused',
     `    --walkable <rules>  OSM files: keep what a rule leaves out, of ${Object.keys(osmImportRules).join(', ')} (comma-separated)`,
+    '    --map <field>=<源字段>,…  read a field of the layer from a field of the file (beyond the usual',
+    '                        Chinese and English names, which are read without it)',
   ],
   async run({ target, values, args, print }) {
     const [layer, file, ...extra] = args
@@ -27,7 +30,13 @@ export const importCommand: Command = {
     const walkable = (values.walkable ?? '').split(',').map((rule) => rule.trim()).filter(Boolean)
     const unknown = walkable.find((rule) => !isOsmImportRule(rule))
     if (unknown !== undefined) throw new UsageError(`unknown rule "${unknown}" for --walkable; one of: ${Object.keys(osmImportRules).join(', ')}`)
-    const options = { crs: crs as CoordinateSystem | undefined, upsert: values.upsert, node: values.node, walkable: walkable.filter(isOsmImportRule) }
+    const map: Record<string, string> = {}
+    for (const pair of (values.map ?? []).flatMap((m) => m.split(/[,，]/)).map((m) => m.trim()).filter(Boolean)) {
+      const [field, source] = pair.split('=').map((part) => part.trim())
+      if (!field || !source || pair.split('=').length !== 2) throw new UsageError(`--map takes <field>=<file's field>, not "${pair}"`)
+      map[field] = source
+    }
+    const options = { crs: crs as CoordinateSystem | undefined, upsert: values.upsert, node: values.node, walkable: walkable.filter(isOsmImportRule), map }
     const result = await withDatabase(target, (db) => importFile(db, layer, file, options))
     print(describeImport(result), result)
   },
@@ -39,6 +48,7 @@ export function describeImport(result: ImportResult): string {
   const formats = { osm: 'OSM XML', pbf: 'OSM PBF', graphml: 'OSMnx GraphML', geojson: 'GeoJSON' }
   const format = result.format && result.format !== 'geojson' ? ` (${formats[result.format]})` : ''
   const lines = [`${result.layer}: ${result.inserted} features imported${updated} from ${result.file}${format}${crs}`]
+  if (result.fields) lines.push(`fields read: ${describeMapping(result.fields)}`)
   const excluded = Object.entries(result.excluded ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
   if (excluded.length) {
     const total = excluded.reduce((sum, [, n]) => sum + n, 0)
