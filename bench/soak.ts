@@ -17,6 +17,8 @@ export interface SoakServer {
 export interface SoakOptions {
   clients: number
   durationMs: number
+  /** Rounds (each a call or two) the clients make in all, at the least, however slow the machine: up to five durations more. */
+  minRounds?: number
   seed?: number
   /** Backlog items the works clients step back and forth, one each (proposed ones). */
   items: { code: string; version: number }[]
@@ -93,10 +95,13 @@ export async function soak(server: SoakServer, options: SoakOptions): Promise<So
     ['scores', () => call('scores', 'works', 'backlog_scores', {})],
   ]
 
+  let rounds = 0
+  const minRounds = options.minRounds ?? 0
   const client = async (index: number, until: number) => {
     const item = options.items[index % options.items.length]
     let stepped = false
-    while (Date.now() < until) {
+    while (Date.now() < until || (rounds < minRounds && Date.now() < until + 5 * options.durationMs)) {
+      rounds++
       const roll = random()
       if (roll < 0.1) {
         // a planner saves a trial facility and removes it
