@@ -48,7 +48,15 @@ export const fieldNames: Record<LayerName, Names> = {
     type: ['设施类型', '类型'],
     floor_area_m2: ['建筑面积', '面积'],
   },
-  walk_edge: { code: ['编号', 'CODE', 'ID', 'osm_id'], name: ['道路名称', '名称', 'NAME'], highway: ['道路等级', '等级', 'fclass'], length_m: ['长度', 'LENGTH'] },
+  walk_edge: {
+    code: ['编号', 'CODE', 'ID', 'osm_id'],
+    name: ['道路名称', '名称', 'NAME'],
+    highway: ['道路等级', '等级', 'fclass'],
+    length_m: ['长度', 'LENGTH'],
+    bridge: ['桥梁', '是否桥梁', '桥'],
+    tunnel: ['隧道', '是否隧道'],
+    layer: ['层', '图层层级', '层级'],
+  },
   residence: {
     code: ['小区代码', '小区编码', '住宅编号', '楼栋编号', ...unitCode],
     parent_code: ['社区代码', '社区编码', '所属社区代码'],
@@ -79,9 +87,15 @@ const key = (name: string) =>
     .replace(/\s+/g, '')
     .toLowerCase()
 
+/**
+ * What a line network's import reads and does not keep: where lines cross at different levels
+ * (../circles/network/noding.ts), which a file may give under other names too.
+ */
+const readNotKept: Partial<Record<LayerName, readonly string[]>> = { walk_edge: ['bridge', 'tunnel', 'layer'] }
+
 /** The fields of a layer a file may hold: code, parent_code where it has a parent, its properties. */
 export function layerFields(spec: LayerSpec): string[] {
-  return ['code', ...(spec.parent ? ['parent_code'] : []), ...spec.properties.map((p) => p.name)]
+  return ['code', ...(spec.parent ? ['parent_code'] : []), ...spec.properties.map((p) => p.name), ...(readNotKept[spec.name] ?? [])]
 }
 
 /** Edit distance, for the closest names to a missing field. */

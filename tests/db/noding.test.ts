@@ -174,4 +174,17 @@ describe('importing a line network', () => {
     expect(said[1]).toMatch(/^warning: the largest part holds less than 95 % of the length/)
     expect(await networkParts(atlas.db)).toEqual(result.parts)
   })
+
+  test('a bridge told by a field of another name (是否桥梁) is not joined either, and --map names any other', async () => {
+    const over = (code: string, properties: Record<string, unknown>) =>
+      edge(code, [[114.0525, 22.5295], [114.0525, 22.5305]], { highway: 'footway', ...properties })
+    // each file a road and a footway over it
+    const road = (code: string) => edge(code, [[114.0520, 22.5300], [114.0530, 22.5300]], { highway: 'residential' })
+    const named = await importText(atlas.db, 'walk_edge', 'bridges.geojson', geojson([road('road-f'), over('bridge-g', { 是否桥梁: 'yes' })]), { node: true })
+    expect(named).toMatchObject({ fields: { bridge: '是否桥梁' }, noding: { levelled: 1, split: 0 } })
+    const mapped = await importText(atlas.db, 'walk_edge', 'bridges.geojson', geojson([road('road-h'), over('bridge-h', { overpass: 'yes' })]), { node: true, map: { bridge: 'overpass' } })
+    expect(mapped).toMatchObject({ fields: { bridge: 'overpass' }, noding: { levelled: 1, split: 0 } })
+    // unmapped, the same crossing is a junction: refused without --node
+    await expect(importText(atlas.db, 'walk_edge', 'bridges.geojson', geojson([road('road-i'), over('bridge-i', { overpass: 'yes' })]))).rejects.toThrow(/meet 1 time where neither is cut/)
+  })
 })
