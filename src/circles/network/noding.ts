@@ -6,6 +6,7 @@
 // join. The same split points as PostGIS's ST_Node (tests/db/noding.test.ts). Pure: no database.
 import Flatbush from 'flatbush'
 import type { Feature } from '../../db/validate.ts'
+import { localDistance } from '../engine/projection.ts'
 
 type Point = [number, number]
 
@@ -182,17 +183,11 @@ export function cutsAt(junctions: Junction[]): Map<number, Place[]> {
   return cuts
 }
 
-/** The geodesic length of a line in metres (a sphere: only the pieces' shares of it are used). */
+/** A line's length in metres, segment by segment in the local plane the circle engine measures in. */
 function length(line: Point[]): number {
   let sum = 0
-  for (let i = 1; i < line.length; i++) {
-    const [[x1, y1], [x2, y2]] = [line[i - 1], line[i]]
-    const rad = Math.PI / 180
-    const dy = (y2 - y1) * rad
-    const dx = (x2 - x1) * rad * Math.cos(((y1 + y2) / 2) * rad)
-    sum += Math.hypot(dx, dy)
-  }
-  return sum * 6_371_008.8
+  for (let i = 1; i < line.length; i++) sum += localDistance(line[i - 1][0], line[i - 1][1], line[i][0], line[i][1])
+  return sum
 }
 
 /** A piece's code: the line's, numbered, within the walk_edge code pattern and unique in the file. */
