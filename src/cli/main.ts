@@ -38,6 +38,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         node: { type: 'boolean', default: false },
         walkable: { type: 'string' },
         map: { type: 'string', multiple: true },
+        layer: { type: 'string' },
         minutes: { type: 'string' },
         speed: { type: 'string' },
         at: { type: 'string' },

@@ -9,30 +9,31 @@ import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
+import { degreesNotMetres, featuresToWgs84, notLongitudeLatitude, resolveCrs, type Crs } from '../files/crs.ts'
+import { epsgIndex } from '../files/epsg.ts'
+import { readSourcePath } from '../files/path.ts'
+import { describeEncoding, isTabularOrGisFile, missingGeometries, type Source, type SourceFormat } from '../files/source.ts'
+import type { Columns } from '../files/table.ts'
 import { mapFields } from './fields.ts'
-import { featureToWgs84, implausibleOffset } from './offsets.ts'
+import { implausibleOffset } from './offsets.ts'
 import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
 
-/** Coordinate systems a file may be declared in (`--crs`); all are stored as WGS-84. */
-export const coordinateSystems = {
-  wgs84: 'WGS-84 (EPSG:4326): GPS, OpenStreetMap',
-  cgcs2000: 'CGCS2000 (EPSG:4490): Tianditu; equal to WGS-84 at map scale',
-  gcj02: 'GCJ-02: Amap, Tencent; converted to WGS-84',
-  bd09: 'BD-09: Baidu; converted to WGS-84',
-} as const
-export type CoordinateSystem = keyof typeof coordinateSystems
+export { namedSystems as coordinateSystems } from '../files/crs.ts'
 
 export interface ImportOptions {
-  /** The file's coordinate system, when the file does not say. */
-  crs?: CoordinateSystem
+  /** The file's coordinate system, when the file does not say: wgs84, gcj02…, or EPSG:<code>. */
+  crs?: string
   /** Replace features whose code is already in the database instead of refusing them. */
   upsert?: boolean
   /** A line network: cut its lines where they cross or touch (not a bridge or tunnel over another). */
   node?: boolean
   /** OSM files: the import rules lifted (`trunk`, `tunnel`: osmImportRules). */
   walkable?: readonly OsmImportRule[]
-  /** The layer's field → the file's field to read it from, beyond the dictionary (`--map`). */
+  /** The layer's field → the file's field to read it from, beyond the dictionary (`--map`); for a
+   * table, also `lon`, `lat` or `wkt` → the column holding the geometry. */
   map?: Record<string, string>
+  /** The sheet of a workbook, or the layer of a GeoPackage, a zip or a folder of Shapefiles. */
+  layer?: string
 }
 
 export interface ImportResult {
@@ -41,9 +42,14 @@ export interface ImportResult {
   features: number
   inserted: number
   updated: number
-  crs: CoordinateSystem
-  /** The file's format, for walking networks read from OSM XML, OSM PBF or OSMnx GraphML. */
-  format?: NetworkFormat
+  /** The coordinate system the file was read in (wgs84, gcj02, EPSG:4549, a .prj's name…). */
+  crs: string
+  /** The file's format, where it is not GeoJSON. */
+  format?: NetworkFormat | SourceFormat
+  /** A .dbf's or a CSV's text encoding, in words (GBK (detected: no .cpg)…). */
+  encoding?: string
+  /** The sheet or layer read, of a file that holds several. */
+  source?: string
   /** Ways (OSM) or edges (GraphML) left out because a pedestrian cannot use them, by reason. */
   excluded?: Record<string, number>
   /** What was read but could not be used (nodes missing from the file, zero-length pieces). */
@@ -77,14 +83,9 @@ const sqlTypes: Record<PropertySpec['type'], string> = {
   'text[]': 'text[]',
 }
 
-/** The coordinate system a file declares in its (pre-RFC 7946) `crs` member. */
-export function crsFromName(name: string): CoordinateSystem | undefined {
-  const n = name.toUpperCase()
-  if (/CRS84$|EPSG:+4326$|EPSG::4326$|WGS ?84/.test(n)) return 'wgs84'
-  if (/EPSG:+4490$/.test(n) || n.includes('CGCS2000')) return 'cgcs2000'
-  if (n.includes('GCJ')) return 'gcj02'
-  if (n.includes('BD09') || n.includes('BD-09')) return 'bd09'
-  return undefined
+/** A coordinate system by name, code or definition (resolveCrs, with the EPSG registry), or the reason it cannot be used. */
+export function coordinateSystem(given: string): Crs | string {
+  return resolveCrs(given, epsgIndex)
 }
 
 /** Runs the import's writing: in a transaction of its own, or in one its caller holds. */
@@ -119,6 +120,12 @@ export function importFileWithin(tx: Queryable, layer: LayerName, file: string, 
 }
 
 async function importFileBy(writer: Writer, layer: LayerName, file: string, options: ImportOptions): Promise<ImportResult> {
+  // Shapefiles (a .shp, a folder, a .zip), GeoPackages, CSV and Excel tables
+  if (isTabularOrGisFile(file) || isFolder(file)) {
+    const { map, columns } = splitColumns(options.map)
+    const source = await readSourcePath(file, { layer: options.layer, columns })
+    return importSourceBy(writer, layer, file, source, { ...options, map })
+  }
   // Network files (OSM XML, OSM PBF, OSMnx GraphML) are told by their first bytes.
   const { format, detail } = detectNetworkFormat(file)
   if (layer === 'walk_edge' && !format)
@@ -145,28 +152,80 @@ async function importFileBy(writer: Writer, layer: LayerName, file: string, opti
   return importTextBy(writer, layer, file, text, options)
 }
 
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** `--map lon=…,lat=…,wkt=…` name a table's geometry columns; the rest, the layer's fields. */
+function splitColumns(map: Record<string, string> = {}): { map: Record<string, string>; columns: Columns } {
+  const columns: Columns = {}
+  const rest: Record<string, string> = {}
+  for (const [field, source] of Object.entries(map)) {
+    if (field === 'lon' || field === 'lat' || field === 'wkt') columns[field] = source
+    else rest[field] = source
+  }
+  return { map: rest, columns }
+}
+
 export function importText(db: Database, layer: LayerName, file: string, text: string, options: ImportOptions = {}): Promise<ImportResult> {
   return importTextBy(ownTransaction(db), layer, file, text, options)
 }
 
 async function importTextBy(writer: Writer, layer: LayerName, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
-  const { features: read, crs: declared } = parseFeatureCollection(file, text)
-  const mapped = mapFields(layers[layer], read, options.map)
+  const { features, crs } = parseFeatureCollection(file, text)
+  return importSourceBy(writer, layer, file, { format: 'geojson', features, ...(crs ? { crs: { given: crs, from: 'its crs member' } } : {}), warnings: [] }, options)
+}
+
+/** A one-part MultiPoint or MultiLineString (as Shapefiles write them) for a layer of points or lines. */
+function singlePart(feature: Feature, geometry: LayerSpec['geometry']): Feature {
+  const { type, coordinates } = feature.geometry
+  const parts = coordinates as unknown[]
+  if (geometry === 'point' && type === 'MultiPoint' && Array.isArray(parts) && parts.length === 1)
+    return { ...feature, geometry: { type: 'Point', coordinates: parts[0] } }
+  if (geometry === 'line' && type === 'MultiLineString' && Array.isArray(parts) && parts.length === 1)
+    return { ...feature, geometry: { type: 'LineString', coordinates: parts[0] } }
+  return feature
+}
+
+/** A file read into features: its fields mapped, its coordinate system settled, then imported. */
+async function importSourceBy(writer: Writer, layer: LayerName, file: string, source: Source, options: ImportOptions): Promise<ImportResult> {
+  const missing = missingGeometries(source.features)
+  if (missing.length) throw new ImportError(file, missing)
+  const mapped = mapFields(layers[layer], source.features, options.map)
   if (Array.isArray(mapped)) throw new ImportError(file, mapped)
-  const features = mapped.features
-  let crs: CoordinateSystem = options.crs ?? 'wgs84'
-  if (declared) {
-    const known = crsFromName(declared)
-    if (!known)
-      throw new ImportError(file, [
-        { index: -1, reason: `the file declares the coordinate system ${declared}, which the atlas cannot convert; reproject it to WGS-84 (EPSG:4326)` },
-      ])
-    if (options.crs && options.crs !== known)
-      throw new ImportError(file, [{ index: -1, reason: `the file declares ${declared} but --crs says ${options.crs}` }])
-    crs = known
+  const features = mapped.features.map((f) => singlePart(f, layers[layer].geometry))
+  let crs: Crs
+  if (source.crs) {
+    const declared = coordinateSystem(source.crs.given)
+    if (typeof declared === 'string') throw new ImportError(file, [{ index: -1, reason: `${source.crs.from} declares a coordinate system the atlas cannot use: ${declared}` }])
+    if (options.crs !== undefined) {
+      const stated = coordinateSystem(options.crs)
+      if (typeof stated !== 'string' && stated.id !== declared.id && stated.name !== declared.name)
+        throw new ImportError(file, [{ index: -1, reason: `${source.crs.from} declares ${declared.name} but --crs says ${stated.name}: leave --crs out, or correct the file` }])
+    }
+    crs = declared
+  } else {
+    const stated = coordinateSystem(options.crs ?? 'wgs84')
+    if (typeof stated === 'string') throw new ImportError(file, [{ index: -1, reason: stated }])
+    if (options.crs === undefined) {
+      const reason = notLongitudeLatitude(features)
+      if (reason) throw new ImportError(file, [{ index: -1, reason }])
+    }
+    crs = stated
   }
-  const result = await importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: declared !== undefined || options.crs !== undefined })
-  return Object.keys(mapped.mapping).length ? { ...result, fields: mapped.mapping } : result
+  const result = await importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: source.crs !== undefined || options.crs !== undefined })
+  return {
+    ...result,
+    ...(source.format !== 'geojson' ? { format: source.format } : {}),
+    ...(source.encoding && source.encoding.how !== 'ascii' ? { encoding: describeEncoding(source.encoding, source.format) } : {}),
+    ...(source.layer ? { source: source.layer } : {}),
+    ...(Object.keys(mapped.mapping).length ? { fields: mapped.mapping } : {}),
+    ...(crs.warning || source.warnings.length ? { warnings: [...(result.warnings ?? []), ...source.warnings, ...(crs.warning ? [crs.warning] : [])] } : {}),
+  }
 }
 
 /** Validates the features, then stages, checks and writes them in one transaction, or nothing. */
@@ -175,7 +234,7 @@ export function importFeatures(
   layer: LayerName,
   file: string,
   features: Feature[],
-  crs: CoordinateSystem,
+  crs: Crs | string,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   return importFeaturesBy(ownTransaction(db), layer, file, features, crs, options)
@@ -186,13 +245,18 @@ async function importFeaturesBy(
   layer: LayerName,
   file: string,
   features: Feature[],
-  crs: CoordinateSystem,
+  given: Crs | string,
   options: ImportOptions & { topology?: boolean; crsStated?: boolean },
 ): Promise<ImportResult> {
   const spec = layers[layer]
-  const problems = validateFeatures(spec, features)
+  const crs = typeof given === 'string' ? coordinateSystem(given) : given
+  if (typeof crs === 'string') throw new ImportError(file, [{ index: -1, reason: crs }])
+  const degrees = degreesNotMetres(features, crs)
+  if (degrees) throw new ImportError(file, [{ index: -1, reason: degrees }])
+  // converted first, so that what is checked is what will be stored
+  let converted = crs.toWgs84 ? featuresToWgs84(features, crs) : features
+  const problems = validateFeatures(spec, converted)
   if (problems.length) throw new ImportError(file, problems)
-  let converted = crs === 'gcj02' || crs === 'bd09' ? features.map((f) => featureToWgs84(f, crs)) : features
   let noding: Noding | undefined
   if (layer === 'walk_edge' && !options.topology) ({ features: converted, noding } = nodeNetwork(file, converted, options.node ?? false))
 
@@ -210,7 +274,7 @@ async function importFeaturesBy(
     const written = await write(tx, spec, options)
     return layer === 'walk_edge' ? { ...written, parts: await networkParts(tx) } : written
   })
-  return { layer, file, features: features.length, ...counts, crs, ...(noding ? { noding } : {}) }
+  return { layer, file, features: features.length, ...counts, crs: crs.id, ...(noding ? { noding } : {}) }
 }
 
 /** The stored walking network's connected parts (`atlas network check`, and after an import). */

@@ -38,7 +38,7 @@ describe('atlas import refuses bad input and writes nothing', () => {
     ['bad-self-intersecting.geojson', 'community', /feature 1 \(code 331181001003\): geometry is not valid: Self-intersection/],
     ['bad-out-of-range.geojson', 'community', /feature 1 \(code 331181001003\): coordinate \[119\.146, 91\] has latitude 91 beyond ±90/],
     ['bad-swapped.geojson', 'community', /feature 1 \(code 331181001003\): coordinate \[28\.071, 119\.146\].*swapped/],
-    ['bad-projected-metres.geojson', 'community', /feature 1 \(code 331181001003\): coordinate \[13262000, 3258000\] looks like projected metres/],
+    ['bad-projected-metres.geojson', 'community', /declares no coordinate system and its coordinates are not longitude and latitude \(one is 13262000, 3258000\).*Web Mercator, as web maps export it \(--crs EPSG:3857\)/],
     ['bad-missing-coordinates.geojson', 'community', /feature 1 \(code 331181001003\): coordinates are missing/],
     ['bad-missing-code.geojson', 'community', /feature 1: missing "code"/],
     ['bad-duplicate-code.geojson', 'community', /feature 1 \(code 331181001002\): duplicate code: feature 0 has the same code/],
@@ -48,7 +48,7 @@ describe('atlas import refuses bad input and writes nothing', () => {
     ['bad-not-geojson.geojson', 'community', /not a GeoJSON FeatureCollection/],
     ['bad-not-json.geojson', 'community', /not a GeoJSON file: it is not valid JSON/],
     ['bad-wrong-geometry.geojson', 'community', /feature 1 \(code 331181001003\): geometry is a Point; the community layer takes Polygon or MultiPolygon/],
-    ['bad-unknown-crs.geojson', 'community', /declares the coordinate system urn:ogc:def:crs:EPSG::4547/],
+    ['bad-unknown-crs.geojson', 'community', /declared in EPSG:4547 \(CGCS2000 \/ 3-degree Gauss-Kruger CM 114E\), a projection in metres, but its coordinates are degrees \(one is 119\.\d+, 28\.\d+\)/],
   ]
   test.each(cases)('%s', async (file, layer, reason) => {
     if (!isLayerName(layer)) throw new Error(layer)

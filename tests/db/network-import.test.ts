@@ -239,10 +239,10 @@ describe('OSM XML and PBF', () => {
     }
     const cases: [string, () => string, 'walk_edge' | 'community', RegExp][] = [
       [
-        'a CSV file',
+        'a CSV file with no geometry',
         () => bad('edges.csv', 'code,highway\n1,footway\n'),
         'walk_edge',
-        /not a network file: expected GeoJSON, OSM XML \(\.osm\), OSM PBF \(\.osm\.pbf\) or OSMnx GraphML \(\.graphml\)/,
+        /the table has no geometry column: .* its columns: code, highway/,
       ],
       ['XML of another kind', () => bad('places.kml', '<kml><Document/></kml>'), 'walk_edge', /not a network file: .*root element is <kml>/],
       ['malformed OSM XML', () => bad('broken.osm', osmXml.replace('<way id="3"', '<way id="3"<')), 'walk_edge', /malformed XML at line 20, column \d+/],
@@ -289,7 +289,7 @@ describe('OSM XML and PBF', () => {
       expect((await atlas.run('network', 'count')).code).toBe(2)
       const refused = await atlas.run('import', 'walk_edge', path.join(work, 'edges.csv'))
       expect(refused.code).toBe(1)
-      expect(refused.err).toMatch(/^atlas: .*edges\.csv: refused, nothing was written \(1 problem\):\n {2}- not a network file/)
+      expect(refused.err).toMatch(/^atlas: .*edges\.csv: refused, nothing was written \(1 problem\):\n {2}- the table has no geometry column/)
     })
   })
 })

@@ -61,9 +61,7 @@ describe('readNetwork', () => {
     fs.writeFileSync(csv, 'code,name\n1,a\n')
     const error = await readNetwork(csv).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImportError)
-    expect((error as Error).message).toContain(
-      'not a network file: expected GeoJSON, OSM XML (.osm), OSM PBF (.osm.pbf) or OSMnx GraphML (.graphml)',
-    )
+    expect((error as Error).message).toContain('not a network file: expected GeoJSON, OSM XML (.osm), OSM PBF (.osm.pbf), OSMnx GraphML (.graphml), or lines')
     const truncated = path.join(dir, 'truncated.osm.pbf')
     fs.writeFileSync(truncated, fs.readFileSync(path.join(dir, 'small.osm.pbf')).subarray(0, 60))
     await expect(readNetwork(truncated)).rejects.toThrow(/not a readable OSM PBF file/)

@@ -18,7 +18,8 @@ export const formatNames: Record<NetworkFormat, string> = {
   geojson: 'GeoJSON',
 }
 
-export const notANetworkFile = 'not a network file: expected GeoJSON, OSM XML (.osm), OSM PBF (.osm.pbf) or OSMnx GraphML (.graphml)'
+export const notANetworkFile =
+  'not a network file: expected GeoJSON, OSM XML (.osm), OSM PBF (.osm.pbf), OSMnx GraphML (.graphml), or lines in a Shapefile, GeoPackage or CSV with WKT'
 
 export interface Network {
   features: Feature[]

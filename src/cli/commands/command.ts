@@ -16,6 +16,7 @@ export interface CommandValues {
   node: boolean
   walkable?: string
   map?: string[]
+  layer?: string
   minutes?: string
   speed?: string
   at?: string
