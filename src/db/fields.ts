@@ -123,8 +123,10 @@ export interface FieldMapping {
  * Renames the file's fields to the layer's, by `--map` first, then its own name, then the
  * dictionary. Refuses, for the file as a whole, a `--map` naming a field the file lacks, and a
  * required field found under no name, with the fields the file has and the closest of them.
+ * Names the format may have cut short (`truncated`: a .dbf keeps 10 bytes) are read as the start
+ * of a longer one, after every whole name has been matched.
  */
-export function mapFields(spec: LayerSpec, features: Feature[], explicit: Record<string, string> = {}): FieldMapping | Problem[] {
+export function mapFields(spec: LayerSpec, features: Feature[], explicit: Record<string, string> = {}, truncated: readonly string[] = []): FieldMapping | Problem[] {
   const present = new Map<string, string>() // key → the file's own spelling
   for (const feature of features) for (const name of Object.keys(feature.properties ?? {})) if (!present.has(key(name))) present.set(key(name), name)
   const fields = layerFields(spec)
@@ -143,6 +145,16 @@ export function mapFields(spec: LayerSpec, features: Feature[], explicit: Record
     if (alias) {
       mapping[field] = present.get(key(alias))!
       taken.add(key(alias))
+    }
+  }
+  // then the names cut short: a field's own name or an alias that begins with one, if only one does
+  const cut = truncated.map(key).filter((k) => present.has(k) && !taken.has(k) && !fields.includes(k))
+  for (const field of fields) {
+    if (mapping[field] || present.has(key(field))) continue
+    const starts = cut.filter((k) => !taken.has(k) && [field, ...(fieldNames[spec.name][field] ?? [])].some((name) => key(name).length > k.length && key(name).startsWith(k)))
+    if (starts.length === 1) {
+      mapping[field] = present.get(starts[0])!
+      taken.add(starts[0])
     }
   }
   // a required field under no name at all: one problem for the file, not one per feature

@@ -195,7 +195,7 @@ function singlePart(feature: Feature, geometry: LayerSpec['geometry']): Feature 
 async function importSourceBy(writer: Writer, layer: LayerName, file: string, source: Source, options: ImportOptions): Promise<ImportResult> {
   const missing = missingGeometries(source.features)
   if (missing.length) throw new ImportError(file, missing)
-  const mapped = mapFields(layers[layer], source.features, options.map)
+  const mapped = mapFields(layers[layer], source.features, options.map, source.truncated)
   if (Array.isArray(mapped)) throw new ImportError(file, mapped)
   const features = mapped.features.map((f) => singlePart(f, layers[layer].geometry))
   let crs: Crs

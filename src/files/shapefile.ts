@@ -27,6 +27,8 @@ export interface Shapefile {
   /** The .prj's definition (WKT), when there is one. */
   prj?: string
   encoding: Encoding
+  /** Field names that may be cut short at the .dbf's 10 bytes. */
+  truncated: string[]
 }
 
 const shapeTypes: Record<number, string> = {
@@ -150,11 +152,16 @@ function dbfLayout(file: string, dbf: Uint8Array): DbfLayout {
   return { fields, records, headerLength, recordLength }
 }
 
-/** The .dbf's records (dBase III and its successors), read with the encoding given. */
-export function readDbf(file: string, dbf: Uint8Array, encoding: string): Record<string, unknown>[] {
+/**
+ * The .dbf's records (dBase III and its successors), read with the encoding given, and the names
+ * that fill a field name's 10 bytes: cut short, perhaps in the middle of a character, as UTF-8
+ * writers leave a Chinese name of four characters or more (社区代码 is 12 bytes; 社区代 is kept).
+ */
+export function readDbf(file: string, dbf: Uint8Array, encoding: string): { records: Record<string, unknown>[]; truncated: string[] } {
   const { fields, records, headerLength, recordLength } = dbfLayout(file, dbf)
   const decoder = new TextDecoder(encoding)
-  const names = fields.map((f) => decoder.decode(f.rawName).trim())
+  const names = fields.map((f) => decoder.decode(f.rawName).replace(/\uFFFD+$/, '').trim())
+  const truncated = names.filter((name, i) => fields[i].rawName.length >= 10 && name !== '')
   const out: Record<string, unknown>[] = []
   for (let r = 0; r < records; r++) {
     const start = headerLength + r * recordLength
@@ -165,7 +172,7 @@ export function readDbf(file: string, dbf: Uint8Array, encoding: string): Record
     })
     out.push(properties)
   }
-  return out
+  return { records: out, truncated }
 }
 
 function readValue(type: string, bytes: Uint8Array, decoder: TextDecoder): unknown {
@@ -214,7 +221,7 @@ export function readShapefile(file: string, parts: ShapefileParts): Shapefile {
     throw new FileError(file, `${shpName} holds ${type === 31 ? 'MultiPatch (3-D surfaces)' : `shapes of unknown type ${type}`}; the atlas reads points, lines and polygons`)
   if (!dbf) throw new FileError(file, `${parts.name}.dbf is missing: a Shapefile's attributes (codes, names) are in its .dbf, which must come with the .shp`)
   const encoding = dbfEncoding(file, dbf, parts.cpg)
-  const records = readDbf(file, dbf, encoding.name)
+  const { records, truncated } = readDbf(file, dbf, encoding.name)
   let geometries: (Feature['geometry'] | null)[]
   try {
     geometries = parseShp(view(shp.subarray(0, declared)))
@@ -228,5 +235,5 @@ export function readShapefile(file: string, parts: ShapefileParts): Shapefile {
     )
   const features = geometries.map((geometry, i) => ({ type: 'Feature' as const, geometry: geometry as Feature['geometry'], properties: records[i] }))
   const prj = parts.prj ? new TextDecoder().decode(parts.prj).replace(/^\uFEFF/, '').trim() : undefined
-  return { features, ...(prj ? { prj } : {}), encoding }
+  return { features, ...(prj ? { prj } : {}), encoding, truncated }
 }

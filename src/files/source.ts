@@ -49,6 +49,8 @@ export interface Source {
   layer?: string
   /** What the reading noticed and did not refuse. */
   warnings: string[]
+  /** Field names perhaps cut short by the format (a .dbf's 10 bytes): read as the start of a longer name. */
+  truncated?: string[]
 }
 
 export interface ReadEnvironment {
@@ -157,6 +159,7 @@ function readShapefiles(file: string, files: SourceFile[], shps: SourceFile[], o
     features: shapefile.features,
     ...(shapefile.prj ? { crs: { given: shapefile.prj, from: `${parts.name}.prj` } } : {}),
     encoding: shapefile.encoding,
+    ...(shapefile.truncated.length ? { truncated: shapefile.truncated } : {}),
     ...(shps.length > 1 ? { layer: parts.name } : {}),
     warnings,
   }
