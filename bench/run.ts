@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   backup: async () => (await import('./backup.ts')).runBackupBenchmarks(),
   server: async () => (await import('./server.ts')).runServerBenchmarks(),
   network: async () => (await import('./network.ts')).runNetworkBenchmarks(),
+  formats: async () => (await import('./formats.ts')).runFormatBenchmarks(),
 }
 
 const only = process.argv.slice(2)

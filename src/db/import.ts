@@ -14,8 +14,10 @@ import { epsgIndex } from '../files/epsg.ts'
 import { readSourcePath } from '../files/path.ts'
 import { describeEncoding, isTabularOrGisFile, missingGeometries, type Source, type SourceFormat } from '../files/source.ts'
 import type { Columns } from '../files/table.ts'
+import type { Geometry } from 'geojson'
 import { mapFields } from './fields.ts'
 import { implausibleOffset } from './offsets.ts'
+import { toWkbBase64 } from './wkb.ts'
 import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
 
 export { namedSystems as coordinateSystems } from '../files/crs.ts'
@@ -308,18 +310,19 @@ function nodeNetwork(file: string, features: Feature[], node: boolean): { featur
 }
 
 async function stage(tx: Queryable, spec: LayerSpec, features: Feature[]): Promise<void> {
-  const parsed = `extensions.st_setsrid(extensions.st_geomfromgeojson(e.value ->> 'geometry'), 4326)`
+  // geometries as WKB: PostGIS reads it many times faster than it parses GeoJSON
+  const parsed = `extensions.st_geomfromwkb(decode(e.value ->> 'g', 'base64'), 4326)`
   const geometry = spec.geometry === 'polygon' ? `extensions.st_multi(${parsed})` : parsed
   await tx.exec('drop table if exists pg_temp.import_staged')
   await tx.query(
     `create temp table import_staged on commit drop as
      select (e.ordinality - 1)::integer as idx,
-            e.value -> 'properties' as p,
-            e.value -> 'properties' ->> 'code' as code,
-            nullif(e.value -> 'properties' ->> 'parent_code', '') as parent_code,
+            e.value -> 'p' as p,
+            e.value -> 'p' ->> 'code' as code,
+            nullif(e.value -> 'p' ->> 'parent_code', '') as parent_code,
             ${geometry} as geom
      from jsonb_array_elements($1::jsonb) with ordinality e`,
-    [JSON.stringify(features)],
+    [JSON.stringify(features.map((f) => ({ p: f.properties, g: toWkbBase64(f.geometry as Geometry) })))],
   )
 }
 
@@ -450,16 +453,17 @@ async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Pr
   columns.push('geom')
   values.push('s.geom')
   const updates = columns.filter((c) => c !== 'code').map((c) => `${c} = excluded.${c}`)
-  const { rows } = await tx.query<{ inserted: boolean }>(
-    `insert into atlas.${spec.table} (${columns.join(', ')})
-     select ${values.join(', ')} from import_staged s order by s.idx
-     on conflict (code) do ${options.upsert ? `update set ${updates.join(', ')}` : 'nothing'}
-     returning (xmax = 0) as inserted`,
+  const { rows } = await tx.query<{ inserted: number; written: number }>(
+    `with written as (
+       insert into atlas.${spec.table} (${columns.join(', ')})
+       select ${values.join(', ')} from import_staged s order by s.idx
+       on conflict (code) do ${options.upsert ? `update set ${updates.join(', ')}` : 'nothing'}
+       returning (xmax = 0) as inserted)
+     select (count(*) filter (where inserted))::int as inserted, count(*)::int as written from written`,
   )
   if (spec.name === 'walk_edge') await linkWalkNodes(tx)
   for (const property of spec.properties) if (property.links) await writeLinks(tx, property.name, property.links, options)
-  const inserted = rows.filter((row) => row.inserted).length
-  return { inserted, updated: rows.length - inserted }
+  return { inserted: rows[0].inserted, updated: rows[0].written - rows[0].inserted }
 }
 
 /** The lists of codes, one row each; an upsert replaces the lists of the features it brings. */
