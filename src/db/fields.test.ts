@@ -71,3 +71,30 @@ test('a grid file: 社区代码 is its parent, 网格编码 its code', () => {
   const result = mapFields(layers.grid, [feature({ 网格编码: '331181001001001', 社区代码: '331181001001', 网格名称: '一网格', 户数: '120' })])
   expect(Array.isArray(result) ? undefined : result.features[0].properties).toEqual({ code: '331181001001001', parent_code: '331181001001', name: '一网格', households: 120 })
 })
+
+describe('values as tables and .dbf files hold them', () => {
+  const read = (spec: keyof typeof layers, properties: Record<string, unknown>) => {
+    const result = mapFields(layers[spec], [feature(properties)])
+    if (Array.isArray(result)) throw new Error(result.map((p) => p.reason).join('; '))
+    return result.features[0].properties
+  }
+  test('yes and no, dates with slashes, lists as text, text written as numbers', () => {
+    expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 'a', worker_full_time: '是' }).worker_full_time).toBe(true)
+    expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 'a', worker_full_time: 0 }).worker_full_time).toBe(false)
+    expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 'a', worker_full_time: 'FALSE' }).worker_full_time).toBe(false)
+    expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 'a', worker_full_time: '也许' }).worker_full_time).toBe('也许')
+    const backlog = { code: 'BL-9', parent_code: '331181001001', name: 'a', category: '硬化', cost_yuan: '1,000' }
+    expect(read('backlog', { ...backlog, requested_on: '2023/1/5' }).requested_on).toBe('2023-01-05')
+    expect(read('backlog', { ...backlog, requested_on: '2023年1月5日' }).requested_on).toBe('2023-01-05')
+    expect(read('backlog', { ...backlog, requested_on: '5 Jan' }).requested_on).toBe('5 Jan')
+    expect(read('backlog', { ...backlog, depends_on: 'BL-1, BL-2' }).depends_on).toEqual(['BL-1', 'BL-2'])
+    expect(read('backlog', { ...backlog, depends_on: '(2:BL-1,BL-2)' }).depends_on).toEqual(['BL-1', 'BL-2'])
+    expect(read('backlog', { ...backlog, depends_on: 'BL-1、BL-2' }).depends_on).toEqual(['BL-1', 'BL-2'])
+    expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 2024 }).name).toBe('2024')
+  })
+  test('names a .dbf cut at 10 bytes are read as the start of the longer name, when only one begins so', () => {
+    const result = mapFields(layers.community, [feature({ code: '331181001001', parent_cod: '331181001', name: 'a', type: '纯居型', resident_p: 5, registered: 6 })], {}, ['parent_cod', 'resident_p', 'registered'])
+    if (Array.isArray(result)) throw new Error('refused')
+    expect(result.mapping).toEqual({ parent_code: 'parent_cod', resident_population: 'resident_p', registered_population: 'registered' })
+  })
+})

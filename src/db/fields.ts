@@ -191,7 +191,19 @@ export function mapFields(spec: LayerSpec, features: Feature[], explicit: Record
 /** "68", "1,234", "68.0", " 68 ": a number written as text; "26户", "1.2.3", "" are not. */
 const plainNumber = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
 
-/** Numbers written as text read as numbers; codes written as numbers (a spreadsheet's 331181001001) as text. */
+/** Yes and no as tables and .dbf files write them. */
+const yes = new Set(['true', 't', 'yes', 'y', '1', '是', '有', '√'])
+const no = new Set(['false', 'f', 'no', 'n', '0', '否', '无', '×'])
+
+/** A date as tables write it: 2023-01-12, 2023/1/12, 2023.1.12, 2023年1月12日. */
+const looseDate = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/
+
+/**
+ * Values as files other than GeoJSON hold them, read as the layer's types where they plainly are:
+ * numbers written as text, codes written as numbers (a spreadsheet's 331181001001), yes and no as
+ * text or 0/1, dates with slashes, lists as "a,b" (or GDAL's "(2:a,b)"). Anything else is left for
+ * the checks to refuse in words.
+ */
 function readValues(spec: LayerSpec, feature: Feature): Feature {
   const properties: Record<string, unknown> = { ...feature.properties }
   for (const field of ['code', 'parent_code']) {
@@ -200,8 +212,32 @@ function readValues(spec: LayerSpec, feature: Feature): Feature {
   }
   for (const property of spec.properties) {
     const value = properties[property.name]
-    if ((property.type === 'integer' || property.type === 'number') && typeof value === 'string' && plainNumber.test(value.trim()))
-      properties[property.name] = Number(value.trim().replace(/,/g, ''))
+    const text = typeof value === 'string' ? value.trim() : undefined
+    switch (property.type) {
+      case 'integer':
+      case 'number':
+        if (text !== undefined && plainNumber.test(text)) properties[property.name] = Number(text.replace(/,/g, ''))
+        break
+      case 'boolean':
+        if (typeof value === 'number' && (value === 0 || value === 1)) properties[property.name] = value === 1
+        else if (text !== undefined && yes.has(text.toLowerCase())) properties[property.name] = true
+        else if (text !== undefined && no.has(text.toLowerCase())) properties[property.name] = false
+        break
+      case 'date': {
+        const m = text === undefined ? null : looseDate.exec(text)
+        if (m) properties[property.name] = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`
+        break
+      }
+      case 'text[]':
+        if (text !== undefined) {
+          const listed = /^\(\d+:(.*)\)$/.exec(text)?.[1] ?? text
+          properties[property.name] = listed.split(/[,;，；、\s]+/).filter((item) => item !== '')
+        }
+        break
+      case 'text':
+        if (typeof value === 'number' && Number.isFinite(value)) properties[property.name] = String(value)
+        break
+    }
   }
   return { ...feature, properties }
 }
