@@ -90,6 +90,7 @@ describe('values as tables and .dbf files hold them', () => {
     expect(read('backlog', { ...backlog, depends_on: 'BL-1, BL-2' }).depends_on).toEqual(['BL-1', 'BL-2'])
     expect(read('backlog', { ...backlog, depends_on: '(2:BL-1,BL-2)' }).depends_on).toEqual(['BL-1', 'BL-2'])
     expect(read('backlog', { ...backlog, depends_on: 'BL-1、BL-2' }).depends_on).toEqual(['BL-1', 'BL-2'])
+    expect(read('backlog', { ...backlog, depends_on: '[ "BL-1", "BL-2" ]' }).depends_on).toEqual(['BL-1', 'BL-2'])
     expect(read('grid', { code: '331181001001001', parent_code: '331181001001', name: 2024 }).name).toBe('2024')
   })
   test('names a .dbf cut at 10 bytes are read as the start of the longer name, when only one begins so', () => {

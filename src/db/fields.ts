@@ -198,6 +198,19 @@ const no = new Set(['false', 'f', 'no', 'n', '0', '否', '无', '×'])
 /** A date as tables write it: 2023-01-12, 2023/1/12, 2023.1.12, 2023年1月12日. */
 const looseDate = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/
 
+/** A list written as text: "a,b", "a、b", GDAL's "(2:a,b)" or a JSON array '[ "a", "b" ]'. */
+function readList(text: string): unknown {
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      return text
+    }
+  }
+  const listed = /^\(\d+:(.*)\)$/.exec(text)?.[1] ?? text
+  return listed.split(/[,;，；、\s]+/).filter((item) => item !== '')
+}
+
 /**
  * Values as files other than GeoJSON hold them, read as the layer's types where they plainly are:
  * numbers written as text, codes written as numbers (a spreadsheet's 331181001001), yes and no as
@@ -229,10 +242,7 @@ function readValues(spec: LayerSpec, feature: Feature): Feature {
         break
       }
       case 'text[]':
-        if (text !== undefined) {
-          const listed = /^\(\d+:(.*)\)$/.exec(text)?.[1] ?? text
-          properties[property.name] = listed.split(/[,;，；、\s]+/).filter((item) => item !== '')
-        }
+        if (text !== undefined) properties[property.name] = readList(text)
         break
       case 'text':
         if (typeof value === 'number' && Number.isFinite(value)) properties[property.name] = String(value)

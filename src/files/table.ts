@@ -102,7 +102,8 @@ function decodeText(file: string, bytes: Uint8Array): { text: string; encoding: 
 
 export function readCsv(file: string, bytes: Uint8Array, columns?: Columns): Source {
   const { text, encoding } = decodeText(file, bytes)
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() })
+  // one kind of line break (files edited on two systems mix them, and Papa takes the first it sees)
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/\r\n?/g, '\n'), { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() })
   const fatal = parsed.errors.find((e) => e.type !== 'Delimiter')
   if (fatal) throw new FileError(file, `row ${(fatal.row ?? 0) + 2} of the CSV cannot be read: ${fatal.message}`)
   const header = (parsed.meta.fields ?? []).filter((h) => h !== '')
