@@ -7,7 +7,8 @@ import { countKinds, cutLines, cutsAt, describeKinds, findJunctions, someJunctio
 import type { OsmImportRule } from '../circles/engine/rules.ts'
 import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
-import { layers, type LayerName, type LayerSpec, type PropertySpec } from '../shared/layers.ts'
+import type { ImportLayerResult, StagedFeature } from '../shared/api.ts'
+import { layers, type LayerName, type LayerSpec } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
 import { degreesNotMetres, featuresToWgs84, notLongitudeLatitude, resolveCrs, type Crs } from '../files/crs.ts'
 import { epsgIndex } from '../files/epsg.ts'
@@ -18,7 +19,7 @@ import type { Geometry } from 'geojson'
 import { mapFields } from './fields.ts'
 import { implausibleOffset } from './offsets.ts'
 import { toWkbBase64 } from './wkb.ts'
-import { findCycle, ImportError, parseFeatureCollection, validateFeatures, type Feature, type Problem } from './validate.ts'
+import { ImportError, parseFeatureCollection, validateFeatures, type Feature } from './validate.ts'
 
 export { namedSystems as coordinateSystems } from '../files/crs.ts'
 
@@ -74,15 +75,6 @@ export interface Noding {
   pieces: number
   /** Crossings of a bridge, a tunnel or different layers, left unjoined. */
   levelled: number
-}
-
-const sqlTypes: Record<PropertySpec['type'], string> = {
-  text: 'text',
-  integer: 'integer',
-  number: 'numeric',
-  boolean: 'boolean',
-  date: 'date',
-  'text[]': 'text[]',
 }
 
 /** A coordinate system by name, code or definition (resolveCrs, with the EPSG registry), or the reason it cannot be used. */
@@ -270,13 +262,28 @@ async function importFeaturesBy(
       const reason = await implausibleOffset(tx, spec, converted)
       if (reason) throw new ImportError(file, [{ index: -1, reason }])
     }
-    await stage(tx, spec, converted)
-    const found = await checkInDatabase(tx, spec, options)
-    if (found.length) throw new ImportError(file, found)
-    const written = await write(tx, spec, options)
+    const written = await writeFeatures(tx, layer, converted, options.upsert ?? false)
+    if ('problems' in written) throw new ImportError(file, written.problems)
     return layer === 'walk_edge' ? { ...written, parts: await networkParts(tx) } : written
   })
   return { layer, file, features: features.length, ...counts, crs: crs.id, ...(noding ? { noding } : {}) }
+}
+
+/**
+ * Stages, checks and writes validated WGS-84 features through the import's API function
+ * (public.import_layer, ./importSql.ts), the one the page calls too: all or nothing, as the caller.
+ */
+export async function writeFeatures(
+  q: Queryable,
+  layer: LayerName,
+  features: Feature[],
+  upsert: boolean,
+): Promise<ImportLayerResult> {
+  const { rows } = await q.query<{ result: ImportLayerResult }>(
+    'select public.import_layer($1, $2::jsonb, $3) as result',
+    [layer, JSON.stringify(features.map((f): StagedFeature => ({ p: f.properties, g: toWkbBase64(f.geometry as Geometry) }))), upsert],
+  )
+  return rows[0].result
 }
 
 /** The stored walking network's connected parts (`atlas network check`, and after an import). */
@@ -307,185 +314,4 @@ function nodeNetwork(file: string, features: Feature[], node: boolean): { featur
   const cutting = node ? report.junctions : report.junctions.filter((j) => j.kind === 'vertex')
   const cut = cutLines(kept, cutsAt(cutting))
   return { features: cut.features, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split: cut.split, pieces: cut.pieces, levelled: report.levelled } }
-}
-
-async function stage(tx: Queryable, spec: LayerSpec, features: Feature[]): Promise<void> {
-  // geometries as WKB: PostGIS reads it many times faster than it parses GeoJSON
-  const parsed = `extensions.st_geomfromwkb(decode(e.value ->> 'g', 'base64'), 4326)`
-  const geometry = spec.geometry === 'polygon' ? `extensions.st_multi(${parsed})` : parsed
-  await tx.exec('drop table if exists pg_temp.import_staged')
-  await tx.query(
-    `create temp table import_staged on commit drop as
-     select (e.ordinality - 1)::integer as idx,
-            e.value -> 'p' as p,
-            e.value -> 'p' ->> 'code' as code,
-            nullif(e.value -> 'p' ->> 'parent_code', '') as parent_code,
-            ${geometry} as geom
-     from jsonb_array_elements($1::jsonb) with ordinality e`,
-    [JSON.stringify(features.map((f) => ({ p: f.properties, g: toWkbBase64(f.geometry as Geometry) })))],
-  )
-}
-
-async function checkInDatabase(tx: Queryable, spec: LayerSpec, options: ImportOptions): Promise<Problem[]> {
-  const problems: Problem[] = []
-  const add = (rows: { idx: number; code: string; reason: string }[]) =>
-    rows.forEach((row) => problems.push({ index: Number(row.idx), code: row.code, reason: row.reason }))
-
-  add(
-    (
-      await tx.query<{ idx: number; code: string; reason: string }>(
-        `select idx, code, 'geometry is not valid: ' || extensions.st_isvalidreason(geom) as reason
-         from import_staged where not extensions.st_isvalid(geom) order by idx`,
-      )
-    ).rows,
-  )
-  if (!options.upsert) {
-    add(
-      (
-        await tx.query<{ idx: number; code: string; reason: string }>(
-          `select s.idx, s.code, 'code already exists in the ${spec.name} layer (import with --upsert to replace it)' as reason
-           from import_staged s join atlas.${spec.table} t on t.code = s.code order by s.idx`,
-        )
-      ).rows,
-    )
-  }
-  if (spec.parent) {
-    const parent = layers[spec.parent.layer]
-    add(
-      (
-        await tx.query<{ idx: number; code: string; reason: string }>(
-          `select s.idx, s.code, 'unknown parent_code ' || s.parent_code || ': no such ${parent.name}' as reason
-           from import_staged s where s.parent_code is not null
-             and not exists (select 1 from atlas.${parent.table} p where p.code = s.parent_code) order by s.idx`,
-        )
-      ).rows,
-    )
-    if (spec.parent.nested) {
-      add(
-        (
-          await tx.query<{ idx: number; code: string; reason: string }>(
-            `select s.idx, s.code,
-                    'lies outside its parent ${parent.name} ' || p.code || ': '
-                      || round(extensions.st_area(extensions.st_difference(s.geom, p.geom)::extensions.geography)::numeric, 1)
-                      || ' m² lie more than ' || atlas.nesting_tolerance_m() || ' m outside' as reason
-             from import_staged s join atlas.${parent.table} p on p.code = s.parent_code
-             where extensions.st_isvalid(s.geom)
-               and not extensions.st_coveredby(s.geom,
-                 extensions.st_buffer(p.geom::extensions.geography, atlas.nesting_tolerance_m())::extensions.geometry)
-             order by s.idx`,
-          )
-        ).rows,
-      )
-    }
-  }
-  for (const property of spec.properties) if (property.links) problems.push(...(await checkLinks(tx, spec, property, property.links)))
-  if (spec.name === 'backlog' && options.upsert) {
-    // the status of an item already there moves as the workflow allows, as it does in the app
-    add(
-      (
-        await tx.query<{ idx: number; code: string; reason: string }>(
-          `select s.idx, s.code, 'status ' || atlas.backlog_step_problem(t.status, s.p ->> 'status') as reason
-           from import_staged s join atlas.backlog_item t on t.code = s.code
-           where nullif(s.p ->> 'status', '') is not null and atlas.backlog_step_problem(t.status, s.p ->> 'status') is not null
-           order by s.idx`,
-        )
-      ).rows,
-    )
-  }
-  return problems.sort((a, b) => a.index - b.index)
-}
-
-/** A list of codes of the layer: each names a feature of the file or of the table, and they close no cycle. */
-async function checkLinks(tx: Queryable, spec: LayerSpec, property: PropertySpec, links: NonNullable<PropertySpec['links']>): Promise<Problem[]> {
-  const problems: Problem[] = []
-  const { rows: unknown } = await tx.query<{ idx: number; code: string; missing: string }>(
-    `select s.idx, s.code, string_agg(l, ', ' order by l) as missing
-     from import_staged s cross join lateral jsonb_array_elements_text(
-       case when jsonb_typeof(s.p -> '${property.name}') = 'array' then s.p -> '${property.name}' else '[]'::jsonb end) l
-     where not exists (select 1 from import_staged o where o.code = l)
-       and not exists (select 1 from atlas.${spec.table} t where t.code = l)
-     group by s.idx, s.code order by s.idx`,
-  )
-  for (const row of unknown)
-    problems.push({ index: Number(row.idx), code: row.code, reason: `"${property.name}" names ${row.missing}: no such ${spec.name} item in this file or in the database` })
-  // The links as they will stand: the file's own, and those in the database of items the file
-  // does not touch (an upsert replaces the links of the items it brings).
-  const { rows: staged } = await tx.query<{ idx: number; code: string; linked: string[] | null }>(
-    `select s.idx, s.code, array(select jsonb_array_elements_text(s.p -> '${property.name}')) as linked
-     from import_staged s where jsonb_typeof(s.p -> '${property.name}') = 'array' order by s.idx`,
-  )
-  const graph = new Map<string, string[]>()
-  for (const row of staged) graph.set(row.code, row.linked ?? [])
-  const { rows: stored } = await tx.query<{ source: string; target: string }>(
-    `select l.${links.from} as source, l.${links.to} as target from atlas.${links.table} l
-     where not exists (select 1 from import_staged s where s.code = l.${links.from})`,
-  )
-  for (const row of stored) graph.set(row.source, [...(graph.get(row.source) ?? []), row.target])
-  const reported = new Set<string>()
-  for (const row of staged) {
-    if (reported.has(row.code)) continue
-    const cycle = findCycle(graph, [row.code])
-    if (!cycle) continue
-    cycle.forEach((code) => reported.add(code))
-    problems.push({ index: Number(row.idx), code: row.code, reason: `"${property.name}" closes a cycle: ${cycle.join(' → ')}` })
-  }
-  return problems
-}
-
-async function write(tx: Queryable, spec: LayerSpec, options: ImportOptions): Promise<{ inserted: number; updated: number }> {
-  const columns = ['code']
-  const values = ['s.code']
-  for (const property of spec.properties) {
-    if (property.links) continue
-    columns.push(property.column ?? property.name)
-    if (spec.name === 'walk_edge' && property.name === 'length_m')
-      values.push(`coalesce((s.p ->> 'length_m')::numeric, extensions.st_length(s.geom::extensions.geography)::numeric)`)
-    else if (spec.name === 'walk_edge' && property.name === 'steps')
-      values.push(`coalesce((s.p ->> 'steps')::boolean, s.p ->> 'highway' = 'steps')`)
-    else if (property.default !== undefined)
-      values.push(`coalesce(nullif(s.p ->> '${property.name}', '')::${sqlTypes[property.type]}, ${JSON.stringify(property.default)})`)
-    else values.push(`nullif(s.p ->> '${property.name}', '')::${sqlTypes[property.type]}`)
-  }
-  if (spec.parent) {
-    columns.push(spec.parent.column)
-    values.push('s.parent_code')
-  }
-  columns.push('geom')
-  values.push('s.geom')
-  const updates = columns.filter((c) => c !== 'code').map((c) => `${c} = excluded.${c}`)
-  const { rows } = await tx.query<{ inserted: number; written: number }>(
-    `with written as (
-       insert into atlas.${spec.table} (${columns.join(', ')})
-       select ${values.join(', ')} from import_staged s order by s.idx
-       on conflict (code) do ${options.upsert ? `update set ${updates.join(', ')}` : 'nothing'}
-       returning (xmax = 0) as inserted)
-     select (count(*) filter (where inserted))::int as inserted, count(*)::int as written from written`,
-  )
-  if (spec.name === 'walk_edge') await linkWalkNodes(tx)
-  for (const property of spec.properties) if (property.links) await writeLinks(tx, property.name, property.links, options)
-  return { inserted: rows[0].inserted, updated: rows[0].written - rows[0].inserted }
-}
-
-/** The lists of codes, one row each; an upsert replaces the lists of the features it brings. */
-async function writeLinks(tx: Queryable, name: string, links: NonNullable<PropertySpec['links']>, options: ImportOptions): Promise<void> {
-  if (options.upsert) await tx.exec(`delete from atlas.${links.table} where ${links.from} in (select code from import_staged)`)
-  await tx.exec(
-    `insert into atlas.${links.table} (${links.from}, ${links.to})
-     select distinct s.code, l from import_staged s cross join lateral jsonb_array_elements_text(s.p -> '${name}') l
-     where jsonb_typeof(s.p -> '${name}') = 'array'`,
-  )
-}
-
-/** Derives the network's nodes from the edges' end points and links every edge to them. */
-async function linkWalkNodes(tx: Queryable): Promise<void> {
-  await tx.exec(`
-    insert into atlas.walk_node (geom)
-    select distinct p from (
-      select extensions.st_startpoint(geom) p from atlas.walk_edge where source is null
-      union select extensions.st_endpoint(geom) from atlas.walk_edge where target is null) ends
-    on conflict (geom) do nothing;
-    update atlas.walk_edge e set source = n.id from atlas.walk_node n
-      where e.source is null and n.geom = extensions.st_startpoint(e.geom);
-    update atlas.walk_edge e set target = n.id from atlas.walk_node n
-      where e.target is null and n.geom = extensions.st_endpoint(e.geom);`)
 }

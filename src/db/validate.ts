@@ -162,36 +162,6 @@ function checkProperty(property: PropertySpec, value: unknown): string | undefin
   }
 }
 
-/**
- * A cycle in links (code → the codes it names), as [a, b, …, a], shortest first from the first
- * code in `starts` that lies on one; undefined if there is none.
- */
-export function findCycle(links: ReadonlyMap<string, readonly string[]>, starts: Iterable<string>): string[] | undefined {
-  for (const start of starts) {
-    // breadth first from start's links back to start: the shortest cycle through it
-    const cameFrom = new Map<string, string>()
-    let frontier = [...new Set(links.get(start) ?? [])]
-    for (const code of frontier) cameFrom.set(code, start)
-    while (frontier.length && !cameFrom.has(start)) {
-      const next: string[] = []
-      for (const code of frontier) {
-        if (code === start) continue
-        for (const to of links.get(code) ?? []) {
-          if (cameFrom.has(to)) continue
-          cameFrom.set(to, code)
-          next.push(to)
-        }
-      }
-      frontier = next
-    }
-    if (!cameFrom.has(start)) continue
-    const way = [start]
-    for (let at = cameFrom.get(start)!; at !== start; at = cameFrom.get(at)!) way.unshift(at)
-    return [start, ...way]
-  }
-  return undefined
-}
-
 type Position = number[]
 
 /** Depth of nesting of positions for each geometry type. */

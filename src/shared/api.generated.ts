@@ -55,6 +55,14 @@ export const apiFunctions = {
     ],
     returns: 'json',
   },
+  import_layer: {
+    args: [
+      { name: 'layer', type: 'text' },
+      { name: 'features', type: 'jsonb' },
+      { name: 'upsert', type: 'boolean', default: false },
+    ],
+    returns: 'jsonb',
+  },
   indicators: {
     args: [
       { name: 'minutes', type: 'numeric', default: null },
@@ -226,6 +234,12 @@ export interface ApiArguments {
     /** default null */
     remark?: string | null
   }
+  import_layer: {
+    layer: string
+    features: Json
+    /** default false */
+    upsert?: boolean
+  }
   indicators: {
     /** default null */
     minutes?: number | null
@@ -344,6 +358,7 @@ export interface ApiReturns {
   circle_status: Json
   coverage: Json
   edit_backlog_item: Json
+  import_layer: Json
   indicators: Json
   layer_stats: Json
   map_layer: Json

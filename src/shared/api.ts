@@ -47,10 +47,22 @@ export interface ApiResults {
   backlog_weight_history: WeightRecord[]
   // the leader's view (…_leader.sql)
   indicators: Indicators
+  // a city's files (…_import.sql, written from src/db/importSql.ts)
+  import_layer: ImportLayerResult
+}
+
+/** What public.import_layer answers: the problems that refuse the features, or what it wrote. */
+export type ImportLayerResult = { inserted: number; updated: number } | { problems: { index: number; code?: string; reason: string }[] }
+
+/** A feature as public.import_layer takes it: its properties, and its geometry as base64 WKB. */
+export interface StagedFeature {
+  p: Record<string, unknown>
+  g: string
 }
 
 /** The json and jsonb arguments whose shape a domain knows, in place of any JSON. */
 interface JsonArguments {
+  import_layer: { features: StagedFeature[] }
   backlog_scores: { weights?: Weights | null }
   edit_backlog_item: { changes: ItemChanges }
   set_backlog_weights: { weights: Weights }

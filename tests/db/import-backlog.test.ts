@@ -109,18 +109,18 @@ describe('depends_on', () => {
     expect(message).toContain('feature 0 (code DY-SEWER): "depends_on" closes a cycle: DY-SEWER → DY-LIGHT → DY-ROAD → DY-SEWER')
   })
 
-  test('the item itself, a repeated code, a code of the wrong shape and a value that is no list are refused', async () => {
+  test('the item itself, a repeated code, a code of the wrong shape and a value that is no list are refused (a list written as text, "a,b", is read)', async () => {
     const message = await refused(collection('bad.geojson', [
       item('DY-E', '硬化', { depends_on: ['DY-E'] }),
       item('DY-F', '硬化', { depends_on: ['DY-SEWER', 'DY-SEWER'] }),
       item('DY-G', '硬化', { depends_on: ['DY SEWER'] }),
-      item('DY-H', '硬化', { depends_on: 'DY-SEWER' }),
+      item('DY-H', '硬化', { depends_on: { first: 'DY-SEWER' } }),
     ]))
     expect(message).toMatch(/\(4 problems\)/)
     expect(message).toContain('feature 0 (code DY-E): "depends_on" names the item itself: DY-E cannot depend on itself')
     expect(message).toContain('feature 1 (code DY-F): "depends_on" names the same code twice')
     expect(message).toContain('feature 2 (code DY-G): "depends_on" holds "DY SEWER", not a code of 2–32 letters, digits, _ or -')
-    expect(message).toContain('feature 3 (code DY-H): "depends_on" must be a list of text, not "DY-SEWER"')
+    expect(message).toContain('feature 3 (code DY-H): "depends_on" must be a list of text, not {"first":"DY-SEWER"}')
   })
 
   test('the command line refuses a cycle the same way', async () => {

@@ -47,12 +47,12 @@ afterAll(async () => {
 const gridCount = async () => Number((await db.query<{ n: string }>('select count(*) as n from atlas.grid')).rows[0].n)
 
 describe('micro_grids_tile on the grid layer', () => {
-  test('a value that is not true or false is refused in words, and nothing is written', async () => {
-    const file = collection('grid-bad-flag.geojson', [grid('331181001001001', 119.13, 119.1375), grid('331181001001002', 119.1375, 119.145, { micro_grids_tile: 'yes' })])
+  test('a value that is not true or false (nor yes, no, 是, 否, 1, 0) is refused in words, and nothing is written', async () => {
+    const file = collection('grid-bad-flag.geojson', [grid('331181001001001', 119.13, 119.1375), grid('331181001001002', 119.1375, 119.145, { micro_grids_tile: 'sometimes' })])
     const error = await importFile(db, 'grid', file).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImportError)
     expect((error as Error).message).toMatch(/refused, nothing was written/)
-    expect((error as Error).message).toMatch(/feature 1 \(code 331181001001002\): "micro_grids_tile" must be true or false, not "yes"/)
+    expect((error as Error).message).toMatch(/feature 1 \(code 331181001001002\): "micro_grids_tile" must be true or false, not "sometimes"/)
     expect(await gridCount()).toBe(0)
   })
 
