@@ -17,7 +17,7 @@ import { describeEncoding, isTabularOrGisFile, missingGeometries, type Source, t
 import type { Columns } from '../files/table.ts'
 import type { Geometry } from 'geojson'
 import { mapFields } from './fields.ts'
-import { implausibleOffset } from './offsets.ts'
+import { convertedOutside, implausibleOffset } from './offsets.ts'
 import { toWkbBase64 } from './wkb.ts'
 import { ImportError, parseFeatureCollection, validateFeatures, type Feature } from './validate.ts'
 
@@ -81,6 +81,9 @@ export interface Noding {
 export function coordinateSystem(given: string): Crs | string {
   return resolveCrs(given, epsgIndex)
 }
+
+/** Layers that may lie beyond the city the database holds: they are what extends it. */
+const extendsTheCity = new Set<LayerName>(['street', 'former_village', 'management_area', 'basemap'])
 
 /** Runs the import's writing: in a transaction of its own, or in one its caller holds. */
 type Writer = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>
@@ -260,6 +263,12 @@ async function importFeaturesBy(
     // a file that says nothing of its coordinates, checked against the city the database holds
     if (options.crsStated === false && layer !== 'walk_edge') {
       const reason = await implausibleOffset(tx, spec, converted)
+      if (reason) throw new ImportError(file, [{ index: -1, reason }])
+    }
+    // a file converted from the system it declares, landing nowhere near the city: a wrong zone or datum
+    // (the outermost layers may lie beyond it: a new district's streets, a county's outline)
+    if (options.crsStated !== false && crs.toWgs84 && !extendsTheCity.has(layer)) {
+      const reason = await convertedOutside(tx, converted, crs.name)
       if (reason) throw new ImportError(file, [{ index: -1, reason }])
     }
     const written = await writeFeatures(tx, layer, converted, options.upsert ?? false)

@@ -63,6 +63,53 @@ const systemNames: Record<OffsetSystem, string> = { gcj02: 'GCJ-02 (Amap, Tencen
 const declare = (system: OffsetSystem) => `declare --crs ${system} (or --crs wgs84 if they are WGS-84 after all)`
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
+interface Extent {
+  west: number
+  south: number
+  east: number
+  north: number
+  /** Whether the database holds a walking network. */
+  roads: boolean
+}
+
+/** The extent of the city the database holds (its streets, communities and roads), or null when it holds none. */
+async function cityExtent(q: Queryable): Promise<Extent | null> {
+  const { rows } = await q.query<{ west: number | null; south: number | null; east: number | null; north: number | null; roads: boolean }>(
+    `select extensions.st_xmin(e) west, extensions.st_ymin(e) south, extensions.st_xmax(e) east, extensions.st_ymax(e) north,
+            exists (select 1 from atlas.walk_edge) roads
+     from (select extensions.st_extent(geom)::extensions.geometry e from (
+       select geom from atlas.street union all select geom from atlas.community union all select geom from atlas.walk_edge) held) x`,
+  )
+  const e = rows[0]
+  return e.west === null || e.south === null || e.east === null || e.north === null ? null : { west: e.west, south: e.south, east: e.east, north: e.north, roads: e.roads }
+}
+
+// about 5 km round the city: a new district beside it is no mistake
+const margin = 0.05
+const withinExtent = (e: Extent, [x, y]: Position) => x >= e.west - margin && x <= e.east + margin && y >= e.south - margin && y <= e.north + margin
+const where = (p: Position) => `${p[0].toFixed(4)}, ${p[1].toFixed(4)}`
+const describeExtent = (e: Extent) => `${where([e.west, e.south])} to ${where([e.east, e.north])}`
+
+/**
+ * For a file declared in a system the atlas converts (a projection, GCJ-02…) whose features must lie
+ * in the city: a reason in words when, converted, none lands within 5 km of it — a wrong zone or
+ * system in the .prj or --crs moves a whole file tens or hundreds of kilometres.
+ */
+export async function convertedOutside(q: Queryable, features: Feature[], system: string): Promise<string | null> {
+  const step = Math.max(1, Math.floor(features.length / 300))
+  const points = features
+    .filter((_, i) => i % step === 0)
+    .map((f) => representative(f.geometry))
+    .filter((p): p is Position => p !== undefined)
+  if (!points.length) return null
+  const extent = await cityExtent(q)
+  if (!extent || points.some((p) => withinExtent(extent, p))) return null
+  return (
+    `read in ${system}, as the file declares, its features land wholly outside the city the database holds (${describeExtent(extent)}; ` +
+    `the first at ${where(points[0])}): the declaration is likely wrong — a Gauss–Krüger file in the wrong zone, or another datum; check the .prj or --crs`
+  )
+}
+
 /**
  * For a file that declares no coordinate system: where its features land against the city the
  * database holds, read as WGS-84 and as GCJ-02 and BD-09. A reason in words to refuse it, or null.
@@ -78,21 +125,12 @@ export async function implausibleOffset(q: Queryable, spec: LayerSpec, features:
     .filter((s): s is { at: Position; parent: unknown } => s.at !== undefined)
   if (!sampled.length) return null
 
-  const { rows } = await q.query<{ west: number | null; south: number | null; east: number | null; north: number | null; roads: boolean }>(
-    `select extensions.st_xmin(e) west, extensions.st_ymin(e) south, extensions.st_xmax(e) east, extensions.st_ymax(e) north,
-            exists (select 1 from atlas.walk_edge) roads
-     from (select extensions.st_extent(geom)::extensions.geometry e from (
-       select geom from atlas.street union all select geom from atlas.community union all select geom from atlas.walk_edge) held) x`,
-  )
-  const extent = rows[0]
-  if (extent.west === null || extent.south === null || extent.east === null || extent.north === null) return null
-  // about 5 km round the city: a new district beside it is no mistake
-  const margin = 0.05
-  const inside = sampled.filter(({ at: [x, y] }) => x >= extent.west! - margin && x <= extent.east! + margin && y >= extent.south! - margin && y <= extent.north! + margin)
-  const where = (p: Position) => `${p[0].toFixed(4)}, ${p[1].toFixed(4)}`
+  const extent = await cityExtent(q)
+  if (!extent) return null
+  const inside = sampled.filter(({ at }) => withinExtent(extent, at))
   if (!inside.length)
     return (
-      `the file lies wholly outside the city the database holds (${where([extent.west, extent.south])} to ${where([extent.east, extent.north])}; ` +
+      `the file lies wholly outside the city the database holds (${describeExtent(extent)}; ` +
       `its first feature is at ${where(sampled[0].at)}): if it is in another coordinate system, convert it or declare it with --crs; --crs wgs84 imports it as it is`
     )
   const readings = (['gcj02', 'bd09'] as const).map((system) => ({ system, move: (p: Position) => offsetToWgs84(system, p) }))

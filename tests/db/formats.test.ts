@@ -154,3 +154,22 @@ describe('the same files on the PostgreSQL server', () => {
     await namesMatch(atlas.db, 'facility')
   })
 })
+
+describe('a file declared in the wrong Gauss–Krüger zone', () => {
+  const atlas = emptyDatabaseOn('embedded')
+  test('lands hundreds of kilometres away: refused naming the system, nothing written; in the right zone, imported', async () => {
+    await importFile(atlas.db, 'street', out('street'))
+    await importFile(atlas.db, 'community', out('community-gbk'))
+    const dir = tempDir('atlas-zone-')
+    const { iter } = await import('but-unzip')
+    for (const entry of iter(new Uint8Array(fs.readFileSync(out('community-gk.zip')))))
+      if (!entry.filename.endsWith('.prj')) fs.writeFileSync(path.join(dir, entry.filename.replace('社区', 'grid')), await entry.read())
+    // the communities' outlines as homes, their coordinates in CM 120E (EPSG:4549) but declared CM 114E (EPSG:4547)
+    const options = { map: { code: '社区代码', parent_code: '社区代码', residents: '常住人口' } }
+    await expect(importFile(atlas.db, 'residence', dir, { ...options, crs: 'EPSG:4547' })).rejects.toThrow(
+      /read in EPSG:4547 \(CGCS2000 \/ 3-degree Gauss-Kruger CM 114E\), as the file declares, its features land wholly outside the city .*the first at 113\.\d{4}, 28\.\d{4}\): the declaration is likely wrong/,
+    )
+    expect((await atlas.db.query<{ n: number }>('select count(*)::int as n from atlas.residence')).rows[0].n).toBe(0)
+    expect(await importFile(atlas.db, 'residence', dir, { ...options, crs: 'EPSG:4549' })).toMatchObject({ inserted: 28 })
+  })
+})
