@@ -3,25 +3,25 @@
 // The walking network may also come as OSM XML, OSM PBF or OSMnx GraphML (../circles/network/),
 // read into the same features and written by the same path.
 import fs from 'node:fs'
-import { countKinds, cutLines, cutsAt, describeKinds, findJunctions, someJunctions, type JunctionKind } from '../circles/network/noding.ts'
 import type { OsmImportRule } from '../circles/engine/rules.ts'
 import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
 import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
 import type { ImportLayerResult, StagedFeature } from '../shared/api.ts'
-import { layers, type LayerName, type LayerSpec } from '../shared/layers.ts'
+import { layers, type LayerName } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
-import { degreesNotMetres, featuresToWgs84, notLongitudeLatitude, resolveCrs, type Crs } from '../files/crs.ts'
+import { resolveCrs, type Crs } from '../files/crs.ts'
 import { epsgIndex } from '../files/epsg.ts'
 import { readSourcePath } from '../files/path.ts'
-import { describeEncoding, isTabularOrGisFile, missingGeometries, type Source, type SourceFormat } from '../files/source.ts'
+import { prepareFeatures, prepareSource, type Noding, type Prepared } from '../files/prepare.ts'
+import { describeEncoding, isTabularOrGisFile, type Source, type SourceFormat } from '../files/source.ts'
 import type { Columns } from '../files/table.ts'
 import type { Geometry } from 'geojson'
-import { mapFields } from './fields.ts'
 import { convertedOutside, implausibleOffset } from './offsets.ts'
 import { toWkbBase64 } from './wkb.ts'
-import { ImportError, parseFeatureCollection, validateFeatures, type Feature } from './validate.ts'
+import { ImportError, parseFeatureCollection, type Feature } from './validate.ts'
 
 export { namedSystems as coordinateSystems } from '../files/crs.ts'
+export type { Noding } from '../files/prepare.ts'
 
 export interface ImportOptions {
   /** The file's coordinate system, when the file does not say: wgs84, gcj02…, or EPSG:<code>. */
@@ -65,17 +65,6 @@ export interface ImportResult {
   fields?: Record<string, string>
 }
 
-export interface Noding {
-  /** Lines repeating another, forward or backward, left out. */
-  duplicates: number
-  /** Crossings and touches cut (with --node), by kind, and shared vertices (always cut). */
-  cut: Record<JunctionKind, number>
-  /** Lines cut into pieces, and the pieces they became. */
-  split: number
-  pieces: number
-  /** Crossings of a bridge, a tunnel or different layers, left unjoined. */
-  levelled: number
-}
 
 /** A coordinate system by name, code or definition (resolveCrs, with the EPSG registry), or the reason it cannot be used. */
 export function coordinateSystem(given: string): Crs | string {
@@ -177,51 +166,17 @@ async function importTextBy(writer: Writer, layer: LayerName, file: string, text
   return importSourceBy(writer, layer, file, { format: 'geojson', features, ...(crs ? { crs: { given: crs, from: 'its crs member' } } : {}), warnings: [] }, options)
 }
 
-/** A one-part MultiPoint or MultiLineString (as Shapefiles write them) for a layer of points or lines. */
-function singlePart(feature: Feature, geometry: LayerSpec['geometry']): Feature {
-  const { type, coordinates } = feature.geometry
-  const parts = coordinates as unknown[]
-  if (geometry === 'point' && type === 'MultiPoint' && Array.isArray(parts) && parts.length === 1)
-    return { ...feature, geometry: { type: 'Point', coordinates: parts[0] } }
-  if (geometry === 'line' && type === 'MultiLineString' && Array.isArray(parts) && parts.length === 1)
-    return { ...feature, geometry: { type: 'LineString', coordinates: parts[0] } }
-  return feature
-}
-
-/** A file read into features: its fields mapped, its coordinate system settled, then imported. */
+/** A file read into features: made ready for the layer (../files/prepare.ts), then written. */
 async function importSourceBy(writer: Writer, layer: LayerName, file: string, source: Source, options: ImportOptions): Promise<ImportResult> {
-  const missing = missingGeometries(source.features)
-  if (missing.length) throw new ImportError(file, missing)
-  const mapped = mapFields(layers[layer], source.features, options.map, source.truncated)
-  if (Array.isArray(mapped)) throw new ImportError(file, mapped)
-  const features = mapped.features.map((f) => singlePart(f, layers[layer].geometry))
-  let crs: Crs
-  if (source.crs) {
-    const declared = coordinateSystem(source.crs.given)
-    if (typeof declared === 'string') throw new ImportError(file, [{ index: -1, reason: `${source.crs.from} declares a coordinate system the atlas cannot use: ${declared}` }])
-    if (options.crs !== undefined) {
-      const stated = coordinateSystem(options.crs)
-      if (typeof stated !== 'string' && stated.id !== declared.id && stated.name !== declared.name)
-        throw new ImportError(file, [{ index: -1, reason: `${source.crs.from} declares ${declared.name} but --crs says ${stated.name}: leave --crs out, or correct the file` }])
-    }
-    crs = declared
-  } else {
-    const stated = coordinateSystem(options.crs ?? 'wgs84')
-    if (typeof stated === 'string') throw new ImportError(file, [{ index: -1, reason: stated }])
-    if (options.crs === undefined) {
-      const reason = notLongitudeLatitude(features)
-      if (reason) throw new ImportError(file, [{ index: -1, reason }])
-    }
-    crs = stated
-  }
-  const result = await importFeaturesBy(writer, layer, file, features, crs, { ...options, crsStated: source.crs !== undefined || options.crs !== undefined })
+  const prepared = prepareSource(file, layer, source, options, epsgIndex)
+  const result = await writePrepared(writer, layer, file, source.features.length, prepared, options)
   return {
     ...result,
     ...(source.format !== 'geojson' ? { format: source.format } : {}),
     ...(source.encoding && source.encoding.how !== 'ascii' ? { encoding: describeEncoding(source.encoding, source.format) } : {}),
     ...(source.layer ? { source: source.layer } : {}),
-    ...(Object.keys(mapped.mapping).length ? { fields: mapped.mapping } : {}),
-    ...(crs.warning || source.warnings.length ? { warnings: [...(result.warnings ?? []), ...source.warnings, ...(crs.warning ? [crs.warning] : [])] } : {}),
+    ...(Object.keys(prepared.mapping).length ? { fields: prepared.mapping } : {}),
+    ...(prepared.warnings.length ? { warnings: [...(result.warnings ?? []), ...prepared.warnings] } : {}),
   }
 }
 
@@ -245,29 +200,27 @@ async function importFeaturesBy(
   given: Crs | string,
   options: ImportOptions & { topology?: boolean; crsStated?: boolean },
 ): Promise<ImportResult> {
-  const spec = layers[layer]
   const crs = typeof given === 'string' ? coordinateSystem(given) : given
   if (typeof crs === 'string') throw new ImportError(file, [{ index: -1, reason: crs }])
-  const degrees = degreesNotMetres(features, crs)
-  if (degrees) throw new ImportError(file, [{ index: -1, reason: degrees }])
-  // converted first, so that what is checked is what will be stored
-  let converted = crs.toWgs84 ? featuresToWgs84(features, crs) : features
-  const problems = validateFeatures(spec, converted)
-  if (problems.length) throw new ImportError(file, problems)
-  let noding: Noding | undefined
-  if (layer === 'walk_edge' && !options.topology) ({ features: converted, noding } = nodeNetwork(file, converted, options.node ?? false))
+  return writePrepared(writer, layer, file, features.length, prepareFeatures(file, layer, features, crs, options), options)
+}
 
+/** Prepared features written, after the checks that read the database; refused whole if any is refused. */
+async function writePrepared(writer: Writer, layer: LayerName, file: string, count: number, prepared: Prepared, options: ImportOptions): Promise<ImportResult> {
+  if (prepared.problems.length) throw new ImportError(file, prepared.problems)
+  const { crs, noding, features: converted } = prepared
+  const spec = layers[layer]
   const counts = await writer(async (tx) => {
     // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
     await tx.exec('set local search_path = atlas, extensions, public')
     // a file that says nothing of its coordinates, checked against the city the database holds
-    if (options.crsStated === false && layer !== 'walk_edge') {
+    if (!prepared.crsStated && layer !== 'walk_edge') {
       const reason = await implausibleOffset(tx, spec, converted)
       if (reason) throw new ImportError(file, [{ index: -1, reason }])
     }
     // a file converted from the system it declares, landing nowhere near the city: a wrong zone or datum
     // (the outermost layers may lie beyond it: a new district's streets, a county's outline)
-    if (options.crsStated !== false && crs.toWgs84 && !extendsTheCity.has(layer)) {
+    if (prepared.crsStated && crs.toWgs84 && !extendsTheCity.has(layer)) {
       const reason = await convertedOutside(tx, converted, crs.name)
       if (reason) throw new ImportError(file, [{ index: -1, reason }])
     }
@@ -275,7 +228,7 @@ async function importFeaturesBy(
     if ('problems' in written) throw new ImportError(file, written.problems)
     return layer === 'walk_edge' ? { ...written, parts: await networkParts(tx) } : written
   })
-  return { layer, file, features: features.length, ...counts, crs: crs.id, ...(noding ? { noding } : {}) }
+  return { layer, file, features: count, ...counts, crs: crs.id, ...(noding ? { noding } : {}) }
 }
 
 /**
@@ -301,26 +254,4 @@ export async function networkParts(q: Queryable): Promise<NetworkParts> {
     'select source, target, length_m::float8 as length from atlas.walk_edge where source is not null and target is not null',
   )
   return connectedParts(rows)
-}
-
-/**
- * A line network as GIS files give it: repeated lines made one; shared vertices cut; crossings and
- * touches cut with `node`, else refused with where they are, since walked uncut they are overpasses.
- */
-function nodeNetwork(file: string, features: Feature[], node: boolean): { features: Feature[]; noding: Noding } {
-  const { report, kept } = findJunctions(features)
-  const uncut = report.junctions.filter((j) => j.kind !== 'vertex')
-  if (uncut.length && !node)
-    throw new ImportError(file, [
-      {
-        index: -1,
-        reason:
-          `the network's lines meet ${uncut.length} ${uncut.length === 1 ? 'time' : 'times'} where neither is cut (${describeKinds(countKinds(uncut))}), ` +
-          `so a walk could not turn there: first at ${someJunctions(uncut)}. ` +
-          `Import with --node to cut the lines where they meet (bridges, tunnels and lines on other layers are never joined: give them a bridge, tunnel or layer property), or cut them in the GIS first`,
-      },
-    ])
-  const cutting = node ? report.junctions : report.junctions.filter((j) => j.kind === 'vertex')
-  const cut = cutLines(kept, cutsAt(cutting))
-  return { features: cut.features, noding: { duplicates: report.duplicates.length, cut: countKinds(cutting), split: cut.split, pieces: cut.pieces, levelled: report.levelled } }
 }
