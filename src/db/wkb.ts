@@ -79,7 +79,12 @@ export function toWkb(geometry: Geometry): Uint8Array {
 
 /** A geometry as base64 WKB, for `extensions.st_geomfromwkb(decode(…, 'base64'), 4326)`. */
 export function toWkbBase64(geometry: Geometry): string {
-  return Buffer.from(toWkb(geometry)).toString('base64')
+  const bytes = toWkb(geometry)
+  // Node's Buffer where there is one; in the page's worker, btoa over the bytes in chunks
+  if (typeof Buffer !== 'undefined') return Buffer.from(bytes).toString('base64')
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary)
 }
 
 /**

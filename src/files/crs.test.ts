@@ -120,3 +120,12 @@ describe('WKB read back', () => {
     expect(() => fromWkb(toWkb(geometries[2]).subarray(0, 40))).toThrow(RangeError)
   })
 })
+
+describe('the page\'s EPSG definitions (epsgChina.json)', () => {
+  test('are epsg-index\'s, code for code, and hold every CGCS2000 Gauss–Krüger zone', async () => {
+    const { epsgChina } = await import('./epsgChina.ts')
+    const table = (await import('./epsgChina.json')).default as Record<string, unknown>
+    for (const code of Object.keys(table)) expect(epsgChina(Number(code))).toEqual(epsgIndex(Number(code)))
+    for (let code = 4491; code <= 4554; code++) expect(epsgChina(code)?.proj4).toMatch(/\+proj=tmerc/)
+  })
+})

@@ -1,0 +1,187 @@
+// The import's panel: the layer to import into, the file, what was read, the fields' sources (the
+// dictionary's guesses, editable), the coordinate system, a network's noding, every problem (a click
+// zooms to it), and the import itself.
+import { layerFields } from '../db/fields.ts'
+import { formatNumber } from '../i18n/core.ts'
+import { useI18n } from '../i18n/react.tsx'
+import { layers, type LayerName } from '../shared/layers.ts'
+import type { ImportModel } from './useImport.ts'
+import './import.css'
+
+const crsChoices = ['', 'wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const
+
+export interface ImportPanelProps {
+  model: ImportModel
+  writable: LayerName[]
+  /** Moves the map to a feature of the file, by its index. */
+  show: (index: number) => void
+}
+
+export default function ImportPanel({ model, writable, show }: ImportPanelProps) {
+  const { t, lang } = useI18n()
+  const { opened, prepared, refusal, written, failure, choices, choose, stage } = model
+  const layer = choices.layer
+  if (!writable.length)
+    return (
+      <section className="panel import-panel" data-testid="import-panel">
+        <h2>{t('import.title')}</h2>
+        <p className="muted">{t('import.cannot')}</p>
+      </section>
+    )
+  const fields = layer ? layerFields(layers[layer]).filter((f) => !['bridge', 'tunnel', 'layer'].includes(f)) : []
+  const sourceOf = (field: string) => prepared?.mapping[field] ?? (prepared?.fields.includes(field) ? field : '')
+  const problems = [...(refusal ?? []), ...(prepared?.problems ?? [])]
+  const ready = prepared && !prepared.problems.length && !refusal ? prepared.features.length : 0
+  return (
+    <section className="panel import-panel" data-testid="import-panel">
+      <h2>{t('import.title')}</h2>
+      <p className="muted">{t('import.intro')}</p>
+      <label className="import-row">
+        {t('import.layer')}
+        <select data-testid="import-layer" value={layer ?? ''} onChange={(e) => choose({ layer: e.target.value as LayerName, map: {} })}>
+          {writable.map((name) => (
+            <option key={name} value={name}>
+              {t(`layer.${name}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="import-row import-pick">
+        <span className="button">{t('import.pick')}</span>
+        <input
+          type="file"
+          multiple
+          data-testid="import-file"
+          accept=".zip,.shp,.shx,.dbf,.prj,.cpg,.gpkg,.csv,.txt,.xlsx,.geojson,.json"
+          onChange={(e) => {
+            model.open([...(e.target.files ?? [])])
+            e.target.value = ''
+          }}
+        />
+        <span className="muted">{t('import.drop')}</span>
+      </label>
+      {opened && (
+        <div className="import-file" data-testid="import-opened">
+          <div>{t('import.file', { name: opened.name, format: opened.format, n: formatNumber(lang, opened.features) })}</div>
+          {opened.part && <div className="muted">{t('import.part', { part: opened.part })}</div>}
+          {opened.encoding && <div className="muted">{t('import.encoding', { encoding: opened.encoding })}</div>}
+        </div>
+      )}
+      {opened && layer && (
+        <>
+          <h3>{t('import.fields')}</h3>
+          <table className="import-fields" data-testid="import-fields">
+            <thead>
+              <tr>
+                <th>{t('import.field')}</th>
+                <th>{t('import.source')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.map((field) => (
+                <tr key={field}>
+                  <td>{field}</td>
+                  <td>
+                    <select
+                      data-testid={`import-map-${field}`}
+                      value={sourceOf(field)}
+                      onChange={(e) => {
+                        const map = { ...choices.map }
+                        if (e.target.value) map[field] = e.target.value
+                        else delete map[field]
+                        choose({ map })
+                      }}
+                    >
+                      <option value="">{t('import.none')}</option>
+                      {opened.fields.map((f) => (
+                        <option key={f} value={f}>
+                          {f}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t('import.crs')}</h3>
+          <label className="import-row">
+            <select data-testid="import-crs" value={choices.crs ?? ''} onChange={(e) => choose({ crs: e.target.value || undefined })}>
+              {crsChoices.map((c) => (
+                <option key={c} value={c}>
+                  {c ? c.toUpperCase() : t('import.crs.auto')}
+                </option>
+              ))}
+            </select>
+            <input
+              className="import-epsg"
+              placeholder={t('import.crs.other')}
+              data-testid="import-epsg"
+              onKeyDown={(e) => {
+                const value = e.currentTarget.value.trim()
+                if (e.key === 'Enter' && value) choose({ crs: /^\d+$/.test(value) ? `EPSG:${value}` : value })
+              }}
+            />
+          </label>
+          {prepared && (
+            <p className="muted" data-testid="import-crs-said">
+              {prepared.crs.from
+                ? t('import.crs.declared', { name: prepared.crs.name, from: prepared.crs.from })
+                : prepared.crs.stated
+                  ? t('import.crs.stated', { name: prepared.crs.name })
+                  : t('import.crs.undeclared')}
+            </p>
+          )}
+          {layer === 'walk_edge' && (
+            <label className="import-row">
+              <input type="checkbox" checked={choices.node} onChange={(e) => choose({ node: e.target.checked })} />
+              {t('import.node')}
+            </label>
+          )}
+          {prepared?.noding && <p className="muted">{t('import.noding', { split: prepared.noding.split, pieces: prepared.noding.pieces, duplicates: prepared.noding.duplicates, levelled: prepared.noding.levelled })}</p>}
+          {prepared?.warnings.map((w) => (
+            <p key={w} className="import-warning">
+              {w}
+            </p>
+          ))}
+        </>
+      )}
+      {problems.length > 0 && (
+        <div className="import-problems" data-testid="import-problems">
+          <div>{t('import.problems', { n: problems.length })}</div>
+          <ul>
+            {problems.slice(0, 100).map((p, i) => (
+              <li key={i}>
+                {p.index >= 0 ? (
+                  <button className="link" data-testid="import-problem" onClick={() => show(p.index)}>
+                    {p.said}
+                  </button>
+                ) : (
+                  <span data-testid="import-problem">{p.said}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {opened && layer && (
+        <div className="import-actions">
+          <label className="import-row">
+            <input type="checkbox" checked={choices.upsert} onChange={(e) => choose({ upsert: e.target.checked })} />
+            {t('import.upsert')}
+          </label>
+          {ready > 0 && <p data-testid="import-ready">{t('import.ready', { n: formatNumber(lang, ready) })}</p>}
+          <button className="primary" data-testid="import-write" disabled={!ready || stage !== 'idle'} onClick={model.write}>
+            {t('import.import', { n: formatNumber(lang, ready) })}
+          </button>
+        </div>
+      )}
+      {written && (
+        <p className="import-done" data-testid="import-done">
+          {t('import.done', { inserted: formatNumber(lang, written.inserted), updated: formatNumber(lang, written.updated) })}
+        </p>
+      )}
+      {failure && <p className="import-warning">{t('import.failed', { message: failure })}</p>}
+    </section>
+  )
+}

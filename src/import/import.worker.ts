@@ -1,0 +1,112 @@
+// The page's import, off the page's thread: a dropped or picked file is read (Shapefile, GeoPackage,
+// CSV, Excel, GeoJSON) and made ready for a layer by the same modules `atlas import` uses
+// (../files/source.ts, ../files/prepare.ts). The worker keeps the file read; the page asks again as
+// the user changes the layer, a field's source or the coordinate system, and takes the features
+// staged for public.import_layer when the user imports.
+import { expose } from 'comlink'
+import initSqlJs, { type SqlJsStatic } from 'sql.js'
+import sqlWasm from 'sql.js/dist/sql-wasm.wasm?url'
+import { toWkbBase64 } from '../db/wkb.ts'
+import { describe, ImportError, type Feature, type Problem } from '../db/validate.ts'
+import { epsgChina } from '../files/epsgChina.ts'
+import { prepareSource, type Noding } from '../files/prepare.ts'
+import { describeEncoding, readSource, sourceFormatNames, type Source, type SourceFile } from '../files/source.ts'
+import type { StagedFeature } from '../shared/api.ts'
+import type { LayerName } from '../shared/layers.ts'
+
+export interface OpenedFile {
+  name: string
+  format: string
+  features: number
+  fields: string[]
+  /** The sheet or layer read, of a file that holds several. */
+  part?: string
+  encoding?: string
+}
+
+export interface PreparedFile {
+  /** The features as they would be written, in WGS-84, each with its index in the file. */
+  features: Feature[]
+  problems: (Problem & { said: string })[]
+  mapping: Record<string, string>
+  fields: string[]
+  crs: { id: string; name: string; from?: string; stated: boolean }
+  warnings: string[]
+  noding?: Noding
+}
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; problems: (Problem & { said: string })[] }
+
+let sqlJs: Promise<SqlJsStatic> | undefined
+let source: Source | undefined
+let fileName = ''
+let ready: Feature[] = []
+
+const said = (problems: Problem[]) => problems.map((p) => ({ ...p, said: describe(p) }))
+
+function answer<T>(work: () => T): Answer<T> {
+  try {
+    return { ok: true, value: work() }
+  } catch (error) {
+    if (error instanceof ImportError) return { ok: false, problems: said(error.problems) }
+    return { ok: false, problems: said([{ index: -1, reason: (error as Error).message }]) }
+  }
+}
+
+const api = {
+  async open(files: SourceFile[], part?: string): Promise<Answer<OpenedFile>> {
+    fileName = files.length === 1 ? files[0].name : files.map((f) => f.name).join(', ')
+    source = undefined
+    ready = []
+    try {
+      source = await readSource(fileName, files, { layer: part }, { sqlJs: () => (sqlJs ??= initSqlJs({ locateFile: () => sqlWasm })) })
+    } catch (error) {
+      if (error instanceof ImportError) return { ok: false, problems: said(error.problems) }
+      return { ok: false, problems: said([{ index: -1, reason: (error as Error).message }]) }
+    }
+    const read = source
+    const fields = [...new Set(read.features.flatMap((f) => Object.keys(f.properties ?? {})))]
+    return {
+      ok: true,
+      value: {
+        name: fileName,
+        format: sourceFormatNames[read.format],
+        features: read.features.length,
+        fields,
+        ...(read.layer ? { part: read.layer } : {}),
+        ...(read.encoding && read.encoding.how !== 'ascii' ? { encoding: describeEncoding(read.encoding, read.format) } : {}),
+      },
+    }
+  },
+
+  prepare(layer: LayerName, map: Record<string, string>, crs: string | undefined, node: boolean): Answer<PreparedFile> {
+    return answer(() => {
+      if (!source) throw new Error('no file is open')
+      const prepared = prepareSource(fileName, layer, source, { map, crs, node }, epsgChina)
+      ready = prepared.problems.length ? [] : prepared.features
+      return {
+        features: prepared.features.map((f, index) => ({ ...f, properties: { ...f.properties, '@index': index } })),
+        problems: said(prepared.problems),
+        mapping: prepared.mapping,
+        fields: prepared.fields,
+        crs: { id: prepared.crs.id, name: prepared.crs.name, ...(prepared.crsFrom ? { from: prepared.crsFrom } : {}), stated: prepared.crsStated },
+        warnings: prepared.warnings,
+        ...(prepared.noding ? { noding: prepared.noding } : {}),
+      }
+    })
+  },
+
+  /** Problems in words, as the command line says them (the database's refusals, for the page). */
+  describe(problems: Problem[]): (Problem & { said: string })[] {
+    return said(problems)
+  },
+
+  /** The features of the last prepare without problems, as public.import_layer takes them. */
+  staged(): StagedFeature[] {
+    return ready.map((f) => ({ p: f.properties, g: toWkbBase64(f.geometry as GeoJSON.Geometry) }))
+  },
+}
+
+export type ImportWorker = typeof api
+
+expose(api)

@@ -1,0 +1,133 @@
+// The page's import: a worker that reads the file and makes it ready for a layer (./import.worker.ts),
+// asked again whenever the layer, a field's source, the coordinate system or the noding changes;
+// then public.import_layer, the function `atlas import` calls, writes it all or nothing.
+import { wrap, type Remote } from 'comlink'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { rpc, type AtlasClient } from '../data/client.ts'
+import { toAtlasError } from '../data/errors.ts'
+import type { SourceFile } from '../files/source.ts'
+import type { LayerName } from '../shared/layers.ts'
+import type { ImportWorker, OpenedFile, PreparedFile } from './import.worker.ts'
+
+export type Said = { index: number; code?: string; reason: string; said: string }
+
+export interface ImportChoices {
+  layer: LayerName | null
+  /** The layer's field → the file's field, as the user set it (beyond the dictionary's guesses). */
+  map: Record<string, string>
+  /** The coordinate system when the user states one (else the file's, or WGS-84). */
+  crs: string | undefined
+  node: boolean
+  upsert: boolean
+}
+
+export type ImportStage = 'idle' | 'reading' | 'preparing' | 'importing'
+
+export interface ImportModel {
+  stage: ImportStage
+  opened: OpenedFile | null
+  prepared: PreparedFile | null
+  /** What refuses the file as a whole, or the import, in words. */
+  refusal: Said[] | null
+  written: { inserted: number; updated: number } | null
+  failure: string | null
+  choices: ImportChoices
+  choose: (update: Partial<ImportChoices>) => void
+  open: (files: File[]) => void
+  write: () => void
+}
+
+export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: LayerName | null, onWritten: () => void): ImportModel {
+  const remote = useRef<{ worker: Worker; api: Remote<ImportWorker> } | null>(null)
+  const [stage, setStage] = useState<ImportStage>('idle')
+  const [opened, setOpened] = useState<OpenedFile | null>(null)
+  const [prepared, setPrepared] = useState<PreparedFile | null>(null)
+  const [refusal, setRefusal] = useState<Said[] | null>(null)
+  const [written, setWritten] = useState<{ inserted: number; updated: number } | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
+  const [choices, setChoices] = useState<ImportChoices>({ layer: null, map: {}, crs: undefined, node: false, upsert: false })
+  const layer = choices.layer ?? defaultLayer
+
+  // one worker while the workspace is open
+  useEffect(() => {
+    if (!wanted) return
+    const worker = new Worker(new URL('./import.worker.ts', import.meta.url), { type: 'module', name: 'import' })
+    remote.current = { worker, api: wrap<ImportWorker>(worker) }
+    return () => {
+      worker.terminate()
+      remote.current = null
+    }
+  }, [wanted])
+
+  const open = useCallback((files: File[]) => {
+    const api = remote.current?.api
+    if (!api || !files.length) return
+    setStage('reading')
+    setOpened(null)
+    setPrepared(null)
+    setRefusal(null)
+    setWritten(null)
+    setFailure(null)
+    setChoices((c) => ({ ...c, map: {}, crs: undefined }))
+    void (async () => {
+      const read: SourceFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })))
+      const answer = await api.open(read)
+      if (answer.ok) setOpened(answer.value)
+      else setRefusal(answer.problems)
+      setStage('idle')
+    })().catch((error: unknown) => {
+      setFailure(toAtlasError(error).message)
+      setStage('idle')
+    })
+  }, [])
+
+  // made ready again whenever what it depends on changes
+  const { map, crs, node } = choices
+  useEffect(() => {
+    const api = remote.current?.api
+    if (!api || !opened || !layer) return
+    let cancelled = false
+    setStage('preparing')
+    void api
+      .prepare(layer, map, crs, node)
+      .then((answer) => {
+        if (cancelled) return
+        setPrepared(answer.ok ? answer.value : null)
+        setRefusal(answer.ok ? null : answer.problems)
+        setStage('idle')
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return
+        setFailure(toAtlasError(error).message)
+        setStage('idle')
+      })
+    return () => {
+      cancelled = true
+    }
+  }, [opened, layer, map, crs, node])
+
+  const write = useCallback(() => {
+    const api = remote.current?.api
+    if (!api || !layer || !prepared || prepared.problems.length) return
+    setStage('importing')
+    setFailure(null)
+    void (async () => {
+      const features = await api.staged()
+      const result = await rpc(client, 'import_layer', { layer, features, upsert: choices.upsert })
+      if ('problems' in result) setRefusal(await api.describe(result.problems))
+      else {
+        setWritten(result)
+        setRefusal(null)
+        onWritten()
+      }
+      setStage('idle')
+    })().catch((error: unknown) => {
+      setFailure(toAtlasError(error).message)
+      setStage('idle')
+    })
+  }, [client, layer, prepared, choices.upsert, onWritten])
+
+  const choose = useCallback((update: Partial<ImportChoices>) => setChoices((c) => ({ ...c, ...update })), [])
+
+  return { stage, opened, prepared, refusal, written, failure, choices: { ...choices, layer }, choose, open, write }
+}

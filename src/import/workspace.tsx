@@ -1,0 +1,128 @@
+// The page's import as a workspace: a file picked in its panel or dropped on the map is read and
+// checked in a worker, drawn over the map in the preview colours before anything is written, and
+// written through public.import_layer as the signed-in role; the units and analyses read again after.
+import { GeoJsonLayer } from '@deck.gl/layers'
+import { bbox as turfBbox } from '@turf/turf'
+import { lazy, Suspense, useCallback, useEffect, useMemo } from 'react'
+import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
+import type { Bbox } from '../data/types.ts'
+import type { Feature } from '../db/validate.ts'
+import { layerNames } from '../shared/layers.ts'
+import { LegendRow } from '../views/Legend.tsx'
+import { useImport } from './useImport.ts'
+
+/**
+ * The preview's colours: a lime no layer of the map uses (the facility types take the other clear
+ * hues), and a dark red, unlike the party service centres' red, for a feature with a problem.
+ */
+export const previewInk: [number, number, number] = [80, 230, 20]
+export const problemInk: [number, number, number] = [130, 20, 20]
+/** The panel, loaded when the workspace first opens. */
+const ImportPanel = lazy(() => import('./ImportPanel.tsx'))
+const css = (c: readonly number[]) => (c.length === 4 ? `rgba(${c.join(',')})` : `rgb(${c.join(',')})`)
+
+type NoUrl = Record<string, never>
+
+const stageWords = { reading: 'import.reading', preparing: 'import.preparing', importing: 'import.importing' } as const
+
+export const importWorkspace = defineWorkspace<NoUrl>({
+  id: 'import',
+  title: 'workspace.import',
+  url: { keys: [], parse: () => ({}), format: () => ({}) },
+  useWorkspace(context): WorkspaceDrawing {
+    const { client, open, access, t, fitBounds, reloadUnits } = context
+    const writable = useMemo(() => layerNames.filter((name) => access?.write[name] === true), [access])
+    const model = useImport(client, open, writable[0] ?? null, reloadUnits)
+    const { prepared } = model
+
+    // a file dropped anywhere on the page while the workspace is open
+    const { open: openFiles } = model
+    useEffect(() => {
+      if (!open || !writable.length) return
+      const over = (e: DragEvent) => e.preventDefault()
+      const drop = (e: DragEvent) => {
+        e.preventDefault()
+        openFiles([...(e.dataTransfer?.files ?? [])])
+      }
+      window.addEventListener('dragover', over)
+      window.addEventListener('drop', drop)
+      return () => {
+        window.removeEventListener('dragover', over)
+        window.removeEventListener('drop', drop)
+      }
+    }, [open, writable.length, openFiles])
+
+    const withProblem = useMemo(() => new Set((prepared?.problems ?? []).map((p) => p.index)), [prepared])
+    // the whole file in view once it is ready
+    useEffect(() => {
+      if (!open || !prepared?.features.length) return
+      const box = boxOf(prepared.features)
+      if (box) fitBounds(box, 17)
+    }, [open, prepared, fitBounds])
+    const show = useCallback(
+      (index: number) => {
+        const feature = prepared?.features[index]
+        const box = feature && boxOf([feature])
+        if (box) fitBounds(box, 18)
+      },
+      [prepared, fitBounds],
+    )
+
+    const layers = useMemo(() => {
+      if (!open || !prepared?.features.length) return []
+      return [
+        new GeoJsonLayer({
+          id: 'import-preview',
+          data: prepared.features as unknown as GeoJSON.Feature[],
+          filled: true,
+          stroked: true,
+          pointType: 'circle',
+          getFillColor: (f: GeoJSON.Feature) =>
+            [...(withProblem.has(Number(f.properties?.['@index'])) ? problemInk : previewInk), f.geometry.type === 'Point' ? 255 : 80] as [number, number, number, number],
+          getLineColor: (f: GeoJSON.Feature) =>
+            f.geometry.type === 'Point' ? [20, 20, 20, 255] : ([...(withProblem.has(Number(f.properties?.['@index'])) ? problemInk : previewInk), 255] as [number, number, number, number]),
+          getPointRadius: 8,
+          pointRadiusUnits: 'pixels',
+          getLineWidth: 2,
+          lineWidthUnits: 'pixels',
+          updateTriggers: { getFillColor: [withProblem], getLineColor: [withProblem] },
+        }),
+      ]
+    }, [open, prepared, withProblem])
+
+    const loading: string[] = []
+    if (open && model.stage !== 'idle') loading.push(t(stageWords[model.stage]))
+    const legend = open && prepared && (
+      <li key="import" data-testid="import-legend">
+        <ul>
+          <LegendRow fill={css([...previewInk, 0.3])} line={css(previewInk)}>
+            {t('legend.import')}
+          </LegendRow>
+          {withProblem.size > 0 && (
+            <LegendRow fill={css([...problemInk, 0.3])} line={css(problemInk)}>
+              {t('legend.import.problem')}
+            </LegendRow>
+          )}
+        </ul>
+      </li>
+    )
+    return {
+      layers,
+      panel: open ? (
+        <Suspense fallback={null}>
+          <ImportPanel model={model} writable={writable} show={show} />
+        </Suspense>
+      ) : null,
+      legend,
+      inspector: null,
+      loading,
+    }
+  },
+})
+
+function boxOf(features: Feature[]): Bbox | null {
+  const present = features.filter((f) => f.geometry)
+  if (!present.length) return null
+  const [w, s, e, n] = turfBbox({ type: 'FeatureCollection', features: present as unknown as GeoJSON.Feature[] })
+  return Number.isFinite(w) ? [w, s, e, n] : null
+}

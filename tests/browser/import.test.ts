@@ -1,0 +1,62 @@
+// The page's import in a real browser (Debian's Chromium) on the built app, over a copy of the
+// sample city: a planner picks a zipped Shapefile (three new facilities, in a Gauss–Krüger zone,
+// GBK with no .cpg, their type under a name the dictionary does not know), sees it refused for that
+// field, maps the field, sees the features drawn over the map in the preview colour, imports them
+// through public.import_layer, and finds them in the database; a leader may write nothing.
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { projectRoot } from '../../src/db/embedded.ts'
+import { previewInk } from '../../src/import/workspace.tsx'
+import { saveArtifact } from './harness.ts'
+import { countColours, decodePng } from './png.ts'
+import { browserSuite } from './suite.ts'
+
+const zip = path.join(projectRoot, 'tests/fixtures/formats/out/facility-new.zip')
+const suite = browserSuite()
+const { open } = suite
+
+describe('the import in Chromium', { timeout: 240_000 }, () => {
+  test('a planner picks a zipped Shapefile, maps its type field, sees the preview, imports it', async () => {
+    const atlas = await open('layers=street,community,facility&ws=import&role=planner')
+    await atlas.page.setViewportSize({ width: 1440, height: 900 })
+    await atlas.waitForIdle({ timeout: 90_000 })
+    const page = atlas.page
+    const lime = async () => countColours(decodePng(await page.locator('#map').screenshot()), [previewInk], 12)[0]
+    expect(await lime()).toBeLessThan(10)
+    await page.locator('[data-testid="import-layer"]').selectOption('facility')
+    await page.locator('[data-testid="import-file"]').setInputFiles(zip)
+    expect(await atlas.waitForText('import-opened', 'facility-new.zip', 30_000)).toMatch(/Shapefile，3 个要素/)
+    expect(await atlas.text('import-opened')).toContain('GBK')
+    // 种类 is no name the dictionary knows: refused for the file, naming its fields
+    expect(await atlas.waitForText('import-problems', 'no field for "type"', 30_000)).toContain('种类')
+    await page.locator('[data-testid="import-map-type"]').selectOption('种类')
+    await atlas.waitForText('import-ready', '3 个要素可以导入', 30_000)
+    expect(await atlas.text('import-crs-said')).toContain('CGCS2000_3_Degree_GK_CM_120E')
+    await atlas.waitForIdle({ timeout: 60_000 })
+    await page.mouse.move(1, 1)
+    await saveArtifact(page, 'import-preview.png')
+    // the three points in the preview's lime, which no layer of the map draws, before anything is written
+    expect(await lime()).toBeGreaterThan(3 * 60)
+
+    await page.locator('[data-testid="import-write"]').click()
+    expect(await atlas.waitForText('import-done', '新增 3 个', 30_000)).toContain('替换 0 个')
+    const { rows } = await suite.server.db.query<{ code: string; name: string; facility_type: string }>(
+      `select code, name, facility_type from atlas.facility where code like 'F-NEW-%' order by code`,
+    )
+    expect(rows).toEqual([
+      { code: 'F-NEW-1', name: '新建党群服务站', facility_type: 'party_service_centre' },
+      { code: 'F-NEW-2', name: '新建康养驿站', facility_type: 'elderly_care' },
+      { code: 'F-NEW-3', name: '新建儿童之家', facility_type: 'children' },
+    ])
+    await atlas.waitForIdle({ timeout: 60_000 })
+    await saveArtifact(page, 'import-done.png')
+  })
+
+  test('on a phone the panel reads; a leader is told the role writes no layer', async () => {
+    const atlas = await open('ws=import&role=leader')
+    await atlas.page.setViewportSize({ width: 390, height: 844 })
+    await atlas.waitForIdle({ timeout: 90_000 })
+    expect(await atlas.waitForText('import-panel', '当前角色不能写入任何图层', 30_000)).toContain('导入文件')
+    await saveArtifact(atlas.page, 'import-leader-phone.png')
+  })
+})
