@@ -34,7 +34,7 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     expect(await atlas.text('import-crs-said')).toContain('CGCS2000_3_Degree_GK_CM_120E')
     await atlas.waitForIdle({ timeout: 60_000 })
     await page.mouse.move(1, 1)
-    await saveArtifact(page, 'import-preview.png')
+    await saveArtifact(page, 'import.png', { readme: true })
     // the three points in the preview's lime, which no layer of the map draws, before anything is written
     expect(await lime()).toBeGreaterThan(3 * 60)
 
