@@ -16,7 +16,7 @@ import { prepareFeatures, prepareSource, type Noding, type Prepared } from '../f
 import { describeEncoding, isTabularOrGisFile, type Source, type SourceFormat } from '../files/source.ts'
 import type { Columns } from '../files/table.ts'
 import type { Geometry } from 'geojson'
-import { convertedOutside, implausibleOffset } from './offsets.ts'
+import { implausiblePlacement } from './offsets.ts'
 import { toWkbBase64 } from './wkb.ts'
 import { ImportError, parseFeatureCollection, type Feature } from './validate.ts'
 
@@ -70,9 +70,6 @@ export interface ImportResult {
 export function coordinateSystem(given: string): Crs | string {
   return resolveCrs(given, epsgIndex)
 }
-
-/** Layers that may lie beyond the city the database holds: they are what extends it. */
-const extendsTheCity = new Set<LayerName>(['street', 'former_village', 'management_area', 'basemap'])
 
 /** Runs the import's writing: in a transaction of its own, or in one its caller holds. */
 type Writer = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>
@@ -213,17 +210,10 @@ async function writePrepared(writer: Writer, layer: LayerName, file: string, cou
   const counts = await writer(async (tx) => {
     // PostGIS's operators (=, &&) live in the extensions schema, as on Supabase.
     await tx.exec('set local search_path = atlas, extensions, public')
-    // a file that says nothing of its coordinates, checked against the city the database holds
-    if (!prepared.crsStated && layer !== 'walk_edge') {
-      const reason = await implausibleOffset(tx, spec, converted)
-      if (reason) throw new ImportError(file, [{ index: -1, reason }])
-    }
-    // a file converted from the system it declares, landing nowhere near the city: a wrong zone or datum
-    // (the outermost layers may lie beyond it: a new district's streets, a county's outline)
-    if (prepared.crsStated && crs.toWgs84 && !extendsTheCity.has(layer)) {
-      const reason = await convertedOutside(tx, converted, crs.name)
-      if (reason) throw new ImportError(file, [{ index: -1, reason }])
-    }
+    // where the file lands against the city the database holds: a file that says nothing of its
+    // coordinates in Amap's or Baidu's, or one converted from a wrong zone
+    const reason = await implausiblePlacement(tx, spec, converted, { stated: prepared.crsStated, converted: crs.toWgs84 !== undefined, name: crs.name })
+    if (reason) throw new ImportError(file, [{ index: -1, reason }])
     const written = await writeFeatures(tx, layer, converted, options.upsert ?? false)
     if ('problems' in written) throw new ImportError(file, written.problems)
     return layer === 'walk_edge' ? { ...written, parts: await networkParts(tx) } : written

@@ -2,7 +2,7 @@
 // and the check that catches a file in one of them imported as WGS-84: its features land a few
 // hundred metres off the city's roads, and on them once read as GCJ-02 or BD-09.
 import gcoord from 'gcoord'
-import { layers, type LayerSpec } from '../shared/layers.ts'
+import { layers, type LayerName, type LayerSpec } from '../shared/layers.ts'
 import type { Queryable } from './database.ts'
 import type { Feature } from './validate.ts'
 
@@ -63,126 +63,116 @@ const systemNames: Record<OffsetSystem, string> = { gcj02: 'GCJ-02 (Amap, Tencen
 const declare = (system: OffsetSystem) => `declare --crs ${system} (or --crs wgs84 if they are WGS-84 after all)`
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
-interface Extent {
-  west: number
-  south: number
-  east: number
-  north: number
-  /** Whether the database holds a walking network. */
+/** A sample of a file's points in one reading of its coordinates. */
+export interface PlacementReading {
+  name: string
+  points: { x: number; y: number; parent?: string }[]
+}
+
+/** What public.import_placement answers: the city's extent, and per reading where the sample lands. */
+export interface PlacementAnswer {
+  extent: [number, number, number, number] | null
   roads: boolean
+  readings: { name: string; inside: number; named: number; known: number; within: number; median_m: number | null }[]
 }
 
-/** The extent of the city the database holds (its streets, communities and roads), or null when it holds none. */
-async function cityExtent(q: Queryable): Promise<Extent | null> {
-  const { rows } = await q.query<{ west: number | null; south: number | null; east: number | null; north: number | null; roads: boolean }>(
-    `select extensions.st_xmin(e) west, extensions.st_ymin(e) south, extensions.st_xmax(e) east, extensions.st_ymax(e) north,
-            exists (select 1 from atlas.walk_edge) roads
-     from (select extensions.st_extent(geom)::extensions.geometry e from (
-       select geom from atlas.street union all select geom from atlas.community union all select geom from atlas.walk_edge) held) x`,
-  )
-  const e = rows[0]
-  return e.west === null || e.south === null || e.east === null || e.north === null ? null : { west: e.west, south: e.south, east: e.east, north: e.north, roads: e.roads }
-}
+/** The question a file's coordinates raise: its sample, in the readings that matter, and what to judge. */
+export type PlacementQuestion =
+  | { kind: 'undeclared'; readings: PlacementReading[]; parentLayer?: LayerName }
+  | { kind: 'declared'; system: string; readings: PlacementReading[] }
 
-// about 5 km round the city: a new district beside it is no mistake
-const margin = 0.05
-const withinExtent = (e: Extent, [x, y]: Position) => x >= e.west - margin && x <= e.east + margin && y >= e.south - margin && y <= e.north + margin
+/** Layers that may lie beyond the city the database holds: they are what extends it. */
+export const extendsTheCity: ReadonlySet<LayerName> = new Set<LayerName>(['street', 'former_village', 'management_area', 'basemap'])
+
 const where = (p: Position) => `${p[0].toFixed(4)}, ${p[1].toFixed(4)}`
-const describeExtent = (e: Extent) => `${where([e.west, e.south])} to ${where([e.east, e.north])}`
+const describeExtent = ([west, south, east, north]: [number, number, number, number]) => `${where([west, south])} to ${where([east, north])}`
 
 /**
- * For a file declared in a system the atlas converts (a projection, GCJ-02…) whose features must lie
- * in the city: a reason in words when, converted, none lands within 5 km of it — a wrong zone or
- * system in the .prj or --crs moves a whole file tens or hundreds of kilometres.
+ * The question to ask of a file's features before writing them, or null when there is none: for a
+ * file that declares nothing, where it lands read as WGS-84, GCJ-02 and BD-09 (up to 300 features,
+ * a point each, with the unit each names); for a file converted from the system it declares, where
+ * it lands at all (the outermost layers and the network may lie beyond the city, and are not asked).
  */
-export async function convertedOutside(q: Queryable, features: Feature[], system: string): Promise<string | null> {
-  const step = Math.max(1, Math.floor(features.length / 300))
-  const points = features
-    .filter((_, i) => i % step === 0)
-    .map((f) => representative(f.geometry))
-    .filter((p): p is Position => p !== undefined)
-  if (!points.length) return null
-  const extent = await cityExtent(q)
-  if (!extent || points.some((p) => withinExtent(extent, p))) return null
-  return (
-    `read in ${system}, as the file declares, its features land wholly outside the city the database holds (${describeExtent(extent)}; ` +
-    `the first at ${where(points[0])}): the declaration is likely wrong — a Gauss–Krüger file in the wrong zone, or another datum; check the .prj or --crs`
-  )
-}
-
-/**
- * For a file that declares no coordinate system: where its features land against the city the
- * database holds, read as WGS-84 and as GCJ-02 and BD-09. A reason in words to refuse it, or null.
- * Reads only. First, features that name their parent unit: do they lie in it? (In a dense city an
- * offset of 500 m still lands near some road, but in another community.) Else, the distance to the
- * nearest road of the walking network.
- */
-export async function implausibleOffset(q: Queryable, spec: LayerSpec, features: Feature[]): Promise<string | null> {
+export function placementQuestion(spec: LayerSpec, features: Feature[], crs: { stated: boolean; converted: boolean; name: string }): PlacementQuestion | null {
+  if (crs.stated && (!crs.converted || extendsTheCity.has(spec.name))) return null
+  if (!crs.stated && spec.name === 'walk_edge') return null
   const step = Math.max(1, Math.floor(features.length / 300))
   const sampled = features
     .filter((_, i) => i % step === 0)
-    .map((f) => ({ at: representative(f.geometry), parent: f.properties?.parent_code }))
+    .map((f) => ({ at: f.geometry ? representative(f.geometry) : undefined, parent: f.properties?.parent_code }))
     .filter((s): s is { at: Position; parent: unknown } => s.at !== undefined)
   if (!sampled.length) return null
+  const reading = (name: string, move: (p: Position) => Position): PlacementReading => ({
+    name,
+    points: sampled.map((s) => {
+      const [x, y] = move(s.at)
+      return typeof s.parent === 'string' && s.parent !== '' ? { x, y, parent: s.parent } : { x, y }
+    }),
+  })
+  if (crs.stated) return { kind: 'declared', system: crs.name, readings: [reading('declared', (p) => p)] }
+  return {
+    kind: 'undeclared',
+    readings: [reading('wgs84', (p) => p), reading('gcj02', (p) => offsetToWgs84('gcj02', p)), reading('bd09', (p) => offsetToWgs84('bd09', p))],
+    ...(spec.parent ? { parentLayer: spec.parent.layer } : {}),
+  }
+}
 
-  const extent = await cityExtent(q)
+/** Asks the database where the sample lands (public.import_placement, as the page asks it too). */
+export async function askPlacement(q: Queryable, question: PlacementQuestion): Promise<PlacementAnswer> {
+  const { rows } = await q.query<{ answer: PlacementAnswer }>('select public.import_placement($1::jsonb, $2) as answer', [
+    JSON.stringify(question.readings),
+    question.kind === 'undeclared' ? (question.parentLayer ?? null) : null,
+  ])
+  return rows[0].answer
+}
+
+/**
+ * The answer judged: a reason in words to refuse the file, or null. Undeclared: wholly outside the
+ * city; else, features that name their unit mostly outside it as WGS-84 and inside it once read as
+ * GCJ-02 or BD-09 (in a dense city an offset of 500 m still lands near some road, but in another
+ * community); else, far from the roads as WGS-84 and on them read the other way. Declared and
+ * converted: wholly outside the city (a wrong zone or datum).
+ */
+export function judgePlacement(spec: LayerSpec, question: PlacementQuestion, answer: PlacementAnswer): string | null {
+  const extent = answer.extent
   if (!extent) return null
-  const inside = sampled.filter(({ at }) => withinExtent(extent, at))
-  if (!inside.length)
+  const [asIs, ...others] = answer.readings
+  const first = question.readings[0].points[0]
+  if (!asIs || !first) return null
+  if (question.kind === 'declared')
+    return asIs.inside > 0
+      ? null
+      : `read in ${question.system}, as the file declares, its features land wholly outside the city the database holds (${describeExtent(extent)}; ` +
+          `the first at ${where([first.x, first.y])}): the declaration is likely wrong — a Gauss–Krüger file in the wrong zone, or another datum; check the .prj or --crs`
+  if (asIs.inside === 0)
     return (
       `the file lies wholly outside the city the database holds (${describeExtent(extent)}; ` +
-      `its first feature is at ${where(sampled[0].at)}): if it is in another coordinate system, convert it or declare it with --crs; --crs wgs84 imports it as it is`
+      `its first feature is at ${where([first.x, first.y])}): if it is in another coordinate system, convert it or declare it with --crs; --crs wgs84 imports it as it is`
     )
-  const readings = (['gcj02', 'bd09'] as const).map((system) => ({ system, move: (p: Position) => offsetToWgs84(system, p) }))
-
-  // features in the units they name
   const parent = spec.parent && layers[spec.parent.layer]
-  const named = parent ? inside.filter((s) => typeof s.parent === 'string' && s.parent !== '') : []
-  if (parent && named.length >= 5) {
-    const within = async (move: (p: Position) => Position) =>
-      (
-        await q.query<{ known: number; within: number }>(
-          `select count(u.code)::int as known,
-                  count(u.code) filter (where extensions.st_dwithin(u.geom, extensions.st_setsrid(extensions.st_makepoint(t.x, t.y), 4326), 0.00005))::int as within
-           from jsonb_to_recordset($1::jsonb) as t(x float8, y float8, parent text)
-           left join atlas.${parent.table} u on u.code = t.parent`,
-          [JSON.stringify(named.map((s) => ({ x: move(s.at)[0], y: move(s.at)[1], parent: s.parent })))],
-        )
-      ).rows[0]
-    const asIs = await within((p) => p)
-    if (asIs.known >= 5) {
-      if (asIs.within >= 0.9 * asIs.known) return null
-      const tried = await Promise.all(readings.map(async (r) => ({ system: r.system, within: (await within(r.move)).within })))
-      const best = tried.sort((a, b) => b.within - a.within)[0]
-      if (best.within >= 0.95 * asIs.known && best.within - asIs.within >= 0.2 * asIs.known)
-        return (
-          `the file declares no coordinate system, and read as WGS-84 ${plural(asIs.known - asIs.within, 'of its features lies', 'of its features lie')} outside the ${parent.name} ${asIs.known - asIs.within === 1 ? 'it names' : 'they name'} ` +
-          `(of ${asIs.known} that name one); read as ${systemNames[best.system]}, ${asIs.known - best.within} ${asIs.known - best.within === 1 ? 'does' : 'do'}: ${declare(best.system)}`
-        )
+  if (parent && asIs.named >= 5 && asIs.known >= 5) {
+    if (asIs.within >= 0.9 * asIs.known) return null
+    const best = [...others].sort((a, b) => b.within - a.within)[0]
+    if (best && best.within >= 0.95 * asIs.known && best.within - asIs.within >= 0.2 * asIs.known) {
+      const system = best.name as OffsetSystem
+      return (
+        `the file declares no coordinate system, and read as WGS-84 ${plural(asIs.known - asIs.within, 'of its features lies', 'of its features lie')} outside the ${parent.name} ${asIs.known - asIs.within === 1 ? 'it names' : 'they name'} ` +
+        `(of ${asIs.known} that name one); read as ${systemNames[system]}, ${asIs.known - best.within} ${asIs.known - best.within === 1 ? 'does' : 'do'}: ${declare(system)}`
+      )
     }
   }
-
-  // features near the roads
-  if (!extent.roads) return null
-  const median = async (positions: Position[]) =>
-    (
-      await q.query<{ m: number }>(
-        `select percentile_cont(0.5) within group (order by d) as m from (
-           select (select extensions.st_distance(e.geom::extensions.geography, p.g::extensions.geography)
-                   from atlas.walk_edge e order by e.geom operator(extensions.<->) p.g limit 1) as d
-           from (select extensions.st_setsrid(extensions.st_makepoint(t.x, t.y), 4326) as g
-                 from jsonb_to_recordset($1::jsonb) as t(x float8, y float8)) p) s`,
-        [JSON.stringify(positions.map(([x, y]) => ({ x, y })))],
-      )
-    ).rows[0].m
-  const points = inside.map((s) => s.at)
-  const asWgs84 = await median(points)
-  if (asWgs84 < offRoadM) return null
-  const tried = await Promise.all(readings.map(async (r) => ({ system: r.system, m: await median(points.map(r.move)) })))
-  const best = tried.sort((a, b) => a.m - b.m)[0]
-  if (best.m > asWgs84 / 3 || best.m >= offRoadM) return null
+  if (!answer.roads || asIs.median_m === null || asIs.median_m < offRoadM) return null
+  const best = others.filter((r) => r.median_m !== null).sort((a, b) => a.median_m! - b.median_m!)[0]
+  if (!best || best.median_m! > asIs.median_m / 3 || best.median_m! >= offRoadM) return null
+  const system = best.name as OffsetSystem
   return (
-    `the file declares no coordinate system, and read as WGS-84 its features are ${Math.round(asWgs84)} m from the nearest road ` +
-    `(the median of ${points.length}); read as ${systemNames[best.system]} they are ${Math.round(best.m)} m from it: ${declare(best.system)}`
+    `the file declares no coordinate system, and read as WGS-84 its features are ${Math.round(asIs.median_m)} m from the nearest road ` +
+    `(the median of ${asIs.inside}); read as ${systemNames[system]} they are ${Math.round(best.median_m!)} m from it: ${declare(system)}`
   )
+}
+
+/** The question asked and the answer judged, for the command line's import. */
+export async function implausiblePlacement(q: Queryable, spec: LayerSpec, features: Feature[], crs: { stated: boolean; converted: boolean; name: string }): Promise<string | null> {
+  const question = placementQuestion(spec, features, crs)
+  return question ? judgePlacement(spec, question, await askPlacement(q, question)) : null
 }

@@ -7,12 +7,13 @@ import { expose } from 'comlink'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
 import sqlWasm from 'sql.js/dist/sql-wasm.wasm?url'
 import { toWkbBase64 } from '../db/wkb.ts'
+import { judgePlacement, placementQuestion, type PlacementAnswer, type PlacementQuestion } from '../db/offsets.ts'
 import { describe, ImportError, type Feature, type Problem } from '../db/validate.ts'
 import { epsgChina } from '../files/epsgChina.ts'
 import { prepareSource, type Noding } from '../files/prepare.ts'
 import { describeEncoding, readSource, sourceFormatNames, type Source, type SourceFile } from '../files/source.ts'
 import type { StagedFeature } from '../shared/api.ts'
-import type { LayerName } from '../shared/layers.ts'
+import { layers, type LayerName } from '../shared/layers.ts'
 
 export interface OpenedFile {
   name: string
@@ -33,6 +34,8 @@ export interface PreparedFile {
   crs: { id: string; name: string; from?: string; stated: boolean }
   warnings: string[]
   noding?: Noding
+  /** Where the features would land, to ask the database before writing (public.import_placement), or null. */
+  question: PlacementQuestion | null
 }
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; problems: (Problem & { said: string })[] }
@@ -92,8 +95,16 @@ const api = {
         crs: { id: prepared.crs.id, name: prepared.crs.name, ...(prepared.crsFrom ? { from: prepared.crsFrom } : {}), stated: prepared.crsStated },
         warnings: prepared.warnings,
         ...(prepared.noding ? { noding: prepared.noding } : {}),
+        question: prepared.problems.length
+          ? null
+          : placementQuestion(layers[layer], prepared.features, { stated: prepared.crsStated, converted: prepared.crs.toWgs84 !== undefined, name: prepared.crs.name }),
       }
     })
+  },
+
+  /** The database's answer to the placement question, judged as the command line judges it: a reason to refuse, or null. */
+  judge(layer: LayerName, question: PlacementQuestion, answer: PlacementAnswer): string | null {
+    return judgePlacement(layers[layer], question, answer)
   },
 
   /** Problems in words, as the command line says them (the database's refusals, for the page). */

@@ -90,10 +90,18 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     setStage('preparing')
     void api
       .prepare(layer, map, crs, node)
-      .then((answer) => {
+      .then(async (answer) => {
         if (cancelled) return
         setPrepared(answer.ok ? answer.value : null)
         setRefusal(answer.ok ? null : answer.problems)
+        // where the features land against the city, asked of the database and judged as atlas import judges it
+        const question = answer.ok ? answer.value.question : null
+        if (question) {
+          const placement = await rpc(client, 'import_placement', { readings: question.readings, parent_layer: question.kind === 'undeclared' ? (question.parentLayer ?? null) : null })
+          const reason = await api.judge(layer, question, placement)
+          if (cancelled) return
+          if (reason) setRefusal([{ index: -1, reason, said: reason }])
+        }
         setStage('idle')
       })
       .catch((error: unknown) => {
@@ -104,7 +112,7 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     return () => {
       cancelled = true
     }
-  }, [opened, layer, map, crs, node])
+  }, [client, opened, layer, map, crs, node])
 
   const write = useCallback(() => {
     const api = remote.current?.api

@@ -63,6 +63,13 @@ export const apiFunctions = {
     ],
     returns: 'jsonb',
   },
+  import_placement: {
+    args: [
+      { name: 'readings', type: 'jsonb' },
+      { name: 'parent_layer', type: 'text', default: null },
+    ],
+    returns: 'jsonb',
+  },
   indicators: {
     args: [
       { name: 'minutes', type: 'numeric', default: null },
@@ -240,6 +247,11 @@ export interface ApiArguments {
     /** default false */
     upsert?: boolean
   }
+  import_placement: {
+    readings: Json
+    /** default null */
+    parent_layer?: string | null
+  }
   indicators: {
     /** default null */
     minutes?: number | null
@@ -359,6 +371,7 @@ export interface ApiReturns {
   coverage: Json
   edit_backlog_item: Json
   import_layer: Json
+  import_placement: Json
   indicators: Json
   layer_stats: Json
   map_layer: Json

@@ -7,6 +7,7 @@ import type { BacklogChange, BacklogScores, ItemChanges, ScoredItem, WeightRecor
 import type { CirclePointsJson, WalkGraphJson } from '../circles/engine/model.ts'
 import type { CircleStatus, Coverage, Proposal } from '../circles/types.ts'
 import type { Access, AtlasFeatureCollection, LayerCollection, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
+import type { PlacementAnswer, PlacementReading } from '../db/offsets.ts'
 import type { Indicators } from '../leader/types.ts'
 import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from '../zones/types.ts'
 import type { ApiArguments, ApiReturns, Json } from './api.generated.ts'
@@ -49,6 +50,7 @@ export interface ApiResults {
   indicators: Indicators
   // a city's files (…_import.sql, written from src/db/importSql.ts)
   import_layer: ImportLayerResult
+  import_placement: PlacementAnswer
 }
 
 /** What public.import_layer answers: the problems that refuse the features, or what it wrote. */
@@ -63,6 +65,7 @@ export interface StagedFeature {
 /** The json and jsonb arguments whose shape a domain knows, in place of any JSON. */
 interface JsonArguments {
   import_layer: { features: StagedFeature[] }
+  import_placement: { readings: PlacementReading[] }
   backlog_scores: { weights?: Weights | null }
   edit_backlog_item: { changes: ItemChanges }
   set_backlog_weights: { weights: Weights }

@@ -3,9 +3,13 @@
 // GBK with no .cpg, their type under a name the dictionary does not know), sees it refused for that
 // field, maps the field, sees the features drawn over the map in the preview colour, imports them
 // through public.import_layer, and finds them in the database; a leader may write nothing.
+import fs from 'node:fs'
 import path from 'node:path'
+import gcoord from 'gcoord'
 import { describe, expect, test } from 'vitest'
 import { projectRoot } from '../../src/db/embedded.ts'
+import { sampleDir } from '../../src/db/sample.ts'
+import { tempDir } from '../helpers/databases.ts'
 import { previewInk } from '../../src/import/workspace.tsx'
 import { saveArtifact } from './harness.ts'
 import { countColours, decodePng } from './png.ts'
@@ -50,6 +54,29 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     ])
     await atlas.waitForIdle({ timeout: 60_000 })
     await saveArtifact(page, 'import-done.png')
+  })
+
+  test('a GCJ-02 file that declares nothing is refused in the page as on the command line, until its system is chosen', async () => {
+    // ten of the sample's facilities under new codes, moved into Amap's coordinates, with no crs
+    const sample = JSON.parse(fs.readFileSync(path.join(sampleDir, 'facility.geojson'), 'utf8')) as GeoJSON.FeatureCollection<GeoJSON.Point>
+    const features = sample.features.slice(0, 10).map((f, i) => ({
+      ...f,
+      properties: { ...f.properties, code: `AMAP-${i}` },
+      geometry: { type: 'Point', coordinates: gcoord.transform(f.geometry.coordinates as [number, number], gcoord.WGS84, gcoord.GCJ02) },
+    }))
+    const file = path.join(tempDir('atlas-amap-'), 'amap.geojson')
+    fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }))
+    const atlas = await open('ws=import&role=planner')
+    await atlas.waitForIdle({ timeout: 90_000 })
+    const page = atlas.page
+    await page.locator('[data-testid="import-layer"]').selectOption('facility')
+    await page.locator('[data-testid="import-file"]').setInputFiles(file)
+    expect(await atlas.waitForText('import-problems', 'declare --crs gcj02', 30_000)).toMatch(/the file declares no coordinate system, and read as WGS-84 .* read as GCJ-02 \(Amap, Tencent\)/)
+    expect(await page.locator('[data-testid="import-write"]').isDisabled()).toBe(true)
+    await page.locator('[data-testid="import-crs"]').selectOption('gcj02')
+    await atlas.waitForText('import-ready', '10 个要素可以导入', 30_000)
+    expect(await atlas.text('import-crs-said')).toContain('GCJ-02')
+    expect(await page.locator('[data-testid="import-problems"]').count()).toBe(0)
   })
 
   test('on a phone the panel reads; a leader is told the role writes no layer', async () => {
