@@ -54,6 +54,9 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     ])
     await atlas.waitForIdle({ timeout: 60_000 })
     await saveArtifact(page, 'import-done.png')
+    // the service circles know the facilities have none yet, as after atlas import
+    await page.locator('[data-testid="workspace-circles"]').click()
+    expect(await atlas.waitForText('circles-stale', '尚未计算：设施 3 处', 60_000)).toContain('已过期')
   })
 
   test('a GCJ-02 file that declares nothing is refused in the page as on the command line, until its system is chosen', async () => {
