@@ -1,10 +1,10 @@
 // The page's import as a workspace: a file picked in its panel or dropped on the map is read and
 // checked in a worker, drawn over the map in the preview colours before anything is written, and
 // written through public.import_layer as the signed-in role; the units and analyses read again after.
-import { GeoJsonLayer } from '@deck.gl/layers'
 import { bbox as turfBbox } from '@turf/turf'
+import type { ExpressionSpecification } from 'maplibre-gl'
 import { lazy, Suspense, useCallback, useEffect, useMemo } from 'react'
-import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
+import { defineWorkspace, type WorkspaceDrawing, type WorkspaceStyle } from '../app/workspace.ts'
 import type { Bbox } from '../data/types.ts'
 import type { Feature } from '../db/validate.ts'
 import { layerNames } from '../shared/layers.ts'
@@ -68,26 +68,20 @@ export const importWorkspace = defineWorkspace<NoUrl>({
       [prepared, fitBounds],
     )
 
-    const layers = useMemo(() => {
-      if (!open || !prepared?.features.length) return []
-      return [
-        new GeoJsonLayer({
-          id: 'import-preview',
-          data: prepared.features as unknown as GeoJSON.Feature[],
-          filled: true,
-          stroked: true,
-          pointType: 'circle',
-          getFillColor: (f: GeoJSON.Feature) =>
-            [...(withProblem.has(Number(f.properties?.['@index'])) ? problemInk : previewInk), f.geometry.type === 'Point' ? 255 : 80] as [number, number, number, number],
-          getLineColor: (f: GeoJSON.Feature) =>
-            f.geometry.type === 'Point' ? [20, 20, 20, 255] : ([...(withProblem.has(Number(f.properties?.['@index'])) ? problemInk : previewInk), 255] as [number, number, number, number]),
-          getPointRadius: 8,
-          pointRadiusUnits: 'pixels',
-          getLineWidth: 2,
-          lineWidthUnits: 'pixels',
-          updateTriggers: { getFillColor: [withProblem], getLineColor: [withProblem] },
-        }),
-      ]
+    // the preview as a MapLibre source: its features are cut into tiles in MapLibre's own worker, so a
+    // district's file does not hold the page's thread as deck.gl's tessellation of it would
+    const style = useMemo(() => previewStyle(open), [open])
+    const data = useMemo(() => {
+      const features = open && prepared ? prepared.features : []
+      return {
+        [previewSource]: {
+          type: 'FeatureCollection' as const,
+          features: features.map((f) => {
+            const index = Number(f.properties['@index'])
+            return { type: 'Feature' as const, geometry: f.geometry as GeoJSON.Geometry, properties: { index, problem: withProblem.has(index) } }
+          }),
+        },
+      }
     }, [open, prepared, withProblem])
 
     const loading: string[] = []
@@ -107,7 +101,9 @@ export const importWorkspace = defineWorkspace<NoUrl>({
       </li>
     )
     return {
-      layers,
+      layers: [],
+      style,
+      data,
       panel: open ? (
         <Suspense fallback={null}>
           <ImportPanel model={model} writable={writable} show={show} />
@@ -119,6 +115,29 @@ export const importWorkspace = defineWorkspace<NoUrl>({
     }
   },
 })
+
+const previewSource = 'import-preview'
+
+/** The preview's MapLibre layers: fills and outlines of polygons, lines, and points with a dark ring. */
+function previewStyle(open: boolean): WorkspaceStyle {
+  const visibility = open ? 'visible' : 'none'
+  const ink: ExpressionSpecification = ['case', ['get', 'problem'], css(problemInk), css(previewInk)]
+  return {
+    sources: { [previewSource]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+    layers: [
+      { id: 'import-preview-fill', type: 'fill', source: previewSource, filter: ['==', ['geometry-type'], 'Polygon'], layout: { visibility }, paint: { 'fill-color': ink, 'fill-opacity': 0.32 } },
+      { id: 'import-preview-line', type: 'line', source: previewSource, filter: ['!=', ['geometry-type'], 'Point'], layout: { visibility, 'line-join': 'round' }, paint: { 'line-color': ink, 'line-width': 2 } },
+      {
+        id: 'import-preview-point',
+        type: 'circle',
+        source: previewSource,
+        filter: ['==', ['geometry-type'], 'Point'],
+        layout: { visibility },
+        paint: { 'circle-color': ink, 'circle-radius': 8, 'circle-stroke-color': '#141414', 'circle-stroke-width': 2 },
+      },
+    ],
+  }
+}
 
 function boxOf(features: Feature[]): Bbox | null {
   const present = features.filter((f) => f.geometry)

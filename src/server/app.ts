@@ -36,6 +36,12 @@ export interface ServerOptions {
 }
 
 const maxBody = 2 * 1024 * 1024
+/**
+ * The one function that takes a city's file, public.import_layer: a signed-in caller's import may
+ * carry a district's layer (a 50 MB Shapefile is some 70 MB of staged features); every other call,
+ * and any anonymous one, stays within maxBody.
+ */
+const largeBodies: Readonly<Record<string, number>> = { import_layer: 256 * 1024 * 1024 }
 
 /** The longest one API call may take on the embedded database before it is stopped (src/db/thread.ts). */
 export const callDeadlineMs = 30_000
@@ -117,12 +123,12 @@ export function nestsDeeper(value: unknown, limit = maxJsonDepth): boolean {
   return false
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBody(req: http.IncomingMessage, limit = maxBody): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > maxBody) throw Object.assign(new Error('request body too large'), { status: 413 })
+    if (size > limit) throw Object.assign(new Error(`request body too large: more than ${Math.round(limit / 1024 / 1024)} MB`), { status: 413 })
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -184,7 +190,9 @@ export async function createAtlasServer(options: ServerOptions): Promise<http.Se
     if (req.method === 'GET') {
       args = Object.fromEntries(url.searchParams.entries())
     } else {
-      const text = await readBody(req)
+      // the function's own limit only: never a key an object inherits (__proto__, constructor)
+      const large = claims.role === 'authenticated' && Object.hasOwn(largeBodies, name) ? largeBodies[name] : maxBody
+      const text = await readBody(req, large)
       try {
         const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text)
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
