@@ -100,7 +100,7 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
 
   // Every source's data is the same object until it changes (collectionOf, the workspaces' own
   // memos): the map sets again only the sources whose data is new.
-  const sources: Record<string, FeatureCollection> = { atlas: collectionOf(basemapFeatures), labels }
+  const sources: Record<string, FeatureCollection | string> = { atlas: collectionOf(basemapFeatures), labels }
   for (const layer of unitLayerNames) sources[boundarySource(layer)] = drawn.includes(layer) ? collectionOf(features[layer]) : emptyCollection
   sources[walkSource] = drawn.includes('walk_edge') ? collectionOf(features.walk_edge) : emptyCollection
   for (const workspace of workspaces) Object.assign(sources, workspace.data)

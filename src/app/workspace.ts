@@ -55,8 +55,8 @@ export interface WorkspaceDrawing {
   /** deck.gl layers for the current view, over the base map's. */
   layers: Layer[]
   style?: WorkspaceStyle
-  /** The data of its style's GeoJSON sources, by source id. */
-  data?: Record<string, FeatureCollection>
+  /** The data of its style's GeoJSON sources, by source id: features, or a URL MapLibre's worker fetches. */
+  data?: Record<string, FeatureCollection | string>
   /** Images its style's layers use, by id; added to the map while the workspace is open. */
   images?: Record<string, WorkspaceImage>
   /**

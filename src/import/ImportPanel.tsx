@@ -31,7 +31,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
   const fields = layer ? layerFields(layers[layer]).filter((f) => !['bridge', 'tunnel', 'layer'].includes(f)) : []
   const sourceOf = (field: string) => prepared?.mapping[field] ?? (prepared?.fields.includes(field) ? field : '')
   const problems = [...(refusal ?? []), ...(prepared?.problems ?? [])]
-  const ready = prepared && !prepared.problems.length && !refusal ? prepared.features.length : 0
+  const ready = prepared && !prepared.problems.length && !refusal ? prepared.preview.count : 0
   return (
     <section className="panel import-panel" data-testid="import-panel">
       <h2>{t('import.title')}</h2>
@@ -126,7 +126,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
           {prepared && (
             <p className="muted" data-testid="import-crs-said">
               {prepared.crs.from
-                ? t('import.crs.declared', { name: prepared.crs.name, from: prepared.crs.from })
+                ? t(prepared.crs.id === 'wgs84' ? 'import.crs.declaredWgs84' : 'import.crs.declared', { name: prepared.crs.name, from: prepared.crs.from })
                 : prepared.crs.stated
                   ? t('import.crs.stated', { name: prepared.crs.name })
                   : t('import.crs.undeclared')}

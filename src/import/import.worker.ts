@@ -26,8 +26,14 @@ export interface OpenedFile {
 }
 
 export interface PreparedFile {
-  /** The features as they would be written, in WGS-84, each with its index in the file. */
-  features: Feature[]
+  /**
+   * The features as they would be written, in WGS-84, as GeoJSON behind a blob URL (each with its
+   * index and whether it has a problem) for the map's source to fetch in MapLibre's own worker: a
+   * district's file never passes through the page's thread.
+   */
+  preview: { url: string; count: number; bbox: [number, number, number, number] | null }
+  /** The box of each feature with a problem (of the first hundred), to zoom to it. */
+  boxes: Record<number, [number, number, number, number]>
   problems: (Problem & { said: string })[]
   mapping: Record<string, string>
   fields: string[]
@@ -41,6 +47,7 @@ export interface PreparedFile {
 export type Answer<T> = { ok: true; value: T } | { ok: false; problems: (Problem & { said: string })[] }
 
 let sqlJs: Promise<SqlJsStatic> | undefined
+let previewUrl: string | undefined
 let source: Source | undefined
 let fileName = ''
 let ready: Feature[] = []
@@ -87,8 +94,21 @@ const api = {
       if (!source) throw new Error('no file is open')
       const prepared = prepareSource(fileName, layer, source, { map, crs, node }, epsgChina)
       ready = prepared.problems.length ? [] : prepared.features
+      const problemAt = new Set(prepared.problems.map((p) => p.index))
+      const collection = {
+        type: 'FeatureCollection',
+        features: prepared.features.filter((f) => f.geometry).map((f, index) => ({ type: 'Feature', geometry: f.geometry, properties: { index, problem: problemAt.has(index) } })),
+      }
+      if (previewUrl) URL.revokeObjectURL(previewUrl)
+      previewUrl = URL.createObjectURL(new Blob([JSON.stringify(collection)], { type: 'application/geo+json' }))
+      const boxes: Record<number, [number, number, number, number]> = {}
+      for (const p of prepared.problems.slice(0, 100)) {
+        const box = p.index >= 0 && prepared.features[p.index] ? boxOf([prepared.features[p.index]]) : null
+        if (box) boxes[p.index] = box
+      }
       return {
-        features: prepared.features.map((f, index) => ({ ...f, properties: { ...f.properties, '@index': index } })),
+        preview: { url: previewUrl, count: collection.features.length, bbox: boxOf(prepared.features) },
+        boxes,
         problems: said(prepared.problems),
         mapping: prepared.mapping,
         fields: prepared.fields,
@@ -116,6 +136,22 @@ const api = {
   staged(): StagedFeature[] {
     return ready.map((f) => ({ p: f.properties, g: toWkbBase64(f.geometry as GeoJSON.Geometry) }))
   },
+}
+
+/** The box round the features' positions, or null when they have none. */
+function boxOf(features: Feature[]): [number, number, number, number] | null {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
+  const visit = (c: unknown) => {
+    if (!Array.isArray(c)) return
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      w = Math.min(w, c[0])
+      e = Math.max(e, c[0])
+      s = Math.min(s, c[1])
+      n = Math.max(n, c[1])
+    } else for (const inner of c) visit(inner)
+  }
+  for (const f of features) visit(f.geometry?.coordinates)
+  return Number.isFinite(w) ? [w, s, e, n] : null
 }
 
 export type ImportWorker = typeof api

@@ -1,12 +1,9 @@
 // The page's import as a workspace: a file picked in its panel or dropped on the map is read and
 // checked in a worker, drawn over the map in the preview colours before anything is written, and
 // written through public.import_layer as the signed-in role; the units and analyses read again after.
-import { bbox as turfBbox } from '@turf/turf'
 import type { ExpressionSpecification } from 'maplibre-gl'
 import { lazy, Suspense, useCallback, useEffect, useMemo } from 'react'
 import { defineWorkspace, type WorkspaceDrawing, type WorkspaceStyle } from '../app/workspace.ts'
-import type { Bbox } from '../data/types.ts'
-import type { Feature } from '../db/validate.ts'
 import { layerNames } from '../shared/layers.ts'
 import { LegendRow } from '../views/Legend.tsx'
 import { useImport } from './useImport.ts'
@@ -55,14 +52,11 @@ export const importWorkspace = defineWorkspace<NoUrl>({
     const withProblem = useMemo(() => new Set((prepared?.problems ?? []).map((p) => p.index)), [prepared])
     // the whole file in view once it is ready
     useEffect(() => {
-      if (!open || !prepared?.features.length) return
-      const box = boxOf(prepared.features)
-      if (box) fitBounds(box, 17)
+      if (open && prepared?.preview.bbox) fitBounds(prepared.preview.bbox, 17)
     }, [open, prepared, fitBounds])
     const show = useCallback(
       (index: number) => {
-        const feature = prepared?.features[index]
-        const box = feature && boxOf([feature])
+        const box = prepared?.boxes[index]
         if (box) fitBounds(box, 18)
       },
       [prepared, fitBounds],
@@ -71,18 +65,7 @@ export const importWorkspace = defineWorkspace<NoUrl>({
     // the preview as a MapLibre source: its features are cut into tiles in MapLibre's own worker, so a
     // district's file does not hold the page's thread as deck.gl's tessellation of it would
     const style = useMemo(() => previewStyle(open), [open])
-    const data = useMemo(() => {
-      const features = open && prepared ? prepared.features : []
-      return {
-        [previewSource]: {
-          type: 'FeatureCollection' as const,
-          features: features.map((f) => {
-            const index = Number(f.properties['@index'])
-            return { type: 'Feature' as const, geometry: f.geometry as GeoJSON.Geometry, properties: { index, problem: withProblem.has(index) } }
-          }),
-        },
-      }
-    }, [open, prepared, withProblem])
+    const data = useMemo(() => ({ [previewSource]: open && prepared ? prepared.preview.url : emptyCollection }), [open, prepared])
 
     const loading: string[] = []
     if (open && model.stage !== 'idle') loading.push(t(stageWords[model.stage]))
@@ -117,6 +100,7 @@ export const importWorkspace = defineWorkspace<NoUrl>({
 })
 
 const previewSource = 'import-preview'
+const emptyCollection: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] }
 
 /** The preview's MapLibre layers: fills and outlines of polygons, lines, and points with a dark ring. */
 function previewStyle(open: boolean): WorkspaceStyle {
@@ -137,11 +121,4 @@ function previewStyle(open: boolean): WorkspaceStyle {
       },
     ],
   }
-}
-
-function boxOf(features: Feature[]): Bbox | null {
-  const present = features.filter((f) => f.geometry)
-  if (!present.length) return null
-  const [w, s, e, n] = turfBbox({ type: 'FeatureCollection', features: present as unknown as GeoJSON.Feature[] })
-  return Number.isFinite(w) ? [w, s, e, n] : null
 }

@@ -52,7 +52,7 @@ function nearDrag(map: maplibregl.Map, drag: MapDrag | undefined, x: number, y: 
 export interface MapViewProps {
   style: StyleSpecification
   /** Data of the style's GeoJSON sources, by source id; set without rebuilding the style. */
-  sources: Record<string, FeatureCollection>
+  sources: Record<string, FeatureCollection | string>
   layers: Layer[]
   initialView: View | null
   initialBounds: Bbox | null
@@ -99,7 +99,7 @@ declare global {
   }
 }
 
-function withData(style: StyleSpecification, sources: Record<string, FeatureCollection>): StyleSpecification {
+function withData(style: StyleSpecification, sources: Record<string, FeatureCollection | string>): StyleSpecification {
   const copy = { ...style, sources: { ...style.sources } }
   for (const [id, data] of Object.entries(sources)) {
     const source = copy.sources[id]
@@ -283,7 +283,7 @@ export function MapView(props: MapViewProps) {
   }, [props.style])
 
   // Only the sources whose data changed are set again (MapLibre re-tiles a source on setData).
-  const sentRef = useRef<Record<string, FeatureCollection>>(props.sources)
+  const sentRef = useRef<Record<string, FeatureCollection | string>>(props.sources)
   useEffect(() => {
     const map = mapRef.current
     if (!map) return

@@ -83,7 +83,8 @@ const securityHeaders = {
 /**
  * The page's Content-Security-Policy: its own scripts and WebAssembly (HiGHS), MapLibre's workers
  * (made from blob: URLs), inline style attributes (React's, MapLibre's), images and tiles from
- * itself and the two optional basemaps, the API on its own origin or a Supabase project's, and
+ * itself and the two optional basemaps, the API on its own origin or a Supabase project's (and
+ * blob: URLs the page makes itself: an imported file's preview, fetched by MapLibre's worker), and
  * never inside another page's frame.
  */
 export const contentSecurityPolicy = [
@@ -93,7 +94,7 @@ export const contentSecurityPolicy = [
   "child-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: https://tile.openstreetmap.org https://*.tianditu.gov.cn",
-  "connect-src 'self' https://tile.openstreetmap.org https://*.tianditu.gov.cn https://*.supabase.co wss://*.supabase.co",
+  "connect-src 'self' blob: https://tile.openstreetmap.org https://*.tianditu.gov.cn https://*.supabase.co wss://*.supabase.co",
   "font-src 'self' data:",
   "object-src 'none'",
   "base-uri 'self'",
