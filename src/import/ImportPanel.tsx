@@ -138,6 +138,11 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
               {t('import.node')}
             </label>
           )}
+          {prepared?.parts?.map((line) => (
+            <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'} data-testid="import-parts">
+              {line}
+            </p>
+          ))}
           {prepared?.noding && <p className="muted">{t('import.noding', { split: prepared.noding.split, pieces: prepared.noding.pieces, duplicates: prepared.noding.duplicates, levelled: prepared.noding.levelled })}</p>}
           {prepared?.warnings.map((w) => (
             <p key={w} className="import-warning">

@@ -6,6 +6,7 @@
 import { expose } from 'comlink'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
 import sqlWasm from 'sql.js/dist/sql-wasm.wasm?url'
+import { describeParts, partsOfLines } from '../circles/network/parts.ts'
 import { toWkbBase64 } from '../db/wkb.ts'
 import { judgePlacement, placementQuestion, type PlacementAnswer, type PlacementQuestion } from '../db/offsets.ts'
 import { describe, ImportError, type Feature, type Problem } from '../db/validate.ts'
@@ -40,6 +41,8 @@ export interface PreparedFile {
   crs: { id: string; name: string; from?: string; stated: boolean }
   warnings: string[]
   noding?: Noding
+  /** A network's connected parts, in words (the file's own lines, as they would be written). */
+  parts?: string[]
   /** Where the features would land, to ask the database before writing (public.import_placement), or null. */
   question: PlacementQuestion | null
 }
@@ -115,6 +118,9 @@ const api = {
         crs: { id: prepared.crs.id, name: prepared.crs.name, ...(prepared.crsFrom ? { from: prepared.crsFrom } : {}), stated: prepared.crsStated },
         warnings: prepared.warnings,
         ...(prepared.noding ? { noding: prepared.noding } : {}),
+        ...(layer === 'walk_edge' && !prepared.problems.length
+          ? { parts: describeParts(partsOfLines(prepared.features.map((f) => (f.geometry as GeoJSON.LineString).coordinates))) }
+          : {}),
         question: prepared.problems.length
           ? null
           : placementQuestion(layers[layer], prepared.features, { stated: prepared.crsStated, converted: prepared.crs.toWgs84 !== undefined, name: prepared.crs.name }),

@@ -1,5 +1,5 @@
 // The page's import in a real browser (Debian's Chromium) on the built app, over a copy of the
-// sample city: a planner picks a zipped Shapefile (three new facilities, in a Gauss–Krüger zone,
+// sample city: a planner drops a zipped Shapefile on the map (three new facilities, in a Gauss–Krüger zone,
 // GBK with no .cpg, their type under a name the dictionary does not know), sees it refused for that
 // field, maps the field, sees the features drawn over the map in the preview colour, imports them
 // through public.import_layer, and finds them in the database; a leader may write nothing.
@@ -20,7 +20,7 @@ const suite = browserSuite()
 const { open } = suite
 
 describe('the import in Chromium', { timeout: 240_000 }, () => {
-  test('a planner picks a zipped Shapefile, maps its type field, sees the preview, imports it', async () => {
+  test('a planner drops a zipped Shapefile on the map, maps its type field, sees the preview, imports it', async () => {
     const atlas = await open('layers=street,community,facility&ws=import&role=planner')
     await atlas.page.setViewportSize({ width: 1440, height: 900 })
     await atlas.waitForIdle({ timeout: 90_000 })
@@ -28,7 +28,16 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     const lime = async () => countColours(decodePng(await page.locator('#map').screenshot()), [previewInk], 12)[0]
     expect(await lime()).toBeLessThan(10)
     await page.locator('[data-testid="import-layer"]').selectOption('facility')
-    await page.locator('[data-testid="import-file"]').setInputFiles(zip)
+    // dropped on the map, as a user drags it from the desktop
+    await page.evaluate(
+      ([base64, name]) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([bytes], name))
+        document.querySelector('#map')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }))
+      },
+      [fs.readFileSync(zip).toString('base64'), 'facility-new.zip'],
+    )
     expect(await atlas.waitForText('import-opened', 'facility-new.zip', 30_000)).toMatch(/Shapefile，3 个要素/)
     expect(await atlas.text('import-opened')).toContain('GBK')
     // 种类 is no name the dictionary knows: refused for the file, naming its fields
@@ -80,6 +89,15 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     await atlas.waitForText('import-ready', '10 个要素可以导入', 30_000)
     expect(await atlas.text('import-crs-said')).toContain('GCJ-02')
     expect(await page.locator('[data-testid="import-problems"]').count()).toBe(0)
+  })
+
+  test("a network's files picked together: its connected parts are said before anything is written", async () => {
+    const dir = path.join(projectRoot, 'data/templates/shapefile/walk_edge')
+    const atlas = await open('ws=import&role=planner')
+    await atlas.waitForIdle({ timeout: 90_000 })
+    await atlas.page.locator('[data-testid="import-layer"]').selectOption('walk_edge')
+    await atlas.page.locator('[data-testid="import-file"]').setInputFiles(fs.readdirSync(dir).map((f) => path.join(dir, f)))
+    expect(await atlas.waitForText('import-parts', 'connected part', 30_000)).toMatch(/the network is one connected part of 2 edges, 0\.\d km/)
   })
 
   test('on a phone the panel reads; a leader is told the role writes no layer', async () => {

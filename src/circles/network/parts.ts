@@ -1,5 +1,6 @@
 // A walking network's connected parts: a walk never leaves the part it starts in, so a facility on
 // a small island of road reaches only that island, and households there only its facilities. Pure.
+import { localDistance } from '../engine/projection.ts'
 
 export interface NetworkParts {
   /** Connected parts (edges that reach each other through shared nodes). */
@@ -42,6 +43,30 @@ export function connectedParts(edges: readonly { source: number; target: number;
   }
   const largest = Math.max(0, ...lengths.values())
   return { parts: lengths.size, edges: edges.length, lengthM: total, largestShare: total > 0 ? largest / total : 1 }
+}
+
+/**
+ * The parts of a file's lines before they are written (the page's import shows them): lines meet
+ * where their end points are identical, as the stored network's edges do; lengths as the engine
+ * measures them.
+ */
+export function partsOfLines(lines: readonly (readonly (readonly number[])[])[]): NetworkParts {
+  const ids = new Map<string, number>()
+  const id = (p: readonly number[]) => {
+    const key = `${p[0]},${p[1]}`
+    let found = ids.get(key)
+    if (found === undefined) ids.set(key, (found = ids.size))
+    return found
+  }
+  return connectedParts(
+    lines
+      .filter((line) => line.length >= 2)
+      .map((line) => {
+        let length = 0
+        for (let i = 1; i < line.length; i++) length += localDistance(line[i - 1][0], line[i - 1][1], line[i][0], line[i][1])
+        return { source: id(line[0]), target: id(line[line.length - 1]), length }
+      }),
+  )
 }
 
 /** "3 connected parts; the largest holds 97.2 % of its 12.4 km", with a warning below the floor. */
