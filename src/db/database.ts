@@ -23,7 +23,8 @@ export interface Database extends Queryable {
   readonly kind: 'embedded' | 'postgres'
   /** The folder or the URL (password hidden), for messages. */
   readonly target: string
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** A transaction; `deadlineMs` lengthens the thread's deadline for this one (a city's import). */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { deadlineMs?: number }): Promise<T>
   close(): Promise<void>
   /**
    * The embedded kind only (`atlas backup`): the data folder, copied inside one transaction after a

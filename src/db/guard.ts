@@ -192,7 +192,7 @@ export function guardDatabase(db: Database, dataDir?: string, options: GuardOpti
     ...wrapped,
     query: (sql, params) => guarded(() => db.query(sql, params)),
     exec: (sql) => guarded(() => db.exec(sql)),
-    transaction: (fn) => guarded(() => db.transaction((tx) => fn(watch(tx)))),
+    transaction: (fn, options) => guarded(() => db.transaction((tx) => fn(watch(tx)), options)),
     ...(snapshot ? { snapshot: (read) => guarded(() => snapshot((tx) => read(watch(tx)))) } : {}),
     // a database already lost may fail to close: it is let go all the same
     close: async () => {

@@ -190,7 +190,8 @@ export async function openEmbeddedInThread(dataDir: string): Promise<Database> {
     exec: async (sql) => {
       await (await current()).call({ op: 'exec', sql })
     },
-    transaction: (fn) => inTransaction((tx) => fn(tx), limits.deadlineMs),
+    transaction: (fn, options) =>
+      inTransaction((tx) => fn(tx), limits.deadlineMs === undefined ? undefined : Math.max(limits.deadlineMs, options?.deadlineMs ?? 0)),
     // a copy of the folder: no deadline (a large city's takes as long as it takes), one transaction as in ./database.ts
     snapshot: <R>(read: (tx: Queryable) => Promise<R>): Promise<Snapshot<R>> =>
       inTransaction(async (tx, live, id) => {

@@ -9,7 +9,7 @@ import { recordSignIn } from '../accounts/store.ts'
 import type { ApiFunction } from '../db/api.ts'
 import type { Database } from '../db/database.ts'
 import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
-import type { JwtClaims } from '../db/session.ts'
+import { callTimeoutMs, type JwtClaims } from '../db/session.ts'
 import { Auth, JwtRejected, Sessions, localAccounts } from './auth.ts'
 import { handleAdmin } from './admin.ts'
 import { callRpc, loadFunctions, rpcError, type RpcResponse } from './rpc.ts'
@@ -43,8 +43,8 @@ const maxBody = 2 * 1024 * 1024
  */
 const largeBodies: Readonly<Record<string, number>> = { import_layer: 256 * 1024 * 1024 }
 
-/** The longest one API call may take on the embedded database before it is stopped (src/db/thread.ts). */
-export const callDeadlineMs = 30_000
+/** The longest one API call may take on the embedded database before it is stopped (src/db/thread.ts): PostgREST's timeout, one fact. */
+export const callDeadlineMs = callTimeoutMs
 
 /**
  * The API functions that compute over the whole city (seconds each on a large one): admitted a

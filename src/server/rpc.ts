@@ -4,8 +4,14 @@
 import { apiStatement, readApiFunctions, type ApiFunction } from '../db/api.ts'
 import type { Database } from '../db/database.ts'
 import { DatabaseUnavailableError, type DatabaseProblem } from '../db/guard.ts'
-import { asCaller, type JwtClaims } from '../db/session.ts'
+import { asCaller, callTimeoutMs, type JwtClaims } from '../db/session.ts'
 import { DeadlineExceeded, EngineRestarted } from '../db/thread.ts'
+
+/**
+ * Calls that may take longer than one: public.import_layer writes a district's file (80,000
+ * polygons took 14–26 s on the embedded database of a 2-core machine), up to 5 minutes.
+ */
+const longCalls: Readonly<Record<string, number>> = { import_layer: 300_000 }
 
 export interface RpcError {
   code: string
@@ -138,7 +144,8 @@ export async function callRpc(
   const { sql, params } = apiStatement(fn.name, args, fn.args, fn.returnsSet)
   const anonymous = (claims.role ?? 'anon') === 'anon'
   try {
-    const rows = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows, method === 'GET')
+    const timeout = Object.hasOwn(longCalls, fn.name) ? longCalls[fn.name] : callTimeoutMs
+    const rows = await asCaller(db, claims, async (tx) => (await tx.query<{ result: string | null }>(sql, params)).rows, method === 'GET', timeout)
     // The statement always yields one row; none means PGlite's GEOS failed inside it, which PGlite
     // reports as an empty answer rather than an error — or a database that lost its folder, which
     // answers reads with nothing: the guard has then made that known, and it is said instead.

@@ -156,4 +156,15 @@ describe('the database thread', () => {
     // an error of the SQL itself still carries PostgreSQL's code
     await expect(db.transaction((tx) => tx.query('select 1/0'))).rejects.toMatchObject({ code: '22012' })
   })
+
+  test('a transaction given a longer deadline (a city\'s import) runs past the usual one; a shorter one asked for changes nothing', async () => {
+    db.limits!.deadlineMs = 300
+    try {
+      await expect(db.transaction((tx) => tx.query('select pg_sleep(0.8)'), { deadlineMs: 5000 })).resolves.toBeDefined()
+      await expect(db.transaction((tx) => tx.query('select pg_sleep(0.8)'), { deadlineMs: 10 })).rejects.toBeInstanceOf(DeadlineExceeded)
+    } finally {
+      db.limits!.deadlineMs = undefined
+    }
+    expect((await db.transaction((tx) => tx.query<{ n: number }>('select 1 as n'))).rows).toEqual([{ n: 1 }])
+  })
 })
