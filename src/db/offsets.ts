@@ -30,22 +30,11 @@ export function offsetToWgs84(system: OffsetSystem, target: Position): Position 
   return [x, y]
 }
 
-/** The positions of validated GeoJSON coordinates, at any depth, each mapped. */
-function mapPositions(c: unknown, f: (p: Position) => Position): unknown {
-  if (!Array.isArray(c)) return c
-  if (typeof c[0] === 'number') return [...f([c[0], c[1] as number]), ...(c.slice(2) as number[])]
-  return c.map((inner) => mapPositions(inner, f))
-}
-
 function positionsOf(c: unknown, into: Position[] = []): Position[] {
   if (!Array.isArray(c)) return into
   if (typeof c[0] === 'number') into.push([c[0], c[1] as number])
   else for (const inner of c) positionsOf(inner, into)
   return into
-}
-
-export function featureToWgs84(feature: Feature, system: OffsetSystem): Feature {
-  return { ...feature, geometry: { ...feature.geometry, coordinates: mapPositions(feature.geometry.coordinates, (p) => offsetToWgs84(system, p)) } }
 }
 
 /** A position that stands for the feature: a point, a line's middle vertex, a polygon's vertices' mean. */

@@ -61,9 +61,6 @@ export interface ReadEnvironment {
 const extension = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''
 const baseName = (name: string) => name.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '')
 
-/** The extensions readSource takes (a folder of Shapefiles too). */
-export const sourceExtensions = ['shp', 'zip', 'csv', 'tsv', 'txt', 'xlsx', 'xlsm', 'gpkg', 'geojson', 'json'] as const
-
 /** Whether a file's name says it is one readSource reads beyond GeoJSON and the network formats. */
 export function isTabularOrGisFile(name: string): boolean {
   return ['shp', 'dbf', 'zip', 'csv', 'tsv', 'txt', 'xlsx', 'xlsm', 'xls', 'gpkg'].includes(extension(name))
