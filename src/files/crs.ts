@@ -6,6 +6,7 @@
 import proj4, { type Converter } from 'proj4'
 import { offsetToWgs84 } from '../db/offsets.ts'
 import type { Feature } from '../db/validate.ts'
+import { eachCounted, type Progress } from './progress.ts'
 
 export type Position = [number, number]
 
@@ -121,9 +122,9 @@ export function mapPositions(c: unknown, f: (p: Position) => Position): unknown 
 }
 
 /** The features in WGS-84 (two dimensions: a Z or M the file holds is dropped). */
-export function featuresToWgs84(features: Feature[], crs: Crs): Feature[] {
+export function featuresToWgs84(features: Feature[], crs: Crs, progress?: Progress): Feature[] {
   const convert = crs.toWgs84 ?? ((p: Position) => p)
-  return features.map((f) => (f.geometry ? { ...f, geometry: { ...f.geometry, coordinates: mapPositions(f.geometry.coordinates, convert) } } : f))
+  return eachCounted(features, 'convert', progress, (f) => (f.geometry ? { ...f, geometry: { ...f.geometry, coordinates: mapPositions(f.geometry.coordinates, convert) } } : f))
 }
 
 function* positions(c: unknown): Generator<Position> {

@@ -7,6 +7,7 @@ import { mapFields } from '../db/fields.ts'
 import { ImportError, validateFeatures, type Feature, type Problem } from '../db/validate.ts'
 import { layers, type LayerName, type LayerSpec } from '../shared/layers.ts'
 import { degreesNotMetres, featuresToWgs84, notLongitudeLatitude, resolveCrs, type Crs, type EpsgLookup } from './crs.ts'
+import { wholeStep, type Progress } from './progress.ts'
 import { missingGeometries, type Source } from './source.ts'
 
 export interface Noding {
@@ -30,6 +31,8 @@ export interface PrepareOptions {
   node?: boolean
   /** The network says where its lines join (OSM, GraphML): nothing to node. */
   topology?: boolean
+  /** Told how far the steps have got (the page's progress bar). */
+  progress?: Progress
 }
 
 export interface Prepared {
@@ -80,7 +83,7 @@ function fieldsOf(features: Feature[]): string[] {
  * returns the problems of single features with the features, so that they can be shown.
  */
 export function prepareSource(file: string, layer: LayerName, source: Source, options: PrepareOptions, lookup: EpsgLookup): PreparedSource {
-  const mapped = mapFields(layers[layer], source.features, options.map, source.truncated)
+  const mapped = wholeStep('fields', options.progress, () => mapFields(layers[layer], source.features, options.map, source.truncated))
   if (Array.isArray(mapped)) throw new ImportError(file, mapped)
   const features = mapped.features.map((f) => singlePart(f, layers[layer].geometry))
   let crs: Crs
@@ -126,10 +129,10 @@ export function prepareFeatures(
   const degrees = degreesNotMetres(features, crs)
   if (degrees) throw fileProblem(file, degrees)
   // converted first, so that what is checked is what will be stored
-  const converted = crs.toWgs84 ? featuresToWgs84(features, crs) : features
-  const problems = validateFeatures(layers[layer], converted)
+  const converted = crs.toWgs84 ? featuresToWgs84(features, crs, options.progress) : features
+  const problems = wholeStep('check', options.progress, () => validateFeatures(layers[layer], converted))
   if (problems.length || layer !== 'walk_edge' || options.topology) return { features: converted, problems, crs, crsStated }
-  const { features: noded, noding } = nodeNetwork(file, converted, options.node ?? false)
+  const { features: noded, noding } = wholeStep('node', options.progress, () => nodeNetwork(file, converted, options.node ?? false))
   return { features: noded, problems, crs, crsStated, noding }
 }
 

@@ -4,6 +4,7 @@
 // not, says so only in a .cpg if at all, and leaves numbers blank where a value is missing.
 import { parseShp } from 'shpjs'
 import type { Feature } from '../db/validate.ts'
+import { eachCounted, wholeStep, type Progress } from './progress.ts'
 import { FileError } from './source.ts'
 
 export interface ShapefileParts {
@@ -157,21 +158,24 @@ function dbfLayout(file: string, dbf: Uint8Array): DbfLayout {
  * that fill a field name's 10 bytes: cut short, perhaps in the middle of a character, as UTF-8
  * writers leave a Chinese name of four characters or more (社区代码 is 12 bytes; 社区代 is kept).
  */
-export function readDbf(file: string, dbf: Uint8Array, encoding: string): { records: Record<string, unknown>[]; truncated: string[] } {
+export function readDbf(file: string, dbf: Uint8Array, encoding: string, progress?: Progress): { records: Record<string, unknown>[]; truncated: string[] } {
   const { fields, records, headerLength, recordLength } = dbfLayout(file, dbf)
   const decoder = new TextDecoder(encoding)
   const names = fields.map((f) => decoder.decode(f.rawName).replace(/\uFFFD+$/, '').trim())
   const truncated = names.filter((name, i) => fields[i].rawName.length >= 10 && name !== '')
-  const out: Record<string, unknown>[] = []
-  for (let r = 0; r < records; r++) {
-    const start = headerLength + r * recordLength
-    const properties: Record<string, unknown> = {}
-    fields.forEach((field, i) => {
-      const bytes = dbf.subarray(start + field.offset, start + field.offset + field.length)
-      properties[names[i]] = readValue(field.type, bytes, decoder)
-    })
-    out.push(properties)
-  }
+  const out = eachCounted(
+    Array.from({ length: records }, (_, r) => headerLength + r * recordLength),
+    'records',
+    progress,
+    (start) => {
+      const properties: Record<string, unknown> = {}
+      fields.forEach((field, i) => {
+        const bytes = dbf.subarray(start + field.offset, start + field.offset + field.length)
+        properties[names[i]] = readValue(field.type, bytes, decoder)
+      })
+      return properties
+    },
+  )
   return { records: out, truncated }
 }
 
@@ -210,7 +214,7 @@ function ascii(bytes: Uint8Array): string {
 }
 
 /** The Shapefile's features, or a FileError saying what is wrong with which of its files. */
-export function readShapefile(file: string, parts: ShapefileParts): Shapefile {
+export function readShapefile(file: string, parts: ShapefileParts, progress?: Progress): Shapefile {
   const { shp, dbf } = parts
   const shpName = `${parts.name}.shp`
   if (shp.length < 100 || view(shp).getInt32(0) !== 9994) throw new FileError(file, `${shpName} is not a Shapefile's .shp: its header is missing or damaged`)
@@ -221,10 +225,10 @@ export function readShapefile(file: string, parts: ShapefileParts): Shapefile {
     throw new FileError(file, `${shpName} holds ${type === 31 ? 'MultiPatch (3-D surfaces)' : `shapes of unknown type ${type}`}; the atlas reads points, lines and polygons`)
   if (!dbf) throw new FileError(file, `${parts.name}.dbf is missing: a Shapefile's attributes (codes, names) are in its .dbf, which must come with the .shp`)
   const encoding = dbfEncoding(file, dbf, parts.cpg)
-  const { records, truncated } = readDbf(file, dbf, encoding.name)
+  const { records, truncated } = readDbf(file, dbf, encoding.name, progress)
   let geometries: (Feature['geometry'] | null)[]
   try {
-    geometries = parseShp(view(shp.subarray(0, declared)))
+    geometries = wholeStep('shapes', progress, () => parseShp(view(shp.subarray(0, declared))))
   } catch (error) {
     throw new FileError(file, `${shpName} cannot be read: ${(error as Error).message}`)
   }

@@ -5,6 +5,7 @@ import { iter } from 'but-unzip'
 import type { SqlJsStatic } from 'sql.js'
 import { ImportError, parseFeatureCollection, type Feature, type Problem } from '../db/validate.ts'
 import { readGeoPackage } from './geopackage.ts'
+import { wholeStep, type Progress } from './progress.ts'
 import { readShapefile, type Encoding, type ShapefileParts } from './shapefile.ts'
 import { readCsv, readXlsx, type Columns } from './table.ts'
 
@@ -56,6 +57,8 @@ export interface Source {
 export interface ReadEnvironment {
   /** SQLite for GeoPackages, loaded on first need (its WebAssembly is 600 kB). */
   sqlJs: () => Promise<SqlJsStatic>
+  /** Told how far the reading has got (the page's progress bar). */
+  progress?: Progress
 }
 
 const extension = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''
@@ -94,12 +97,14 @@ function unzip(file: string, bytes: Uint8Array): Promise<SourceFile[]> {
 export async function readSource(file: string, given: SourceFile[], options: ReadOptions, env: ReadEnvironment): Promise<Source> {
   let files = given
   if (files.length === 1 && extension(files[0].name) === 'zip') {
+    env.progress?.({ step: 'unzip', done: 0, total: 1 })
     files = await unzip(file, files[0].bytes)
+    env.progress?.({ step: 'unzip', done: 1, total: 1 })
     if (!files.length) throw new FileError(file, 'the zip is empty')
   }
   const byExtension = (ext: string) => files.filter((f) => extension(f.name) === ext)
   const shps = byExtension('shp')
-  if (shps.length) return readShapefiles(file, files, shps, options)
+  if (shps.length) return readShapefiles(file, files, shps, options, env.progress)
   if (files.some((f) => extension(f.name) === 'dbf'))
     throw new FileError(file, `there is a .dbf but no .shp: a Shapefile's shapes are in its .shp, which must come with the .dbf`)
   const [first] = files
@@ -118,15 +123,19 @@ export async function readSource(file: string, given: SourceFile[], options: Rea
     case 'csv':
     case 'tsv':
     case 'txt':
-      return readCsv(file, first.bytes, options.columns)
+      return wholeStep('rows', env.progress, () => readCsv(file, first.bytes, options.columns))
     case 'xlsx':
-    case 'xlsm':
-      return readXlsx(file, first.bytes, options.layer, options.columns)
+    case 'xlsm': {
+      env.progress?.({ step: 'rows', done: 0, total: 1 })
+      const read = await readXlsx(file, first.bytes, options.layer, options.columns)
+      env.progress?.({ step: 'rows', done: 1, total: 1 })
+      return read
+    }
     case 'xls':
       throw new FileError(file, 'this is an Excel 97–2003 workbook (.xls): save it as .xlsx (Excel: File › Save As › Excel Workbook) and import that')
     case 'geojson':
     case 'json': {
-      const { features, crs } = parseFeatureCollection(file, new TextDecoder().decode(first.bytes))
+      const { features, crs } = wholeStep('rows', env.progress, () => parseFeatureCollection(file, new TextDecoder().decode(first.bytes)))
       return { format: 'geojson', features, ...(crs ? { crs: { given: crs, from: 'its crs member' } } : {}), warnings: [] }
     }
     default:
@@ -137,7 +146,7 @@ export async function readSource(file: string, given: SourceFile[], options: Rea
   }
 }
 
-function readShapefiles(file: string, files: SourceFile[], shps: SourceFile[], options: ReadOptions): Source {
+function readShapefiles(file: string, files: SourceFile[], shps: SourceFile[], options: ReadOptions, progress?: Progress): Source {
   const names = shps.map((f) => baseName(f.name))
   let chosen: SourceFile
   if (options.layer !== undefined) {
@@ -149,7 +158,7 @@ function readShapefiles(file: string, files: SourceFile[], shps: SourceFile[], o
   const stem = chosen.name.slice(0, -4)
   const sibling = (ext: string) => files.find((f) => f.name.slice(0, -ext.length - 1) === stem && extension(f.name) === ext)?.bytes
   const parts: ShapefileParts = { name: baseName(chosen.name), shp: chosen.bytes, dbf: sibling('dbf'), prj: sibling('prj'), cpg: sibling('cpg') }
-  const shapefile = readShapefile(file, parts)
+  const shapefile = readShapefile(file, parts, progress)
   const warnings: string[] = []
   return {
     format: 'shapefile',

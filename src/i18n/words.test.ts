@@ -11,6 +11,7 @@ import { backlogCategories, backlogStatuses, communityTypes, facilityTypes, laye
 import type { PlanResult } from '../backlog/types.ts'
 import type { ZoneCandidate, ZoneKind, ZoneStatus, ZoneUnitLayer } from '../zones/types.ts'
 import { zoneLevels } from '../zones/types.ts'
+import { progressSteps } from '../files/progress.ts'
 import { dictionaries, domains } from './index.ts'
 
 /** Every member of a union, checked both ways by the compiler (a member missing or extra fails). */
@@ -44,6 +45,7 @@ const built: Record<string, readonly string[] | { data: string }> = {
   'zones.level.*': zoneLevels,
   'zones.status.*': members<ZoneStatus>({ open: true, noise: true, settled: true }),
   'zones.relation.*': members<ZoneCandidate['relation']>({ borders: true, claims: true, encloses: true }),
+  'import.step.*': progressSteps,
   'zones.skipped.*': { data: 'the levels zones() skipped; a level without words shows the database’s own reason' },
   'leader.level.*': members<UnitLevel>({ city: true, street: true, community: true }),
   'leader.light.*': lights,

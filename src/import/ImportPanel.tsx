@@ -2,10 +2,12 @@
 // dictionary's guesses, editable), the coordinate system, a network's noding, every problem (a click
 // zooms to it), and the import itself.
 import { layerFields } from '../db/fields.ts'
+import { percentDone } from '../files/progress.ts'
 import { formatNumber } from '../i18n/core.ts'
 import { useI18n } from '../i18n/react.tsx'
 import { layers, type LayerName } from '../shared/layers.ts'
 import type { ImportModel } from './useImport.ts'
+import { stageWords } from './words.ts'
 import './import.css'
 
 const crsChoices = ['', 'wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const
@@ -32,6 +34,20 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
   const sourceOf = (field: string) => prepared?.mapping[field] ?? (prepared?.fields.includes(field) ? field : '')
   const problems = [...(refusal ?? []), ...(prepared?.problems ?? [])]
   const ready = prepared && !prepared.problems.length && !refusal ? prepared.preview.count : 0
+  // how far the reading, the checks or the writing has got: a step and its share, or a bar with no end
+  const progress = model.progress
+  const bar = stage !== 'idle' && (
+    <div className="import-progress" data-testid="import-progress" role="status">
+      <progress max={100} value={progress && progress.total > 0 ? percentDone(progress) : undefined} />
+      <span>
+        {progress
+          ? progress.total > 0
+            ? t('import.progress', { step: t(`import.step.${progress.step}`), percent: percentDone(progress) })
+            : `${t(`import.step.${progress.step}`)}…`
+          : t(stageWords[stage])}
+      </span>
+    </div>
+  )
   return (
     <section className="panel import-panel" data-testid="import-panel">
       <h2>{t('import.title')}</h2>
@@ -60,6 +76,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
         />
         <span className="muted">{t('import.drop')}</span>
       </label>
+      {stage !== 'importing' && bar}
       {opened && (
         <div className="import-file" data-testid="import-opened">
           <div>{t('import.file', { name: opened.name, format: opened.format, n: formatNumber(lang, opened.features) })}</div>
@@ -175,6 +192,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
             <input type="checkbox" checked={choices.upsert} onChange={(e) => choose({ upsert: e.target.checked })} />
             {t('import.upsert')}
           </label>
+          {stage === 'importing' && bar}
           {ready > 0 && <p data-testid="import-ready">{t('import.ready', { n: formatNumber(lang, ready) })}</p>}
           <button className="primary" data-testid="import-write" disabled={!ready || stage !== 'idle'} onClick={model.write}>
             {t('import.import', { n: formatNumber(lang, ready) })}

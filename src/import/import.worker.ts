@@ -12,6 +12,7 @@ import { judgePlacement, placementQuestion, type PlacementAnswer, type Placement
 import { describe, ImportError, type Feature, type Problem } from '../db/validate.ts'
 import { epsgChina } from '../files/epsgChina.ts'
 import { prepareSource, type Noding } from '../files/prepare.ts'
+import { throttled, type Progress, type ProgressReport } from '../files/progress.ts'
 import { describeEncoding, readSource, sourceFormatNames, type Source, type SourceFile } from '../files/source.ts'
 import type { StagedFeature } from '../shared/api.ts'
 import { layers, type LayerName } from '../shared/layers.ts'
@@ -66,13 +67,36 @@ function answer<T>(work: () => T): Answer<T> {
   }
 }
 
+/** The files' bytes, read here rather than on the page's thread, the bytes read so far told. */
+async function readFiles(files: File[], progress: Progress): Promise<SourceFile[]> {
+  const total = files.reduce((sum, f) => sum + f.size, 0)
+  let done = 0
+  progress({ step: 'read', done, total })
+  const read: SourceFile[] = []
+  for (const file of files) {
+    const bytes = new Uint8Array(file.size)
+    let at = 0
+    const reader = file.stream().getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      bytes.set(chunk.value, at)
+      at += chunk.value.length
+      progress({ step: 'read', done: (done += chunk.value.length), total })
+    }
+    read.push({ name: file.name, bytes: at === bytes.length ? bytes : bytes.subarray(0, at) })
+  }
+  return read
+}
+
 const api = {
-  async open(files: SourceFile[], part?: string): Promise<Answer<OpenedFile>> {
+  /** Reads the files (one file, a Shapefile's files, or a zip); `part` names a sheet or layer of several. */
+  async open(files: File[], part: string | undefined, told: (report: ProgressReport) => unknown): Promise<Answer<OpenedFile>> {
+    const progress = throttled((report) => void told(report))
     fileName = files.length === 1 ? files[0].name : files.map((f) => f.name).join(', ')
     source = undefined
     ready = []
     try {
-      source = await readSource(fileName, files, { layer: part }, { sqlJs: () => (sqlJs ??= initSqlJs({ locateFile: () => sqlWasm })) })
+      const read = await readFiles(files, progress)
+      source = await readSource(fileName, read, { layer: part }, { sqlJs: () => (sqlJs ??= initSqlJs({ locateFile: () => sqlWasm })), progress })
     } catch (error) {
       if (error instanceof ImportError) return { ok: false, problems: said(error.problems) }
       return { ok: false, problems: said([{ index: -1, reason: (error as Error).message }]) }
@@ -92,10 +116,12 @@ const api = {
     }
   },
 
-  prepare(layer: LayerName, map: Record<string, string>, crs: string | undefined, node: boolean): Answer<PreparedFile> {
+  prepare(layer: LayerName, map: Record<string, string>, crs: string | undefined, node: boolean, told: (report: ProgressReport) => unknown): Answer<PreparedFile> {
+    const progress = throttled((report) => void told(report))
     return answer(() => {
       if (!source) throw new Error('no file is open')
-      const prepared = prepareSource(fileName, layer, source, { map, crs, node }, epsgChina)
+      const prepared = prepareSource(fileName, layer, source, { map, crs, node, progress }, epsgChina)
+      progress({ step: 'preview', done: 0, total: 1 })
       ready = prepared.problems.length ? [] : prepared.features
       const problemAt = new Set(prepared.problems.map((p) => p.index))
       const collection = {
@@ -109,6 +135,8 @@ const api = {
         const box = p.index >= 0 && prepared.features[p.index] ? boxOf([prepared.features[p.index]]) : null
         if (box) boxes[p.index] = box
       }
+      const parts = layer === 'walk_edge' && !prepared.problems.length ? describeParts(partsOfLines(prepared.features.map((f) => (f.geometry as GeoJSON.LineString).coordinates))) : undefined
+      progress({ step: 'preview', done: 1, total: 1 })
       return {
         preview: { url: previewUrl, count: collection.features.length, bbox: boxOf(prepared.features) },
         boxes,
@@ -118,9 +146,7 @@ const api = {
         crs: { id: prepared.crs.id, name: prepared.crs.name, ...(prepared.crsFrom ? { from: prepared.crsFrom } : {}), stated: prepared.crsStated },
         warnings: prepared.warnings,
         ...(prepared.noding ? { noding: prepared.noding } : {}),
-        ...(layer === 'walk_edge' && !prepared.problems.length
-          ? { parts: describeParts(partsOfLines(prepared.features.map((f) => (f.geometry as GeoJSON.LineString).coordinates))) }
-          : {}),
+        ...(parts ? { parts } : {}),
         question: prepared.problems.length
           ? null
           : placementQuestion(layers[layer], prepared.features, { stated: prepared.crsStated, converted: prepared.crs.toWgs84 !== undefined, name: prepared.crs.name }),

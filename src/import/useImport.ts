@@ -1,11 +1,11 @@
 // The page's import: a worker that reads the file and makes it ready for a layer (./import.worker.ts),
 // asked again whenever the layer, a field's source, the coordinate system or the noding changes;
 // then public.import_layer, the function `atlas import` calls, writes it all or nothing.
-import { wrap, type Remote } from 'comlink'
+import { proxy, wrap, type Remote } from 'comlink'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { rpc, type AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
-import type { SourceFile } from '../files/source.ts'
+import type { ProgressReport } from '../files/progress.ts'
 import type { LayerName } from '../shared/layers.ts'
 import type { ImportWorker, OpenedFile, PreparedFile } from './import.worker.ts'
 
@@ -25,6 +25,8 @@ export type ImportStage = 'idle' | 'reading' | 'preparing' | 'importing'
 
 export interface ImportModel {
   stage: ImportStage
+  /** How far the stage under way has got (null when idle). */
+  progress: ProgressReport | null
   opened: OpenedFile | null
   prepared: PreparedFile | null
   /** What refuses the file as a whole, or the import, in words. */
@@ -40,6 +42,28 @@ export interface ImportModel {
 export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: LayerName | null, onWritten: () => void): ImportModel {
   const remote = useRef<{ worker: Worker; api: Remote<ImportWorker> } | null>(null)
   const [stage, setStage] = useState<ImportStage>('idle')
+  const [progress, setProgress] = useState<ProgressReport | null>(null)
+  // the work under way: a report of work that has ended or been overtaken is dropped
+  const working = useRef(0)
+  const begin = useCallback((next: ImportStage) => {
+    const id = ++working.current
+    setStage(next)
+    setProgress(null)
+    return {
+      told: proxy((report: ProgressReport) => {
+        if (working.current === id) setProgress(report)
+      }),
+      say: (report: ProgressReport) => {
+        if (working.current === id) setProgress(report)
+      },
+      end: () => {
+        if (working.current !== id) return
+        working.current++
+        setStage('idle')
+        setProgress(null)
+      },
+    }
+  }, [])
   const [opened, setOpened] = useState<OpenedFile | null>(null)
   const [prepared, setPrepared] = useState<PreparedFile | null>(null)
   const [refusal, setRefusal] = useState<Said[] | null>(null)
@@ -62,7 +86,7 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
   const open = useCallback((files: File[]) => {
     const api = remote.current?.api
     if (!api || !files.length) return
-    setStage('reading')
+    const work = begin('reading')
     setOpened(null)
     setPrepared(null)
     setRefusal(null)
@@ -70,16 +94,16 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     setFailure(null)
     setChoices((c) => ({ ...c, map: {}, crs: undefined }))
     void (async () => {
-      const read: SourceFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })))
-      const answer = await api.open(read)
+      // the files' bytes are read in the worker: the page's thread only hands it the File objects
+      const answer = await api.open(files, undefined, work.told)
       if (answer.ok) setOpened(answer.value)
       else setRefusal(answer.problems)
-      setStage('idle')
+      work.end()
     })().catch((error: unknown) => {
       setFailure(toAtlasError(error).message)
-      setStage('idle')
+      work.end()
     })
-  }, [])
+  }, [begin])
 
   // made ready again whenever what it depends on changes
   const { map, crs, node } = choices
@@ -87,9 +111,9 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     const api = remote.current?.api
     if (!api || !opened || !layer) return
     let cancelled = false
-    setStage('preparing')
+    const work = begin('preparing')
     void api
-      .prepare(layer, map, crs, node)
+      .prepare(layer, map, crs, node, work.told)
       .then(async (answer) => {
         if (cancelled) return
         setPrepared(answer.ok ? answer.value : null)
@@ -97,30 +121,33 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
         // where the features land against the city, asked of the database and judged as atlas import judges it
         const question = answer.ok ? answer.value.question : null
         if (question) {
+          work.say({ step: 'place', done: 0, total: 0 })
           const placement = await rpc(client, 'import_placement', { readings: question.readings, parent_layer: question.kind === 'undeclared' ? (question.parentLayer ?? null) : null })
           const reason = await api.judge(layer, question, placement)
           if (cancelled) return
           if (reason) setRefusal([{ index: -1, reason, said: reason }])
         }
-        setStage('idle')
+        work.end()
       })
       .catch((error: unknown) => {
         if (cancelled) return
         setFailure(toAtlasError(error).message)
-        setStage('idle')
+        work.end()
       })
     return () => {
       cancelled = true
     }
-  }, [client, opened, layer, map, crs, node])
+  }, [client, opened, layer, map, crs, node, begin])
 
   const write = useCallback(() => {
     const api = remote.current?.api
     if (!api || !layer || !prepared || prepared.problems.length) return
-    setStage('importing')
+    const work = begin('importing')
     setFailure(null)
     void (async () => {
       const features = await api.staged()
+      // the server says nothing until it has written all or nothing: a bar with no end
+      work.say({ step: 'write', done: 0, total: 0 })
       const result = await rpc(client, 'import_layer', { layer, features, upsert: choices.upsert })
       if ('problems' in result) setRefusal(await api.describe(result.problems))
       else {
@@ -128,14 +155,14 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
         setRefusal(null)
         onWritten()
       }
-      setStage('idle')
+      work.end()
     })().catch((error: unknown) => {
       setFailure(toAtlasError(error).message)
-      setStage('idle')
+      work.end()
     })
-  }, [client, layer, prepared, choices.upsert, onWritten])
+  }, [client, layer, prepared, choices.upsert, onWritten, begin])
 
   const choose = useCallback((update: Partial<ImportChoices>) => setChoices((c) => ({ ...c, ...update })), [])
 
-  return { stage, opened, prepared, refusal, written, failure, choices: { ...choices, layer }, choose, open, write }
+  return { stage, progress, opened, prepared, refusal, written, failure, choices: { ...choices, layer }, choose, open, write }
 }

@@ -20,7 +20,6 @@ const css = (c: readonly number[]) => (c.length === 4 ? `rgba(${c.join(',')})` :
 
 type NoUrl = Record<string, never>
 
-const stageWords = { reading: 'import.reading', preparing: 'import.preparing', importing: 'import.importing' } as const
 
 export const importWorkspace = defineWorkspace<NoUrl>({
   id: 'import',
@@ -68,7 +67,7 @@ export const importWorkspace = defineWorkspace<NoUrl>({
     const data = useMemo(() => ({ [previewSource]: open && prepared ? prepared.preview.url : emptyCollection }), [open, prepared])
 
     const loading: string[] = []
-    if (open && model.stage !== 'idle') loading.push(t(stageWords[model.stage]))
+    if (open && model.stage !== 'idle') loading.push(t('import.loading'))
     const legend = open && prepared && (
       <li key="import" data-testid="import-legend">
         <ul>

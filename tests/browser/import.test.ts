@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import gcoord from 'gcoord'
+import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { projectRoot } from '../../src/db/embedded.ts'
 import { sampleDir } from '../../src/db/sample.ts'
@@ -28,6 +29,8 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     const lime = async () => countColours(decodePng(await page.locator('#map').screenshot()), [previewInk], 12)[0]
     expect(await lime()).toBeLessThan(10)
     await page.locator('[data-testid="import-layer"]').selectOption('facility')
+    // every text the progress bar shows, from here on (null when it goes)
+    await page.evaluate(progressRecorder)
     // dropped on the map, as a user drags it from the desktop
     await page.evaluate(
       ([base64, name]) => {
@@ -39,6 +42,9 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
       [fs.readFileSync(zip).toString('base64'), 'facility-new.zip'],
     )
     expect(await atlas.waitForText('import-opened', 'facility-new.zip', 30_000)).toMatch(/Shapefile，3 个要素/)
+    // the reading was shown while it ran, and the bar went when it was done
+    const reading = await progressSeen(page)
+    expect(reading.some((text) => text !== null && /读取/.test(text)), reading.join(' | ')).toBe(true)
     expect(await atlas.text('import-opened')).toContain('GBK')
     // 种类 is no name the dictionary knows: refused for the file, naming its fields
     expect(await atlas.waitForText('import-problems', 'no field for "type"', 30_000)).toContain('种类')
@@ -53,6 +59,11 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
 
     await page.locator('[data-testid="import-write"]').click()
     expect(await atlas.waitForText('import-done', '新增 3 个', 30_000)).toContain('替换 0 个')
+    const seen = await progressSeen(page)
+    expect(seen.some((text) => text !== null && /写入/.test(text)), seen.join(' | ')).toBe(true)
+    expect(seen.at(-1), 'the bar once written').toBeNull()
+    // a share, where one was shown, is a whole percentage
+    for (const text of seen) for (const [, percent] of (text ?? '').matchAll(/(\d+)%/g)) expect(Number(percent)).toBeLessThanOrEqual(100)
     const { rows } = await suite.server.db.query<{ code: string; name: string; facility_type: string }>(
       `select code, name, facility_type from atlas.facility where code like 'F-NEW-%' order by code`,
     )
@@ -108,3 +119,17 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     await saveArtifact(atlas.page, 'import-leader-phone.png')
   })
 })
+
+// Records each text of the import's progress bar (null when it is not shown), as the page changes:
+// a string, not a function, so that nothing of the test's compiler reaches the page.
+const progressRecorder = `(() => {
+  window.__importProgress = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector('[data-testid="import-progress"]');
+    const text = bar ? bar.textContent : null;
+    const seen = window.__importProgress;
+    if (!seen.length || seen[seen.length - 1] !== text) seen.push(text);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+})()`
+
+const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { __importProgress: (string | null)[] }).__importProgress)
