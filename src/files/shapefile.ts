@@ -6,6 +6,7 @@ import { parseShp } from 'shpjs'
 import type { Feature } from '../db/validate.ts'
 import { eachCounted, wholeStep, type Progress } from './progress.ts'
 import { FileError } from './source.ts'
+import { detectText, type Encoding } from './text.ts'
 
 export interface ShapefileParts {
   /** The layer's name (the .shp's, without extension). */
@@ -14,13 +15,6 @@ export interface ShapefileParts {
   dbf?: Uint8Array
   prj?: Uint8Array
   cpg?: Uint8Array
-}
-
-export interface Encoding {
-  /** The encoding's name as TextDecoder knows it: utf-8, gbk, big5… */
-  name: string
-  /** Where it came from: the .cpg, the .dbf's language byte, or the text itself. */
-  how: 'cpg' | 'ldid' | 'detected' | 'ascii'
 }
 
 export interface Shapefile {
@@ -96,21 +90,11 @@ export function dbfEncoding(file: string, dbf: Uint8Array, cpg?: Uint8Array): En
     text[at + chunk.length] = 0x0a
     at += chunk.length + 1
   }
-  if (text.every((b) => b < 0x80)) return { name: 'utf-8', how: 'ascii' }
-  if (decodes('utf-8', text)) return { name: 'utf-8', how: 'detected' }
-  if (decodes('gb18030', text)) return { name: 'gbk', how: 'detected' }
+  const detected = detectText(text)?.encoding
+  if (detected) return detected
   const ldid = languageDrivers[dbf[29]]
   if (ldid) return { name: ldid, how: 'ldid' }
   throw new FileError(file, 'the .dbf\'s text is neither UTF-8 nor GBK and no .cpg says what it is: put its encoding in a .cpg file beside it (e.g. "GBK" or "UTF-8")')
-}
-
-function decodes(encoding: string, bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder(encoding, { fatal: true }).decode(bytes)
-    return true
-  } catch {
-    return false
-  }
 }
 
 interface DbfField {

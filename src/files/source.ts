@@ -6,8 +6,9 @@ import type { SqlJsStatic } from 'sql.js'
 import { ImportError, parseFeatureCollection, type Feature, type Problem } from '../db/validate.ts'
 import { readGeoPackage } from './geopackage.ts'
 import { wholeStep, type Progress } from './progress.ts'
-import { readShapefile, type Encoding, type ShapefileParts } from './shapefile.ts'
+import { readShapefile, type ShapefileParts } from './shapefile.ts'
 import { readCsv, readXlsx, type Columns } from './table.ts'
+import type { Encoding } from './text.ts'
 
 /** A problem with the file as a whole, in words. */
 export class FileError extends ImportError {

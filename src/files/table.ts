@@ -5,7 +5,7 @@ import { wktToGeoJSON } from 'betterknown'
 import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import type { Feature } from '../db/validate.ts'
-import type { Encoding } from './shapefile.ts'
+import { detectText, type Encoding } from './text.ts'
 import { FileError, type Source } from './source.ts'
 
 /** The columns that hold a table's geometry, when they are not under the usual names (`--map lon=…`). */
@@ -85,19 +85,11 @@ function number(value: unknown): number | undefined {
   return Number(value)
 }
 
-/** A text file's encoding: UTF-8 (with or without its mark) when it decodes as UTF-8, else GBK. */
+/** A text file's text, in the encoding found in it (UTF-8 with or without its mark, or GBK). */
 function decodeText(file: string, bytes: Uint8Array): { text: string; encoding: Encoding } {
-  if (bytes.every((b) => b < 0x80)) return { text: new TextDecoder().decode(bytes), encoding: { name: 'utf-8', how: 'ascii' } }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: { name: 'utf-8', how: 'detected' } }
-  } catch {
-    // not UTF-8
-  }
-  try {
-    return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: { name: 'gbk', how: 'detected' } }
-  } catch {
-    throw new FileError(file, 'the file\'s text is neither UTF-8 nor GBK: save it as "CSV UTF-8"')
-  }
+  const decoded = detectText(bytes)
+  if (!decoded) throw new FileError(file, 'the file\'s text is neither UTF-8 nor GBK: save it as "CSV UTF-8"')
+  return decoded
 }
 
 export function readCsv(file: string, bytes: Uint8Array, columns?: Columns): Source {

@@ -33,7 +33,8 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
   const fields = layer ? layerFields(layers[layer]).filter((f) => !['bridge', 'tunnel', 'layer'].includes(f)) : []
   const sourceOf = (field: string) => prepared?.mapping[field] ?? (prepared?.fields.includes(field) ? field : '')
   const problems = [...(refusal ?? []), ...(prepared?.problems ?? [])]
-  const ready = prepared && !prepared.problems.length && !refusal ? prepared.preview.count : 0
+  const problemCount = (refusal?.length ?? 0) + (prepared?.problemCount ?? 0)
+  const ready = prepared && !prepared.problemCount && !refusal ? prepared.preview.count : 0
   // how far the reading, the checks or the writing has got: a step and its share, or a bar with no end
   const progress = model.progress
   const bar = stage !== 'idle' && (
@@ -168,9 +169,9 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
           ))}
         </>
       )}
-      {problems.length > 0 && (
+      {problemCount > 0 && (
         <div className="import-problems" data-testid="import-problems">
-          <div>{t('import.problems', { n: problems.length })}</div>
+          <div>{t('import.problems', { n: problemCount })}</div>
           <ul>
             {problems.slice(0, 100).map((p, i) => (
               <li key={i}>

@@ -36,7 +36,10 @@ export interface PreparedFile {
   preview: { url: string; count: number; bbox: [number, number, number, number] | null }
   /** The box of each feature with a problem (of the first hundred), to zoom to it. */
   boxes: Record<number, [number, number, number, number]>
+  /** The first problems, in words (a file wrong throughout has one per feature: the page lists the first). */
   problems: (Problem & { said: string })[]
+  /** How many problems there are in all. */
+  problemCount: number
   mapping: Record<string, string>
   fields: string[]
   crs: { id: string; name: string; from?: string; stated: boolean }
@@ -49,6 +52,9 @@ export interface PreparedFile {
 }
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; problems: (Problem & { said: string })[] }
+
+/** How many of a file's problems go to the page, which lists the first hundred. */
+const shownProblems = 200
 
 let sqlJs: Promise<SqlJsStatic> | undefined
 let previewUrl: string | undefined
@@ -140,7 +146,8 @@ const api = {
       return {
         preview: { url: previewUrl, count: collection.features.length, bbox: boxOf(prepared.features) },
         boxes,
-        problems: said(prepared.problems),
+        problems: said(prepared.problems.slice(0, shownProblems)),
+        problemCount: prepared.problems.length,
         mapping: prepared.mapping,
         fields: prepared.fields,
         crs: { id: prepared.crs.id, name: prepared.crs.name, ...(prepared.crsFrom ? { from: prepared.crsFrom } : {}), stated: prepared.crsStated },

@@ -141,7 +141,7 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
 
   const write = useCallback(() => {
     const api = remote.current?.api
-    if (!api || !layer || !prepared || prepared.problems.length) return
+    if (!api || !layer || !prepared || prepared.problemCount) return
     const work = begin('importing')
     setFailure(null)
     void (async () => {
