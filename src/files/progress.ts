@@ -2,7 +2,7 @@
 // way and how much of it is done. Pure; the page's import worker sends the reports to the page.
 
 /** The steps of an import, in the order they run (not every file goes through each). */
-export const progressSteps = ['read', 'unzip', 'records', 'shapes', 'rows', 'fields', 'convert', 'check', 'node', 'preview', 'place', 'write'] as const
+export const progressSteps = ['read', 'unzip', 'records', 'shapes', 'rows', 'fields', 'convert', 'check', 'node', 'preview', 'place', 'write', 'parts'] as const
 export type ProgressStep = (typeof progressSteps)[number]
 
 export interface ProgressReport {

@@ -1,6 +1,7 @@
 // The import's panel: the layer to import into, the file, what was read, the fields' sources (the
 // dictionary's guesses, editable), the coordinate system, a network's noding, every problem (a click
 // zooms to it), and the import itself.
+import { useEffect, useRef } from 'react'
 import { layerFields } from '../db/fields.ts'
 import { percentDone } from '../files/progress.ts'
 import { formatNumber } from '../i18n/core.ts'
@@ -22,6 +23,15 @@ export interface ImportPanelProps {
 export default function ImportPanel({ model, writable, show }: ImportPanelProps) {
   const { t, lang } = useI18n()
   const { opened, prepared, refusal, written, failure, choices, choose, stage } = model
+  // what the import ended in is brought into view: it is below the form, often under the fold
+  const outcome = useRef<HTMLDivElement>(null)
+  const refused = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (written || failure) outcome.current?.scrollIntoView({ block: 'nearest' })
+  }, [written, model.storedParts, failure])
+  useEffect(() => {
+    if (model.writeRefusal) refused.current?.scrollIntoView({ block: 'nearest' })
+  }, [model.writeRefusal])
   const layer = choices.layer
   if (!writable.length)
     return (
@@ -32,9 +42,10 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
     )
   const fields = layer ? layerFields(layers[layer]).filter((f) => !['bridge', 'tunnel', 'layer'].includes(f)) : []
   const sourceOf = (field: string) => prepared?.mapping[field] ?? (prepared?.fields.includes(field) ? field : '')
-  const problems = [...(refusal ?? []), ...(prepared?.problems ?? [])]
-  const problemCount = (refusal?.length ?? 0) + (prepared?.problemCount ?? 0)
+  const problems = [...(refusal ?? []), ...(model.writeRefusal ?? []), ...(prepared?.problems ?? [])]
+  const problemCount = (refusal?.length ?? 0) + (model.writeRefusal?.length ?? 0) + (prepared?.problemCount ?? 0)
   const ready = prepared && !prepared.problemCount && !refusal ? prepared.preview.count : 0
+
   // how far the reading, the checks or the writing has got: a step and its share, or a bar with no end
   const progress = model.progress
   const bar = stage !== 'idle' && (
@@ -170,7 +181,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
         </>
       )}
       {problemCount > 0 && (
-        <div className="import-problems" data-testid="import-problems">
+        <div className="import-problems" data-testid="import-problems" ref={refused}>
           <div>{t('import.problems', { n: problemCount })}</div>
           <ul>
             {problems.slice(0, 100).map((p, i) => (
@@ -195,17 +206,31 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
           </label>
           {stage === 'importing' && bar}
           {ready > 0 && <p data-testid="import-ready">{t('import.ready', { n: formatNumber(lang, ready) })}</p>}
-          <button className="primary" data-testid="import-write" disabled={!ready || stage !== 'idle'} onClick={model.write}>
-            {t('import.import', { n: formatNumber(lang, ready) })}
-          </button>
+          {!written && (
+            <button className="primary" data-testid="import-write" disabled={!ready || stage !== 'idle'} onClick={model.write}>
+              {t('import.import', { n: formatNumber(lang, ready) })}
+            </button>
+          )}
         </div>
       )}
+      <div ref={outcome}>
       {written && (
         <p className="import-done" data-testid="import-done">
           {t('import.done', { inserted: formatNumber(lang, written.inserted), updated: formatNumber(lang, written.updated) })}
         </p>
       )}
+      {model.storedParts && (
+        <div data-testid="import-stored-parts">
+          <p className="muted">{t('import.storedParts')}</p>
+          {model.storedParts.map((line) => (
+            <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'}>
+              {line}
+            </p>
+          ))}
+        </div>
+      )}
       {failure && <p className="import-warning">{t('import.failed', { message: failure })}</p>}
+      </div>
     </section>
   )
 }

@@ -3,6 +3,8 @@
 // then public.import_layer, the function `atlas import` calls, writes it all or nothing.
 import { proxy, wrap, type Remote } from 'comlink'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { walkGraph } from '../circles/api.ts'
+import { connectedParts, describeParts } from '../circles/network/parts.ts'
 import { rpc, type AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
 import type { ProgressReport } from '../files/progress.ts'
@@ -29,9 +31,13 @@ export interface ImportModel {
   progress: ProgressReport | null
   opened: OpenedFile | null
   prepared: PreparedFile | null
-  /** What refuses the file as a whole, or the import, in words. */
+  /** What refuses the file as a whole, in words. */
   refusal: Said[] | null
+  /** What the database refused of the last import, in words, until a choice changes (replacing existing codes, say). */
+  writeRefusal: Said[] | null
   written: { inserted: number; updated: number } | null
+  /** After a network's import, the stored network's connected parts, in words (what `atlas network check` says). */
+  storedParts: string[] | null
   failure: string | null
   choices: ImportChoices
   choose: (update: Partial<ImportChoices>) => void
@@ -67,7 +73,9 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
   const [opened, setOpened] = useState<OpenedFile | null>(null)
   const [prepared, setPrepared] = useState<PreparedFile | null>(null)
   const [refusal, setRefusal] = useState<Said[] | null>(null)
+  const [writeRefusal, setWriteRefusal] = useState<Said[] | null>(null)
   const [written, setWritten] = useState<{ inserted: number; updated: number } | null>(null)
+  const [storedParts, setStoredParts] = useState<string[] | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
   const [choices, setChoices] = useState<ImportChoices>({ layer: null, map: {}, crs: undefined, node: false, upsert: false })
   const layer = choices.layer ?? defaultLayer
@@ -90,7 +98,9 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     setOpened(null)
     setPrepared(null)
     setRefusal(null)
+    setWriteRefusal(null)
     setWritten(null)
+    setStoredParts(null)
     setFailure(null)
     setChoices((c) => ({ ...c, map: {}, crs: undefined }))
     void (async () => {
@@ -144,16 +154,23 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     if (!api || !layer || !prepared || prepared.problemCount) return
     const work = begin('importing')
     setFailure(null)
+    setStoredParts(null)
     void (async () => {
       const features = await api.staged()
       // the server says nothing until it has written all or nothing: a bar with no end
       work.say({ step: 'write', done: 0, total: 0 })
       const result = await rpc(client, 'import_layer', { layer, features, upsert: choices.upsert })
-      if ('problems' in result) setRefusal(await api.describe(result.problems))
+      if ('problems' in result) setWriteRefusal(await api.describe(result.problems))
       else {
         setWritten(result)
-        setRefusal(null)
+        setWriteRefusal(null)
         onWritten()
+        // the new lines join the stored ones (or do not): the whole network's parts, as the command line says them
+        if (layer === 'walk_edge') {
+          work.say({ step: 'parts', done: 0, total: 0 })
+          const { edges } = await walkGraph(client)
+          setStoredParts(describeParts(connectedParts(edges.map(([, source, target, length]) => ({ source: Number(source), target: Number(target), length: Number(length) })))))
+        }
       }
       work.end()
     })().catch((error: unknown) => {
@@ -162,7 +179,13 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     })
   }, [client, layer, prepared, choices.upsert, onWritten, begin])
 
-  const choose = useCallback((update: Partial<ImportChoices>) => setChoices((c) => ({ ...c, ...update })), [])
+  // a choice changed is a new import of the file: what the last one wrote or was refused is said no more
+  const choose = useCallback((update: Partial<ImportChoices>) => {
+    setWriteRefusal(null)
+    setWritten(null)
+    setStoredParts(null)
+    setChoices((c) => ({ ...c, ...update }))
+  }, [])
 
-  return { stage, progress, opened, prepared, refusal, written, failure, choices: { ...choices, layer }, choose, open, write }
+  return { stage, progress, opened, prepared, refusal, writeRefusal, written, storedParts, failure, choices: { ...choices, layer }, choose, open, write }
 }

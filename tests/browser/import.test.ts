@@ -102,13 +102,27 @@ describe('the import in Chromium', { timeout: 240_000 }, () => {
     expect(await page.locator('[data-testid="import-problems"]').count()).toBe(0)
   })
 
-  test("a network's files picked together: its connected parts are said before anything is written", async () => {
+  test("a network's files picked together: its connected parts are said before anything is written, and the stored network's after", async () => {
     const dir = path.join(projectRoot, 'data/templates/shapefile/walk_edge')
     const atlas = await open('ws=import&role=planner')
     await atlas.waitForIdle({ timeout: 90_000 })
     await atlas.page.locator('[data-testid="import-layer"]').selectOption('walk_edge')
     await atlas.page.locator('[data-testid="import-file"]').setInputFiles(fs.readdirSync(dir).map((f) => path.join(dir, f)))
     expect(await atlas.waitForText('import-parts', 'connected part', 30_000)).toMatch(/the network is one connected part of 2 edges, 0\.\d km/)
+    // the template's two edges are two of the sample's: refused by the database as they are, nothing
+    // written; written over them once the planner asks to replace them
+    await atlas.page.locator('[data-testid="import-write"]').click()
+    expect(await atlas.waitForText('import-problems', 'code already exists in the walk_edge layer', 30_000)).toContain('--upsert')
+    await atlas.page.getByLabel('替换编码已存在的要素').check()
+    await atlas.waitForText('import-ready', '2 个要素可以导入', 30_000)
+    expect(await atlas.page.locator('[data-testid="import-problems"]').count()).toBe(0)
+    await atlas.page.locator('[data-testid="import-write"]').click()
+    await atlas.waitForText('import-done', '替换 2 个', 30_000)
+    // then the whole stored network is said, as atlas network check says it
+    const { rows } = await suite.server.db.query<{ edges: number }>('select count(*)::int as edges from atlas.walk_edge')
+    const after = await atlas.waitForText('import-stored-parts', 'connected part', 30_000)
+    expect(after).toContain(`${rows[0].edges.toLocaleString('en-US')} edges`)
+    expect(rows[0].edges).toBeGreaterThan(10_000)
   })
 
   test('on a phone the panel reads; a leader is told the role writes no layer', async () => {
