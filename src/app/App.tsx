@@ -8,7 +8,9 @@
 // back once, with the reason; a database the server has lost puts a banner across the page.
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react'
 import { layerStats, mapLayer } from '../data/api.ts'
-import { createAtlasClient, currentUser, signIn, signInAsRole, signOut, type AtlasClient, type SignedInUser, type Trouble } from '../data/client.ts'
+import { CityContext } from '../city/context.ts'
+import type { CityProfile } from '../city/types.ts'
+import { createAtlasClient, currentUser, rpc, signIn, signInAsRole, signOut, type AtlasClient, type SignedInUser, type Trouble } from '../data/client.ts'
 import { isDemo, loadBackendConfig, type BackendConfig } from '../data/config.ts'
 import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from '../data/errors.ts'
 import type { Bbox, LayerStats } from '../data/types.ts'
@@ -22,7 +24,7 @@ import './app.css'
 type Boot =
   | { phase: 'connecting' }
   | { phase: 'signIn'; client: AtlasClient; ended?: boolean; error?: AtlasError }
-  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; user: SignedInUser | null; cityBounds: Bbox | null }
+  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; user: SignedInUser | null; cityBounds: Bbox | null; city: CityProfile }
   | { phase: 'failed'; error: AtlasError }
 
 export function App() {
@@ -100,8 +102,9 @@ export function App() {
       if (user?.email && !isDemo(client.config)) setLastEmail(user.email)
       const stats = await layerStats(client)
       const cityBounds = await unitsExtent(client, stats)
+      const city = await rpc(client, 'city_profile', {})
       ended.current = false
-      setBoot({ phase: 'ready', client, stats, user, cityBounds })
+      setBoot({ phase: 'ready', client, stats, user, cityBounds, city })
     },
     [setBoot],
   )
@@ -206,17 +209,19 @@ export function App() {
   return (
     <I18nProvider lang={url.lang}>
       {boot.phase === 'ready' ? (
-        <Atlas
-          client={boot.client}
-          stats={boot.stats}
-          cityBounds={boot.cityBounds}
-          initialRole={boot.user?.role ?? null}
-          email={boot.user?.email ?? null}
-          databaseProblem={databaseProblem}
-          onSignOut={() => void signOutNow()}
-          url={url}
-          setUrl={setUrl}
-        />
+        <CityContext.Provider value={boot.city}>
+          <Atlas
+            client={boot.client}
+            stats={boot.stats}
+            cityBounds={boot.cityBounds}
+            initialRole={boot.user?.role ?? null}
+            email={boot.user?.email ?? null}
+            databaseProblem={databaseProblem}
+            onSignOut={() => void signOutNow()}
+            url={url}
+            setUrl={setUrl}
+          />
+        </CityContext.Provider>
       ) : (
         <div className="boot">
           <h1>{t('app.title')}</h1>

@@ -2,6 +2,7 @@
 // tabs, the open workspace's panel, the layers and legend on the left, the inspector on the right,
 // loading and errors at the bottom, and a lost database across the top. It holds the state that lives in the URL and hands the shared context to
 // the base map and to every workspace (./workspaces.ts), drawing what they return.
+import { useCity } from '../city/context.ts'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
@@ -48,6 +49,7 @@ export interface AtlasProps {
 
 export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl }: AtlasProps) {
   const { t, lang } = useI18n()
+  const city = useCity()
   const store = useLayerStore(client)
   const [view, setView] = useState<View | null>(url.view)
   const [bounds, setBounds] = useState<Bbox | null>(null)
@@ -85,7 +87,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
   // ── the workspaces: each draws, shows and handles what is its own
   const drawings = useWorkspaces({ client, role, access, generation, view, bounds, zoom, selection, lang, t, fitBounds, reloadUnits, select }, url, setUrl)
   const active = drawings.find((d) => d.open)
-  const { deckLayers, sources, style, atlasBasemap } = useBaseMap({ store, drawn, zoom, basemap: url.basemap, tiandituKey, t, workspaces: drawings })
+  const { deckLayers, sources, style, atlasBasemap } = useBaseMap({ store, drawn, zoom, basemap: url.basemap, tiandituKey, attribution: city.attribution, t, workspaces: drawings })
   const outline = useMemo(() => selectionLayers(selected.shape), [selected.shape])
   // a new array at every render, of the same layers until one changes: the map compares them one by one
   const allLayers = [...deckLayers, ...drawings.flatMap((d) => d.layers), ...outline]
@@ -175,7 +177,7 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
           style={style}
           sources={sources}
           layers={allLayers}
-          initialView={url.view}
+          initialView={url.view ?? city.view}
           initialBounds={cityBounds}
           onView={onView}
           onPick={onPick}

@@ -53,11 +53,13 @@ export interface BaseMapOptions {
   zoom: number
   basemap: BasemapChoice
   tiandituKey: string | undefined
+  /** Who the city's data are from (its profile). */
+  attribution: string
   t: Translate
   workspaces: readonly WorkspaceDrawing[]
 }
 
-export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, workspaces }: BaseMapOptions) {
+export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, attribution, t, workspaces }: BaseMapOptions) {
   const features = Object.fromEntries(drawn.map((layer) => [layer, featuresAt(store, layer, zoom)])) as Record<MapLayer, ReturnType<typeof featuresAt>>
   const basemapFeatures = featuresAt(store, 'basemap', zoom)
   const version = store?.getVersion() ?? 0
@@ -119,11 +121,12 @@ export function useBaseMap({ store, drawn, zoom, basemap, tiandituKey, t, worksp
           labels: emptyCollection,
           boundaries: JSON.parse(boundaryKey) as Partial<Record<UnitLayerName, Boundary>>,
           walk: walkDrawn,
+          attribution,
           t,
         }),
         JSON.parse(workspaceKey) as WorkspaceStyle[],
       ),
-    [atlasBasemap, basemap, tiandituKey, t, boundaryKey, walkDrawn, workspaceKey],
+    [atlasBasemap, basemap, tiandituKey, attribution, t, boundaryKey, walkDrawn, workspaceKey],
   )
   return { deckLayers, sources, style, atlasBasemap }
 }

@@ -62,6 +62,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
         csv: { type: 'string' },
         indicator: { type: 'string' },
         role: { type: 'string' },
+        name: { type: 'string' },
+        adcode: { type: 'string' },
+        attribution: { type: 'string' },
+        example: { type: 'string' },
+        view: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

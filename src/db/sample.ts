@@ -13,6 +13,14 @@ import { defaultWalk } from '../shared/defaults.ts'
 
 export const sampleDir = path.join(projectRoot, 'data/longquan')
 
+/** The sample city's own profile (atlas.city): the one place the product's code names Longquan as its city. */
+export const sampleCity = {
+  name: '龙泉市',
+  adcode: '331181',
+  attribution: '基层治理一张图（龙泉示例城市，几何为合成数据）',
+  search_example: '大洋社区、331181001001',
+} as const
+
 export function sampleFiles(): { layer: LayerName; file: string }[] {
   return loadOrder
     .map((layer) => ({ layer, file: path.join(sampleDir, `${layer}.geojson`) }))
@@ -36,6 +44,10 @@ export async function loadSample(db: Database, onLayer?: (result: ImportResult) 
     }
     const summary = await computeAndStoreWithin(tx, userClaims('planner', 'atlas-sample'), defaultWalk)
     onCircles?.(summary)
+    await tx.query(
+      `update atlas.city set name = $1, adcode = $2, attribution = $3, search_example = $4, updated_by = 'atlas-sample', updated_at = now()`,
+      [sampleCity.name, sampleCity.adcode, sampleCity.attribution, sampleCity.search_example],
+    )
     return results
   })
 }

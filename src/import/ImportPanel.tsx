@@ -214,22 +214,22 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
         </div>
       )}
       <div ref={outcome}>
-      {written && (
-        <p className="import-done" data-testid="import-done">
-          {t('import.done', { inserted: formatNumber(lang, written.inserted), updated: formatNumber(lang, written.updated) })}
-        </p>
-      )}
-      {model.storedParts && (
-        <div data-testid="import-stored-parts">
-          <p className="muted">{t('import.storedParts')}</p>
-          {model.storedParts.map((line) => (
-            <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'}>
-              {line}
-            </p>
-          ))}
-        </div>
-      )}
-      {failure && <p className="import-warning">{t('import.failed', { message: failure })}</p>}
+        {written && (
+          <p className="import-done" data-testid="import-done">
+            {t('import.done', { inserted: formatNumber(lang, written.inserted), updated: formatNumber(lang, written.updated) })}
+          </p>
+        )}
+        {model.storedParts && (
+          <div data-testid="import-stored-parts">
+            <p className="muted">{t('import.storedParts')}</p>
+            {model.storedParts.map((line) => (
+              <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'}>
+                {line}
+              </p>
+            ))}
+          </div>
+        )}
+        {failure && <p className="import-warning">{t('import.failed', { message: failure })}</p>}
       </div>
     </section>
   )

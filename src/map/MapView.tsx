@@ -135,8 +135,9 @@ export function MapView(props: MapViewProps) {
       map = new maplibregl.Map({
         container: container.current!,
         style: withData(initial.style, initial.sources),
-        center: initial.initialView ? [initial.initialView.lon, initial.initialView.lat] : [119.14, 28.07],
-        zoom: initial.initialView?.zoom ?? 12,
+        // with no view and no units to fit to (a new city): China's middle, as far out as the atlas goes
+        center: initial.initialView ? [initial.initialView.lon, initial.initialView.lat] : [104.2, 35.9],
+        zoom: initial.initialView?.zoom ?? minMapZoom,
         minZoom: minMapZoom,
         maxZoom: maxMapZoom,
         localIdeographFontFamily: localIdeographFont,

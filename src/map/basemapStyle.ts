@@ -29,6 +29,8 @@ export interface BasemapOptions {
   boundaries: Partial<Record<UnitLayerName, Boundary>>
   /** Whether the walking network is drawn (switched on; its own zoom range applies). */
   walk: boolean
+  /** Who the city's data are from (its profile); '' for the product's own name. */
+  attribution: string
   t: Translate
 }
 
@@ -49,9 +51,9 @@ function tiandituTiles(layer: 'vec' | 'cva', key: string): string[] {
 
 const kind = (k: string): FilterSpecification => ['==', ['get', 'kind'], k]
 
-export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, walk, t }: BasemapOptions): StyleSpecification {
+export function basemapStyle({ choice, tiandituKey, basemap, labels, boundaries, walk, attribution, t }: BasemapOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
-    atlas: { type: 'geojson', data: basemap ?? empty, attribution: t('attribution.local') },
+    atlas: { type: 'geojson', data: basemap ?? empty, attribution: t('attribution.local', { source: attribution || t('attribution.product') }) },
     labels: { type: 'geojson', data: labels ?? empty },
   }
   for (const layer of unitLayerNames) sources[boundarySource(layer)] = { type: 'geojson', data: empty }

@@ -38,6 +38,10 @@ export const apiFunctions = {
     args: [],
     returns: 'jsonb',
   },
+  city_profile: {
+    args: [],
+    returns: 'jsonb',
+  },
   coverage: {
     args: [
       { name: 'minutes', type: 'numeric', default: null },
@@ -156,6 +160,19 @@ export const apiFunctions = {
     ],
     returns: 'json',
   },
+  set_city_profile: {
+    args: [
+      { name: 'name', type: 'text', default: null },
+      { name: 'adcode', type: 'text', default: null },
+      { name: 'attribution', type: 'text', default: null },
+      { name: 'search_example', type: 'text', default: null },
+      { name: 'view_lon', type: 'double precision', default: null },
+      { name: 'view_lat', type: 'double precision', default: null },
+      { name: 'view_zoom', type: 'double precision', default: null },
+      { name: 'clear_view', type: 'boolean', default: false },
+    ],
+    returns: 'jsonb',
+  },
   set_zone_settings: {
     args: [
       { name: 'min_width_m', type: 'numeric' },
@@ -226,6 +243,7 @@ export interface ApiArguments {
   backlog_weight_history: Record<string, never>
   circle_points: Record<string, never>
   circle_status: Record<string, never>
+  city_profile: Record<string, never>
   coverage: {
     /** default null */
     minutes?: number | null
@@ -323,6 +341,24 @@ export interface ApiArguments {
     /** default null */
     based_on?: string | null
   }
+  set_city_profile: {
+    /** default null */
+    name?: string | null
+    /** default null */
+    adcode?: string | null
+    /** default null */
+    attribution?: string | null
+    /** default null */
+    search_example?: string | null
+    /** default null */
+    view_lon?: number | null
+    /** default null */
+    view_lat?: number | null
+    /** default null */
+    view_zoom?: number | null
+    /** default false */
+    clear_view?: boolean
+  }
   set_zone_settings: {
     min_width_m: number
     min_area_m2: number
@@ -368,6 +404,7 @@ export interface ApiReturns {
   backlog_weight_history: Json
   circle_points: Json
   circle_status: Json
+  city_profile: Json
   coverage: Json
   edit_backlog_item: Json
   import_layer: Json
@@ -383,6 +420,7 @@ export interface ApiReturns {
   service_circles: Json
   set_backlog_status: Json
   set_backlog_weights: Json
+  set_city_profile: Json
   set_zone_settings: Json
   settle_zone: Json
   uncovered_residences: Json

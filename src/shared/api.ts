@@ -5,6 +5,7 @@
 // holds the generated half to the database.
 import type { BacklogChange, BacklogScores, ItemChanges, ScoredItem, WeightRecord, Weights } from '../backlog/types.ts'
 import type { CirclePointsJson, WalkGraphJson } from '../circles/engine/model.ts'
+import type { CityProfile } from '../city/types.ts'
 import type { CircleStatus, Coverage, Proposal } from '../circles/types.ts'
 import type { Access, AtlasFeatureCollection, LayerCollection, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
 import type { PlacementAnswer, PlacementReading } from '../db/offsets.ts'
@@ -48,6 +49,9 @@ export interface ApiResults {
   backlog_weight_history: WeightRecord[]
   // the leader's view (…_leader.sql)
   indicators: Indicators
+  // the city (…_city.sql)
+  city_profile: CityProfile
+  set_city_profile: CityProfile
   // a city's files (…_import.sql, written from src/db/importSql.ts)
   import_layer: ImportLayerResult
   import_placement: PlacementAnswer

@@ -1,4 +1,5 @@
 // Search by name or code (Chinese or digits): results as you type, Enter takes the first.
+import { useCity } from '../city/context.ts'
 import { useEffect, useRef, useState } from 'react'
 import { searchUnits } from '../data/api.ts'
 import type { AtlasClient } from '../data/client.ts'
@@ -8,6 +9,7 @@ import { useI18n } from '../i18n/react.tsx'
 
 export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: SearchHit) => void }) {
   const { t } = useI18n()
+  const city = useCity()
   const [query, setQuery] = useState('')
   const [hits, setHits] = useState<SearchHit[] | null>(null)
   const [message, setMessage] = useState<string | null>(null)
@@ -77,7 +79,7 @@ export function Search({ client, onPick }: { client: AtlasClient; onPick: (hit: 
         data-testid="search-input"
         type="search"
         value={query}
-        placeholder={t('search.placeholder')}
+        placeholder={city.search_example ? t('search.placeholderExample', { example: city.search_example }) : t('search.placeholder')}
         aria-label={t('search.label')}
         onChange={(event) => {
           change(event.target.value)

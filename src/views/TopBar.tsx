@@ -1,4 +1,4 @@
-// The header: the title with the city's size, search, who is signed in (the role switch in the
+// The header: the title with the city's name (or the product's levels, before it has one) and size, search, who is signed in (the role switch in the
 // embedded server's demonstration; elsewhere the account, its role and a sign-out), the language
 // and the settings.
 import type { AtlasClient } from '../data/client.ts'
@@ -7,6 +7,7 @@ import type { LayerStats, SearchHit } from '../data/types.ts'
 import { formatNumber } from '../i18n/core.ts'
 import { useI18n } from '../i18n/react.tsx'
 import { Search } from './Search.tsx'
+import { useCity } from '../city/context.ts'
 
 export interface TopBarProps {
   client: AtlasClient
@@ -25,13 +26,14 @@ export interface TopBarProps {
 
 export function TopBar({ client, stats, role, demo, email, switchingRole, onSearch, onRole, onSignOut, onLanguage, onSettings }: TopBarProps) {
   const { t, lang } = useI18n()
+  const city = useCity()
   const community = stats.community as { count: number; resident_population: number } | undefined
   return (
     <header className="topbar">
       <div className="brand">
         <h1>{t('app.title')}</h1>
         <div className="subtitle">
-          {t('app.subtitle')}
+          <span data-testid="city-name">{city.name || t('app.subtitle')}</span>
           {community?.count ? ` · ${t('child.community', { n: community.count })} · ${t('unit.people', { n: formatNumber(lang, community.resident_population) })}` : ''}
         </div>
       </div>

@@ -3,7 +3,8 @@
 export const zh = {
   'legend.title': '图例',
   'legend.empty': '当前缩放级别下没有显示的图层',
-  'search.placeholder': '搜索名称或代码，如 大洋社区、331181001001',
+  'search.placeholder': '搜索名称或代码',
+  'search.placeholderExample': '搜索名称或代码，如 {example}',
   'search.label': '搜索单元',
   'search.none': '没有找到“{q}”',
   'search.searching': '正在搜索…',
@@ -120,7 +121,8 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   'legend.title': 'Legend',
   'legend.empty': 'No layer is drawn at this zoom',
-  'search.placeholder': 'Search a name or code, e.g. 大洋社区, 331181001001',
+  'search.placeholder': 'Search a name or code',
+  'search.placeholderExample': 'Search a name or code, e.g. {example}',
   'search.label': 'Search units',
   'search.none': 'Nothing matches “{q}”',
   'search.searching': 'Searching…',

@@ -135,6 +135,9 @@ const tables: TableCase[] = [
   // one row only: an insert that meets it updates it, so it needs both the insert and the update policy
   { table: 'zone_setting', victim: `id`, set: `min_width_m = 2`, writers: units,
     insert: `insert into atlas.zone_setting (id, min_width_m) values (true, 2) on conflict (id) do update set min_width_m = excluded.min_width_m` },
+  // the city's profile: one row too, which leaders change
+  { table: 'city', victim: `id`, set: `name = 'x'`, writers: ['leader'],
+    insert: `insert into atlas.city (id, name) values (true, 'x') on conflict (id) do update set name = excluded.name` },
   // written by the data-version trigger and by migrations only
   { table: 'data_version', victim: `id`, set: `n = n + 1`, writers: [],
     insert: `insert into atlas.data_version (id, n) values (true, 0) on conflict (id) do update set n = excluded.n` },

@@ -5,7 +5,7 @@ import { callApi } from '../../db/api.ts'
 import type { Database } from '../../db/database.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
 import { statusTransitions, type BacklogChange, type ScoredItem } from '../../backlog/types.ts'
-import { CommandError, UsageError, withDatabase, type Command } from './command.ts'
+import { refusal, UsageError, withDatabase, type Command } from './command.ts'
 import { settledBy } from './gaps.ts'
 import { money, readScores } from './plan.ts'
 import { leader } from './walk.ts'
@@ -77,12 +77,6 @@ export function listItem(item: ScoredItem) {
 export type BacklogListItem = ReturnType<typeof listItem>
 
 /** A PostgreSQL refusal in the database's own words (and its hint); anything else is a fault. */
-function refusal(error: unknown): never {
-  const e = error as { message: string; hint?: string; code?: string }
-  if (e.code && /^(22|23|42501|P0002|PT)/.test(e.code)) throw new CommandError(e.hint ? `${e.message}. ${e.hint}` : e.message)
-  throw error
-}
-
 export function readHistory(db: Database, code: string): Promise<BacklogChange[]> {
   return asCaller(db, leader, (tx) => callApi(tx, 'backlog_history', { code }).catch(refusal), true)
 }

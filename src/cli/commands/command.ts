@@ -27,6 +27,11 @@ export interface CommandValues {
   remark?: string
   apply: boolean
   role?: string
+  name?: string
+  adcode?: string
+  attribution?: string
+  example?: string
+  view?: string
 }
 
 export interface CommandContext {
@@ -66,6 +71,13 @@ export async function withDatabase<T>(target: string, work: (db: Database, migra
   } finally {
     await connection.close()
   }
+}
+
+/** A refusal of the database (bad input, a constraint, row level security) as the command line says it: the message and its hint. */
+export function refusal(error: unknown): never {
+  const e = error as { message: string; hint?: string; code?: string }
+  if (e.code && /^(22|23|42501|P0002|PT)/.test(e.code)) throw new CommandError(e.hint ? `${e.message}. ${e.hint}` : e.message)
+  throw error
 }
 
 export function noArguments(context: CommandContext, usage: string): void {

@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.ts'
 import { formatArea } from '../../i18n/core.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
 import type { SettleResult, Zone, ZonesResult } from '../../zones/types.ts'
-import { CommandError, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
+import { CommandError, refusal, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
 import { leader } from './walk.ts'
 
 const usage = 'atlas gaps [--json] [--min-width <m>] [--min-area <m2>] | atlas gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]'
@@ -53,13 +53,6 @@ export function zoneThresholds(values: Pick<CommandValues, 'min-width' | 'min-ar
     return value
   }
   return { minWidth: read(values['min-width'], '--min-width', 1000), minArea: read(values['min-area'], '--min-area', 10_000_000) }
-}
-
-/** A PostgreSQL error as the command line says it: the message and, when there is one, the hint. */
-function refusal(error: unknown): never {
-  const e = error as { message: string; hint?: string; code?: string }
-  if (e.code && /^(22|23|42501|P0002)/.test(e.code)) throw new CommandError(e.hint ? `${e.message}. ${e.hint}` : e.message)
-  throw error
 }
 
 export async function detectZones(db: Database, thresholds: { minWidth: number | null; minArea: number | null }, withGeometry = false): Promise<ZonesResult> {

@@ -2,6 +2,7 @@
 // folder and a line here.
 import { backlogCommand } from './backlog.ts'
 import { backupCommand } from './backup.ts'
+import { cityCommand } from './city.ts'
 import { coverageCommand } from './coverage.ts'
 import { gapsCommand } from './gaps.ts'
 import type { Command } from './command.ts'
@@ -20,6 +21,7 @@ import { userCommand } from './user.ts'
 export const commands: readonly Command[] = [
   importCommand,
   networkCommand,
+  cityCommand,
   statsCommand,
   isochronesCommand,
   isochroneCommand,
