@@ -220,6 +220,7 @@ export function App() {
             onSignOut={() => void signOutNow()}
             url={url}
             setUrl={setUrl}
+            onCity={(city) => setBoot({ ...boot, city })}
           />
         </CityContext.Provider>
       ) : (

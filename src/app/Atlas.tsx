@@ -3,6 +3,8 @@
 // loading and errors at the bottom, and a lost database across the top. It holds the state that lives in the URL and hands the shared context to
 // the base map and to every workspace (./workspaces.ts), drawing what they return.
 import { useCity } from '../city/context.ts'
+import { CityForm } from '../city/CityForm.tsx'
+import type { CityProfile } from '../city/types.ts'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
@@ -13,7 +15,7 @@ import { useI18n } from '../i18n/react.tsx'
 import { selectionLayers } from '../layers/selectionLayer.ts'
 import { walkQueryLayers } from '../layers/walkLayer.ts'
 import { drawnLayers, isMapLayer, type MapLayer } from '../layers/zoom.ts'
-import { MapView, cityPadding, flyToUnit, workspacePadding, type Pick } from '../map/MapView.tsx'
+import { MapView, chinaMiddle, cityPadding, flyToUnit, workspacePadding, type Pick } from '../map/MapView.tsx'
 import { BasemapSettings, tiandituKeyStorage } from '../views/BasemapSettings.tsx'
 import { DatabaseBanner } from '../views/DatabaseBanner.tsx'
 import { pickTooltip } from '../views/format.ts'
@@ -45,9 +47,11 @@ export interface AtlasProps {
   onSignOut: () => void
   url: UrlState
   setUrl: (update: (state: UrlState) => UrlState) => void
+  /** The city's profile as a leader saved it. */
+  onCity: (city: CityProfile) => void
 }
 
-export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl }: AtlasProps) {
+export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl, onCity }: AtlasProps) {
   const { t, lang } = useI18n()
   const city = useCity()
   const store = useLayerStore(client)
@@ -247,14 +251,16 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
       {settingsOpen && (
         <BasemapSettings
           choice={url.basemap}
-          center={view ? [view.lon, view.lat] : [119.14, 28.07]}
+          center={view ? [view.lon, view.lat] : (city.view ? [city.view.lon, city.view.lat] : chinaMiddle)}
           onClose={() => setSettingsOpen(false)}
           onApply={(choice, key) => {
             if (key) setTiandituKey(key)
             setUrl((s) => ({ ...s, basemap: choice }))
             setSettingsOpen(false)
           }}
-        />
+        >
+          <CityForm client={client} writable={role === 'leader'} view={view} onSaved={onCity} />
+        </BasemapSettings>
       )}
     </div>
   )

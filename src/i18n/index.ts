@@ -5,6 +5,7 @@
 import * as shell from '../app/words.ts'
 import * as backlog from '../backlog/words.ts'
 import * as circles from '../circles/words.ts'
+import * as city from '../city/words.ts'
 import * as imports from '../import/words.ts'
 import * as layers from '../layers/words.ts'
 import * as leader from '../leader/words.ts'
@@ -15,11 +16,11 @@ import * as core from './core.ts'
 import { translatorOf, type Lang, type Translator, type Values, type Words } from './core.ts'
 
 /** Every domain's dictionary by name; a key belongs to exactly one of them (the words test checks). */
-export const domains = { core, shell, map, layers, views, circles, zones, backlog, leader, imports }
+export const domains = { core, shell, map, layers, views, city, circles, zones, backlog, leader, imports }
 
-const zh = { ...core.zh, ...shell.zh, ...map.zh, ...layers.zh, ...views.zh, ...circles.zh, ...zones.zh, ...backlog.zh, ...leader.zh, ...imports.zh }
+const zh = { ...core.zh, ...shell.zh, ...map.zh, ...layers.zh, ...views.zh, ...city.zh, ...circles.zh, ...zones.zh, ...backlog.zh, ...leader.zh, ...imports.zh }
 export type MessageKey = keyof typeof zh
-const en: Record<MessageKey, string> = { ...core.en, ...shell.en, ...map.en, ...layers.en, ...views.en, ...circles.en, ...zones.en, ...backlog.en, ...leader.en, ...imports.en }
+const en: Record<MessageKey, string> = { ...core.en, ...shell.en, ...map.en, ...layers.en, ...views.en, ...city.en, ...circles.en, ...zones.en, ...backlog.en, ...leader.en, ...imports.en }
 
 export const dictionaries: Words<MessageKey> = { zh, en }
 

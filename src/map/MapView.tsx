@@ -26,6 +26,9 @@ interface DeckHit {
 }
 
 /** What a click or a hover hit: a feature of an atlas layer, drawn by deck.gl or by MapLibre. */
+
+/** Where a map with no view and no units opens: China's middle. */
+export const chinaMiddle: [number, number] = [104.2, 35.9]
 export interface Pick {
   layer: MapLayer
   properties: Record<string, unknown>
@@ -136,7 +139,7 @@ export function MapView(props: MapViewProps) {
         container: container.current!,
         style: withData(initial.style, initial.sources),
         // with no view and no units to fit to (a new city): China's middle, as far out as the atlas goes
-        center: initial.initialView ? [initial.initialView.lon, initial.initialView.lat] : [104.2, 35.9],
+        center: initial.initialView ? [initial.initialView.lon, initial.initialView.lat] : chinaMiddle,
         zoom: initial.initialView?.zoom ?? minMapZoom,
         minZoom: minMapZoom,
         maxZoom: maxMapZoom,

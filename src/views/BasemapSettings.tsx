@@ -3,7 +3,7 @@
 // their tiles are shifted by hundreds of metres against our WGS-84 data, and a raster tile
 // cannot be un-shifted point by point.
 import gcoord from 'gcoord'
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import type { BasemapChoice } from '../app/urlState.ts'
 import { useI18n } from '../i18n/react.tsx'
 
@@ -22,9 +22,11 @@ export interface BasemapSettingsProps {
   center: [number, number]
   onApply: (choice: BasemapChoice, tiandituKey?: string) => void
   onClose: () => void
+  /** What the settings hold beside the basemap (the city's profile). */
+  children?: ReactNode
 }
 
-export function BasemapSettings({ choice, center, onApply, onClose }: BasemapSettingsProps) {
+export function BasemapSettings({ choice, center, onApply, onClose, children }: BasemapSettingsProps) {
   const { t } = useI18n()
   const [picked, setPicked] = useState<BasemapChoice | 'gcj02'>(choice)
   const [key, setKey] = useState(() => localStorage.getItem(tiandituKeyStorage) ?? '')
@@ -74,6 +76,7 @@ export function BasemapSettings({ choice, center, onApply, onClose }: BasemapSet
             {t('settings.apply')}
           </button>
         </div>
+        {children}
       </div>
     </div>
   )

@@ -91,6 +91,32 @@ describe('the city is data', { timeout: 120_000 }, () => {
     await saveArtifact(atlas.page, 'city-futian.png')
   })
 
+  test('a leader renames the city in the settings, and the page says the new name; a planner may only read it', async () => {
+    const leader = await suite.open('role=leader', futian)
+    await leader.waitForIdle({ timeout: 90_000 })
+    await leader.page.locator('[data-testid="settings-open"]').click()
+    expect(await leader.page.locator('[data-testid="city-field-name"]').inputValue()).toBe('深圳市福田区')
+    await leader.page.locator('[data-testid="city-field-adcode"]').fill('44030')
+    await leader.page.locator('[data-testid="city-save"]').click()
+    // refused in words, nothing kept
+    expect(await leader.waitForText('city-said', 'is not six digits')).toContain('44030')
+    await leader.page.locator('[data-testid="city-field-adcode"]').fill('440304')
+    await leader.page.locator('[data-testid="city-field-name"]').fill('福田区')
+    await leader.page.locator('[data-testid="city-save"]').click()
+    await leader.waitForText('city-said', '已保存')
+    expect(await leader.page.locator('header [data-testid="city-name"]').innerText()).toBe('福田区')
+    await saveArtifact(leader.page, 'city-settings.png')
+    const { rows } = await futian.db.query<{ name: string; adcode: string; updated_by: string }>('select name, adcode, updated_by from atlas.city')
+    expect(rows).toEqual([{ name: '福田区', adcode: '440304', updated_by: expect.any(String) as string }])
+
+    const planner = await suite.open('role=planner', futian)
+    await planner.waitForIdle({ timeout: 90_000 })
+    await planner.page.locator('[data-testid="settings-open"]').click()
+    expect(await planner.text('city-form')).toContain('由领导设置')
+    expect(await planner.page.locator('[data-testid="city-field-name"]').isDisabled()).toBe(true)
+    expect(await planner.page.locator('[data-testid="city-save"]').count()).toBe(0)
+  })
+
   test('a database that knows no city: the product’s own words, and the map on China', async () => {
     const atlas = await suite.open('role=planner', blank)
     await atlas.waitForIdle({ timeout: 90_000 })

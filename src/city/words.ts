@@ -1,0 +1,38 @@
+// The city's profile's words: the leader's form in the settings.
+export const zh = {
+  'city.title': '本市',
+  'city.leaderOnly': '由领导设置。',
+  'city.name': '名称',
+  'city.name.hint': '如 深圳市福田区',
+  'city.adcode': '行政区划代码（6 位）',
+  'city.attribution': '数据来源（地图角标）',
+  'city.example': '搜索示例',
+  'city.example.hint': '如 某某社区、代码',
+  'city.view': '打开时的视图：',
+  'city.view.set': '{lon}, {lat}，缩放 {zoom}',
+  'city.view.fit': '按各单元范围',
+  'city.view.keep': '不变',
+  'city.view.here': '改为当前视图',
+  'city.view.toFit': '改为按各单元范围',
+  'city.save': '保存',
+  'city.saved': '已保存。',
+}
+
+export const en: Record<keyof typeof zh, string> = {
+  'city.title': 'This city',
+  'city.leaderOnly': 'Set by a leader.',
+  'city.name': 'Name',
+  'city.name.hint': 'e.g. 深圳市福田区',
+  'city.adcode': 'Administrative code (6 digits)',
+  'city.attribution': 'Source of the data (the map’s corner)',
+  'city.example': 'Search example',
+  'city.example.hint': 'e.g. a community and its code',
+  'city.view': 'The view the map opens on:',
+  'city.view.set': '{lon}, {lat} at zoom {zoom}',
+  'city.view.fit': 'fitted to the units',
+  'city.view.keep': 'unchanged',
+  'city.view.here': 'the view on screen',
+  'city.view.toFit': 'fitted to the units',
+  'city.save': 'Save',
+  'city.saved': 'Saved.',
+}
