@@ -30,17 +30,22 @@ create table atlas.city (
 comment on table atlas.city is 'The city the atlas is of: its name, code, attribution, search example and opening view; one row';
 insert into atlas.city default values;
 
--- A delete (or a truncate) leaves the empty row, as for the zones' thresholds.
-create function atlas.restore_city() returns trigger
+-- A table of one row keyed by id = true (the city, the zones' thresholds) is never left without it:
+-- a delete or a truncate puts back the row of the columns' defaults. One function for both, which
+-- takes over the zones' own.
+create function atlas.restore_one_row() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  insert into atlas.city default values on conflict (id) do nothing;
+  execute format('insert into %I.%I default values on conflict (id) do nothing', tg_table_schema, tg_table_name);
   return null;
 end
 $$;
-create trigger city_restored after delete or truncate on atlas.city for each statement execute function atlas.restore_city();
+create trigger city_restored after delete or truncate on atlas.city for each statement execute function atlas.restore_one_row();
+create or replace trigger zone_setting_restored after delete or truncate on atlas.zone_setting
+  for each statement execute function atlas.restore_one_row();
+drop function atlas.restore_zone_setting();
 
 -- The first units written (by an import, or by the sample's load) give the search box its example
 -- while the city has none: the first community by code, else the first street office, as
@@ -152,7 +157,7 @@ comment on function public.set_city_profile is 'A leader sets the city''s name, 
 -- ── grants ───────────────────────────────────────────────────────────────────────────────
 grant select, insert, update, delete on atlas.city to authenticated;
 grant all on atlas.city to service_role;
-revoke all on function atlas.restore_city(), atlas.fill_city_example(), atlas.city_json(atlas.city) from public;
+revoke all on function atlas.restore_one_row(), atlas.fill_city_example(), atlas.city_json(atlas.city) from public;
 grant execute on function atlas.city_json(atlas.city) to authenticated, service_role;
 revoke all on function public.city_profile(), public.set_city_profile(text, text, text, text, double precision, double precision, double precision, boolean) from public;
 grant execute on function public.city_profile(), public.set_city_profile(text, text, text, text, double precision, double precision, double precision, boolean) to anon, authenticated, service_role;

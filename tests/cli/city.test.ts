@@ -78,6 +78,9 @@ describe('atlas city', () => {
     expect(byLeader.updated_by).toContain('zhang.wei')
     // every role reads it
     for (const role of ['planner', 'works'] as const) expect(await asCaller(session.db, userClaims(role), (tx) => callApi(tx, 'city_profile', {}), true)).toMatchObject({ name: '福田区' })
+    // a leader's delete of the row leaves the empty one: the profile is never missing
+    await asCaller(session.db, userClaims('leader'), (tx) => tx.query('delete from atlas.city'))
+    expect(await shown()).toEqual({ name: '', adcode: null, attribution: '', search_example: '', view: null, updated_by: null, updated_at: null })
   })
 })
 
