@@ -1,7 +1,8 @@
 // The report's data, fetched through the API functions the page calls, so the page (supabase
 // client) and the command line (the leader's claims on the database) gather the same report:
 // public.indicators, the communities' and street offices' polygons (map_layer), the open 三不管
-// zones (zones) and the backlog's plan at a budget, solved by the backlog's own plan core.
+// zones (zones), the city's profile (its name) and the backlog's plan at a budget, solved by the
+// backlog's own plan core.
 import type { Highs } from 'highs'
 import { candidates, loadHighs, solvePlan } from '../../backlog/plan/index.ts'
 import { exampleBudget, type BacklogScores } from '../../backlog/types.ts'
@@ -43,12 +44,13 @@ export async function gatherReport(
 ): Promise<ReportData> {
   checkReportOptions(options)
   const world = { west: -180, south: -90, east: 180, north: 90, zoom: mapZoom }
-  const [indicators, communities, streets, zones, scores] = await Promise.all([
+  const [indicators, communities, streets, zones, scores, profile] = await Promise.all([
     call('indicators', { minutes: options.minutes ?? defaultWalk.minutes, speed: options.speed ?? defaultWalk.speed }),
     call('map_layer', { layer: 'community', ...world }),
     call('map_layer', { layer: 'street', ...world }),
     call('zones', { with_geometry: false }),
     call('backlog_scores', { with_geometry: false }),
+    call('city_profile', {}),
   ])
   const indicator = checkIndicator(indicators, options.indicator ?? defaultIndicator)
   const shapes = (collection: LayerCollection): ReportUnitShape[] =>
@@ -59,7 +61,8 @@ export async function gatherReport(
   const communityShapes = shapes(communities)
   const plan = await planAt(scores, options.budget ?? exampleBudget, options.highs ?? (() => loadHighs()))
   return {
-    city: indicators.city?.name ?? '',
+    // the city's own name (its profile), else the name of its outline on the basemap
+    city: profile.name || (indicators.city?.name ?? ''),
     printed_at: (options.now ?? new Date()).toISOString(),
     indicator,
     indicators,
