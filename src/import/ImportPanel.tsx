@@ -167,11 +167,7 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
               {t('import.node')}
             </label>
           )}
-          {prepared?.parts?.map((line) => (
-            <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'} data-testid="import-parts">
-              {line}
-            </p>
-          ))}
+          {prepared?.parts && <PartsLines lines={prepared.parts} testId="import-parts" />}
           {prepared?.noding && <p className="muted">{t('import.noding', { split: prepared.noding.split, pieces: prepared.noding.pieces, duplicates: prepared.noding.duplicates, levelled: prepared.noding.levelled })}</p>}
           {prepared?.warnings.map((w) => (
             <p key={w} className="import-warning">
@@ -222,15 +218,20 @@ export default function ImportPanel({ model, writable, show }: ImportPanelProps)
         {model.storedParts && (
           <div data-testid="import-stored-parts">
             <p className="muted">{t('import.storedParts')}</p>
-            {model.storedParts.map((line) => (
-              <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'}>
-                {line}
-              </p>
-            ))}
+            <PartsLines lines={model.storedParts} />
           </div>
         )}
         {failure && <p className="import-warning">{t('import.failed', { message: failure })}</p>}
       </div>
     </section>
   )
+}
+
+/** A network's connected parts in words (describeParts), a warning marked as one. */
+function PartsLines({ lines, testId }: { lines: readonly string[]; testId?: string }) {
+  return lines.map((line) => (
+    <p key={line} className={line.startsWith('warning') ? 'import-warning' : 'muted'} data-testid={testId}>
+      {line}
+    </p>
+  ))
 }

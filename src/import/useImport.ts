@@ -55,13 +55,13 @@ export function useImport(client: AtlasClient, wanted: boolean, defaultLayer: La
     const id = ++working.current
     setStage(next)
     setProgress(null)
+    const say = (report: ProgressReport) => {
+      if (working.current === id) setProgress(report)
+    }
     return {
-      told: proxy((report: ProgressReport) => {
-        if (working.current === id) setProgress(report)
-      }),
-      say: (report: ProgressReport) => {
-        if (working.current === id) setProgress(report)
-      },
+      /** The same, for the worker to call. */
+      told: proxy(say),
+      say,
       end: () => {
         if (working.current !== id) return
         working.current++
