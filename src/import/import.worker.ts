@@ -132,7 +132,8 @@ const api = {
       const problemAt = new Set(prepared.problems.map((p) => p.index))
       const collection = {
         type: 'FeatureCollection',
-        features: prepared.features.filter((f) => f.geometry).map((f, index) => ({ type: 'Feature', geometry: f.geometry, properties: { index, problem: problemAt.has(index) } })),
+        // each with its index in the file, which the problems name: taken before those with no geometry are left out
+        features: prepared.features.flatMap((f, index) => (f.geometry ? [{ type: 'Feature', geometry: f.geometry, properties: { index, problem: problemAt.has(index) } }] : [])),
       }
       if (previewUrl) URL.revokeObjectURL(previewUrl)
       previewUrl = URL.createObjectURL(new Blob([JSON.stringify(collection)], { type: 'application/geo+json' }))
