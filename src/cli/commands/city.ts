@@ -23,8 +23,9 @@ export function describeCity(city: CityProfile): string {
 function readView(text: string | undefined): { view_lon?: number; view_lat?: number; view_zoom?: number; clear_view?: boolean } {
   if (text === undefined) return {}
   if (text.trim() === 'fit') return { clear_view: true }
-  const parts = text.split(',').map((p) => Number(p.trim()))
-  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n)) || text.split(',').some((p) => p.trim() === ''))
+  const pieces = text.split(',').map((p) => p.trim())
+  const parts = pieces.map(Number)
+  if (parts.length !== 3 || pieces.some((p) => p === '' || !Number.isFinite(Number(p))))
     throw new CommandError(`--view takes longitude,latitude,zoom (e.g. 119.14,28.07,12) or "fit", not "${text}"`)
   const [view_lon, view_lat, view_zoom] = parts
   return { view_lon, view_lat, view_zoom }
