@@ -10,6 +10,8 @@ import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react'
 import { layerStats, mapLayer } from '../data/api.ts'
 import { CityContext } from '../city/context.ts'
 import type { CityProfile } from '../city/types.ts'
+import { StandardsContext, withStandard } from '../standards/context.ts'
+import type { Standard } from '../standards/types.ts'
 import { createAtlasClient, currentUser, rpc, signIn, signInAsRole, signOut, type AtlasClient, type SignedInUser, type Trouble } from '../data/client.ts'
 import { isDemo, loadBackendConfig, type BackendConfig } from '../data/config.ts'
 import { isDatabaseLost, isSessionEnded, toAtlasError, type AtlasError } from '../data/errors.ts'
@@ -24,7 +26,7 @@ import './app.css'
 type Boot =
   | { phase: 'connecting' }
   | { phase: 'signIn'; client: AtlasClient; ended?: boolean; error?: AtlasError }
-  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; user: SignedInUser | null; cityBounds: Bbox | null; city: CityProfile }
+  | { phase: 'ready'; client: AtlasClient; stats: LayerStats; user: SignedInUser | null; cityBounds: Bbox | null; city: CityProfile; standards: Standard[] }
   | { phase: 'failed'; error: AtlasError }
 
 export function App() {
@@ -102,9 +104,9 @@ export function App() {
       if (user?.email && !isDemo(client.config)) setLastEmail(user.email)
       const stats = await layerStats(client)
       const cityBounds = await unitsExtent(client, stats)
-      const city = await rpc(client, 'city_profile', {})
+      const [city, standards] = await Promise.all([rpc(client, 'city_profile', {}), rpc(client, 'standards', {})])
       ended.current = false
-      setBoot({ phase: 'ready', client, stats, user, cityBounds, city })
+      setBoot({ phase: 'ready', client, stats, user, cityBounds, city, standards })
     },
     [setBoot],
   )
@@ -210,6 +212,7 @@ export function App() {
     <I18nProvider lang={url.lang}>
       {boot.phase === 'ready' ? (
         <CityContext.Provider value={boot.city}>
+          <StandardsContext.Provider value={boot.standards}>
           <Atlas
             client={boot.client}
             stats={boot.stats}
@@ -221,7 +224,9 @@ export function App() {
             url={url}
             setUrl={setUrl}
             onCity={(city) => setBoot({ ...boot, city })}
+            onStandard={(standard) => setBoot({ ...boot, standards: withStandard(boot.standards, standard) })}
           />
+          </StandardsContext.Provider>
         </CityContext.Provider>
       ) : (
         <div className="boot">

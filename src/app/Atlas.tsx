@@ -5,6 +5,8 @@
 import { useCity } from '../city/context.ts'
 import { CityForm } from '../city/CityForm.tsx'
 import type { CityProfile } from '../city/types.ts'
+import { StandardsForm } from '../standards/StandardsForm.tsx'
+import type { Standard } from '../standards/types.ts'
 import type maplibregl from 'maplibre-gl'
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react'
 import type { AtlasClient } from '../data/client.ts'
@@ -49,9 +51,11 @@ export interface AtlasProps {
   setUrl: (update: (state: UrlState) => UrlState) => void
   /** The city's profile as a leader saved it. */
   onCity: (city: CityProfile) => void
+  /** A standard as a leader saved it. */
+  onStandard: (standard: Standard) => void
 }
 
-export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl, onCity }: AtlasProps) {
+export function Atlas({ client, stats, cityBounds, initialRole, email, databaseProblem, onSignOut, url, setUrl, onCity, onStandard }: AtlasProps) {
   const { t, lang } = useI18n()
   const city = useCity()
   const store = useLayerStore(client)
@@ -260,6 +264,15 @@ export function Atlas({ client, stats, cityBounds, initialRole, email, databaseP
           }}
         >
           <CityForm client={client} writable={role === 'leader'} view={view} onSaved={onCity} />
+          <StandardsForm
+            client={client}
+            writable={role === 'leader'}
+            onSaved={(standard) => {
+              onStandard(standard)
+              // the grids' colours follow their band
+              reloadUnits()
+            }}
+          />
         </BasemapSettings>
       )}
     </div>

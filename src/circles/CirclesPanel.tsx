@@ -8,6 +8,8 @@ import { translateValue, type Translate } from '../i18n/index.ts'
 import { useI18n } from '../i18n/react.tsx'
 import { cssColor, withAlpha } from '../layers/palette.ts'
 import { defaultWalk } from '../shared/defaults.ts'
+import { useStandards } from '../standards/context.ts'
+import { walkOf } from '../standards/types.ts'
 import { facilityTypes } from '../shared/layers.ts'
 import type { AppRole } from '../shared/roles.ts'
 import type { CoverageFigures, Proposal } from './types.ts'
@@ -93,7 +95,11 @@ function Figures({ figures, testId }: { figures: CoverageFigures; testId: string
 export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPanelProps) {
   const { t, lang } = useI18n()
   const { status, city, uncovered, saved, engine } = model
-  const isDefault = url.minutes === defaultWalk.minutes && url.speed === defaultWalk.speed
+  const standards = useStandards()
+  const standardWalk = walkOf(standards, defaultWalk)
+  const isDefault = !url.walkGiven || (url.minutes === standardWalk.minutes && url.speed === standardWalk.speed)
+  // the walk's sources: the minutes' and the speed's, once each
+  const source = [...new Set(['service_circle_minutes', 'walking_speed_m_per_min'].map((key) => standards.find((s) => s.key === key)).filter((s) => !!s).map((s) => (lang === 'zh' ? s.citation_zh : s.citation_en)))].join(lang === 'zh' ? '；' : '; ')
   const cityCoverage = city.data?.city
   const basicTypes = city.data?.basic_types ?? []
   const circleCounts = model.facilityCounts
@@ -106,18 +112,20 @@ export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPa
   const statusData = status.data
 
   return (
-    <section className="panel circles-panel" data-testid="circles-panel" aria-label={t('circles.title')}>
-      <h3>{t('circles.title')}</h3>
+    <section className="panel circles-panel" data-testid="circles-panel" aria-label={t('circles.title', { minutes: formatNumber(lang, url.minutes, 1) })}>
+      <h3>{t('circles.title', { minutes: formatNumber(lang, url.minutes, 1) })}</h3>
 
       <div className="params">
-        <ParamInput testId="circles-minutes" label={t('circles.minutes')} unit={t('circles.minutesUnit')} step={1} value={url.minutes} valid={(n) => n >= 1 && n <= 60} onValue={(minutes) => setUrl((s) => ({ ...s, minutes }))} />
-        <ParamInput testId="circles-speed" label={t('circles.speed')} unit={`${t('circles.speedUnit')} · ${t('circles.kmh', { kmh: formatNumber(lang, kmh(url.speed), 1) })}`} step={0.1} value={url.speed} valid={(n) => n > 0 && n <= 200} onValue={(speed) => setUrl((s) => ({ ...s, speed }))} />
+        <ParamInput testId="circles-minutes" label={t('circles.minutes')} unit={t('circles.minutesUnit')} step={1} value={url.minutes} valid={(n) => n >= 1 && n <= 60} onValue={(minutes) => setUrl((s) => ({ ...s, minutes, speed: url.speed, walkGiven: true }))} />
+        <ParamInput testId="circles-speed" label={t('circles.speed')} unit={`${t('circles.speedUnit')} · ${t('circles.kmh', { kmh: formatNumber(lang, kmh(url.speed), 1) })}`} step={0.1} value={url.speed} valid={(n) => n > 0 && n <= 200} onValue={(speed) => setUrl((s) => ({ ...s, speed, minutes: url.minutes, walkGiven: true }))} />
       </div>
-      <p className="standard muted" data-testid="circles-standard">{t('circles.standard')}</p>
+      <p className="standard muted" data-testid="circles-standard">
+        {t('circles.standard', { minutes: formatNumber(lang, standardWalk.minutes, 1), kmh: formatNumber(lang, kmh(standardWalk.speed), 1), speed: formatNumber(lang, standardWalk.speed, 1), source })}
+      </p>
       {!isDefault && (
         <p className="current-params" data-testid="circles-current">
           {t('circles.current', { minutes: formatNumber(lang, url.minutes, 1), kmh: formatNumber(lang, kmh(url.speed), 1), speed: formatNumber(lang, url.speed, 1) })}{' '}
-          <button onClick={() => setUrl((s) => ({ ...s, ...defaultWalk }))}>{t('circles.reset')}</button>
+          <button onClick={() => setUrl((s) => ({ ...s, walkGiven: false }))}>{t('circles.reset')}</button>
         </p>
       )}
 

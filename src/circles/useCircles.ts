@@ -30,6 +30,8 @@ export const bandMinutes = [5, 10, 15] as const
 
 /** What the URL holds of the workspace. */
 export interface CirclesUrl extends WalkParams {
+  /** Whether the walk was chosen (in the URL); else it is the city's standards'. */
+  walkGiven: boolean
   /** The type whose circles the uncovered residences are outside of, or 'basic' (every basic type). */
   uncoveredType: string
   /** The facility types whose circles are drawn. */
@@ -38,7 +40,7 @@ export interface CirclesUrl extends WalkParams {
   uncovered: boolean
 }
 
-export const defaultCirclesUrl: CirclesUrl = { ...defaultWalk, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
+export const defaultCirclesUrl: CirclesUrl = { ...defaultWalk, walkGiven: false, uncoveredType: 'basic', types: facilityTypes, bands: false, uncovered: true }
 
 
 const world: Bbox = [-180, -90, 180, 90]

@@ -1,14 +1,14 @@
 // The service circles' words: the walk's parameters, the coverage, the residences outside every
 // circle, the what-if of a new facility and the saved proposals.
 export const zh = {
-  'workspace.circles': '8分钟服务圈',
-  'circles.title': '8分钟服务圈',
+  'workspace.circles': '步行服务圈',
+  'circles.title': '{minutes}分钟服务圈',
   'circles.minutes': '步行时间',
   'circles.speed': '步速',
   'circles.minutesUnit': '分钟',
   'circles.speedUnit': 'm/min',
   'circles.kmh': '{kmh} km/h',
-  'circles.standard': '8分钟 · 4 km/h (66.7 m/min)，依据：GB 50180-2018《城市居住区规划设计标准》/ 龙泉市政协调研报告',
+  'circles.standard': '本市标准：{minutes} 分钟 · {kmh} km/h（{speed} m/min）。依据：{source}',
   'circles.current': '当前：{minutes} 分钟 · {kmh} km/h（{speed} m/min）',
   'circles.reset': '恢复标准',
   'circles.stale': '显示的服务圈已过期：运行 atlas isochrones 重新计算',
@@ -84,14 +84,14 @@ export const zh = {
 } satisfies Record<string, string>
 
 export const en: Record<keyof typeof zh, string> = {
-  'workspace.circles': '8-min circles',
-  'circles.title': '8-minute service circles',
+  'workspace.circles': 'Service circles',
+  'circles.title': '{minutes}-minute service circles',
   'circles.minutes': 'Walking time',
   'circles.speed': 'Walking speed',
   'circles.minutesUnit': 'min',
   'circles.speedUnit': 'm/min',
   'circles.kmh': '{kmh} km/h',
-  'circles.standard': '8 min · 4 km/h (66.7 m/min), after GB 50180-2018 “Standard for urban residential area planning and design” / the Longquan CPPCC survey report',
+  'circles.standard': 'The city’s standard: {minutes} min · {kmh} km/h ({speed} m/min). Source: {source}',
   'circles.current': 'Now: {minutes} min · {kmh} km/h ({speed} m/min)',
   'circles.reset': 'Back to the standard',
   'circles.stale': 'The circles shown are out of date: run atlas isochrones to compute them again',

@@ -3,6 +3,9 @@
 import type { Layer } from '@deck.gl/core'
 import { useMemo } from 'react'
 import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
+import { defaultWalk } from '../shared/defaults.ts'
+import { useStandards } from '../standards/context.ts'
+import { walkOf } from '../standards/types.ts'
 import type { AtlasFeature } from '../data/types.ts'
 import { formatNumber } from '../i18n/core.ts'
 import { translateValue } from '../i18n/index.ts'
@@ -36,7 +39,8 @@ const extras = ['bands', 'uncovered'] as const
 
 /**
  * `circles=<minutes>/<speed>/<uncovered type>` and `circles-show=<types…>,bands,uncovered` (what is
- * drawn), each left out while it is the default: 8/66.7/basic, every type and the uncovered residences.
+ * drawn), each left out while it is the default: the city's standard walk, basic, every type and the
+ * uncovered residences.
  */
 export const circlesUrl = {
   keys: ['circles', 'circles-show'] as const,
@@ -47,6 +51,7 @@ export const circlesUrl = {
     const s = Number(speed)
     if (minutes && m >= 1 && m <= 60) state.minutes = m
     if (speed && s > 0 && s <= 200) state.speed = s
+    state.walkGiven = (!!minutes && m >= 1 && m <= 60) || (!!speed && s > 0 && s <= 200)
     if (type === 'basic' || (facilityTypes as readonly string[]).includes(type)) state.uncoveredType = type
     const show = values['circles-show']
     if (show !== undefined) {
@@ -59,11 +64,12 @@ export const circlesUrl = {
   },
   format(state: CirclesUrl): Record<string, string | null> {
     const d = defaultCirclesUrl
-    const params = state.minutes !== d.minutes || state.speed !== d.speed || state.uncoveredType !== d.uncoveredType
+    const params = state.walkGiven || state.uncoveredType !== d.uncoveredType
     const shown = [...facilityTypes.filter((t) => state.types.includes(t)), ...extras.filter((x) => state[x])]
     const defaultShown = [...d.types, ...extras.filter((x) => d[x])]
     return {
-      circles: params ? `${state.minutes}/${state.speed}/${state.uncoveredType}` : null,
+      // a walk left to the standards is left out: circles=//health_station
+      circles: params ? (state.walkGiven ? `${state.minutes}/${state.speed}` : '/') + `/${state.uncoveredType}` : null,
       'circles-show': shown.join(',') === defaultShown.join(',') ? null : shown.join(','),
     }
   },
@@ -82,8 +88,15 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
   id: 'circles',
   title: 'workspace.circles',
   url: circlesUrl,
-  useWorkspace(context, url, setUrl): WorkspaceDrawing {
+  useWorkspace(context, given, setUrl): WorkspaceDrawing {
     const { client, open, generation, access, role, t, lang, selection, bounds, zoom } = context
+    // the walk is the city's standards' unless the URL chose one
+    const standardWalk = walkOf(useStandards(), defaultWalk)
+    const url = useMemo(
+      () => (given.walkGiven ? given : { ...given, ...standardWalk }),
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- the walk by its two numbers
+      [given, standardWalk.minutes, standardWalk.speed],
+    )
     // whether RLS lets this caller save a proposal, as the database itself says (my_access)
     const canPropose = access?.write.proposed_facility === true
     const model = useCircles(client, open, generation, canPropose, url, bounds, zoom)

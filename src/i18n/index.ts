@@ -10,17 +10,18 @@ import * as imports from '../import/words.ts'
 import * as layers from '../layers/words.ts'
 import * as leader from '../leader/words.ts'
 import * as map from '../map/words.ts'
+import * as standards from '../standards/words.ts'
 import * as views from '../views/words.ts'
 import * as zones from '../zones/words.ts'
 import * as core from './core.ts'
 import { translatorOf, type Lang, type Translator, type Values, type Words } from './core.ts'
 
 /** Every domain's dictionary by name; a key belongs to exactly one of them (the words test checks). */
-export const domains = { core, shell, map, layers, views, city, circles, zones, backlog, leader, imports }
+export const domains = { core, shell, map, layers, views, city, standards, circles, zones, backlog, leader, imports }
 
-const zh = { ...core.zh, ...shell.zh, ...map.zh, ...layers.zh, ...views.zh, ...city.zh, ...circles.zh, ...zones.zh, ...backlog.zh, ...leader.zh, ...imports.zh }
+const zh = { ...core.zh, ...shell.zh, ...map.zh, ...layers.zh, ...views.zh, ...city.zh, ...standards.zh, ...circles.zh, ...zones.zh, ...backlog.zh, ...leader.zh, ...imports.zh }
 export type MessageKey = keyof typeof zh
-const en: Record<MessageKey, string> = { ...core.en, ...shell.en, ...map.en, ...layers.en, ...views.en, ...city.en, ...circles.en, ...zones.en, ...backlog.en, ...leader.en, ...imports.en }
+const en: Record<MessageKey, string> = { ...core.en, ...shell.en, ...map.en, ...layers.en, ...views.en, ...city.en, ...standards.en, ...circles.en, ...zones.en, ...backlog.en, ...leader.en, ...imports.en }
 
 export const dictionaries: Words<MessageKey> = { zh, en }
 

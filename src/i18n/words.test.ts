@@ -12,6 +12,7 @@ import type { PlanResult } from '../backlog/types.ts'
 import type { ZoneCandidate, ZoneKind, ZoneStatus, ZoneUnitLayer } from '../zones/types.ts'
 import { zoneLevels } from '../zones/types.ts'
 import { progressSteps } from '../files/progress.ts'
+import { comparisons, standardGroups, standardUses } from '../standards/types.ts'
 import { dictionaries, domains } from './index.ts'
 
 /** Every member of a union, checked both ways by the compiler (a member missing or extra fails). */
@@ -40,6 +41,9 @@ const built: Record<string, readonly string[] | { data: string }> = {
   'role.*': appRoles,
   'role.*.can': appRoles,
   'legend.grid.*': ['under', 'in', 'over'],
+  'standards.comparison.*': comparisons,
+  'standards.use.*': standardUses,
+  'standards.group.*': standardGroups,
   'database.reason.*': ['folder_missing', 'disk_full', 'storage_error'],
   'zones.kind.*': members<ZoneKind>({ gap: true, overlap: true }),
   'zones.level.*': zoneLevels,

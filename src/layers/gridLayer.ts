@@ -1,4 +1,4 @@
-// Grids (网格), coloured by households against the 500–800 band: under, in or over.
+// Grids (网格), coloured by households against the city's band (500–800 as shipped): under, in or over.
 import type { AtlasFeature } from '../data/types.ts'
 import type { LayerContext } from './context.ts'
 import { gridBandFill, gridFallback, gridLine, gridOutline } from './palette.ts'

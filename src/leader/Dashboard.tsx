@@ -5,7 +5,7 @@ import { lazy, Suspense, useState, Component, type ReactNode } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { formatWhen } from '../i18n/core.ts'
 import { useI18n } from '../i18n/react.tsx'
-import { lightColors, lightLabel } from './choropleth.ts'
+import { lightColors, lightText } from './choropleth.ts'
 import { CommunityTable } from './CommunityTable.tsx'
 import { Exports } from './Exports.tsx'
 import { labelOf, levelValue, ruleOf, standardOf } from './report/words.ts'
@@ -56,7 +56,7 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
               <td className="n value">{levelValue(info, 'city', figure, lang)}</td>
               <td className="light">
                 <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
-                {lightLabel(light, lang)}
+                {lightText(info, figure, lang)}
               </td>
             </tr>,
             shown && (

@@ -8,7 +8,7 @@
 // amber threshold where it falls among the values), so no class is empty where that is avoidable.
 import { formatNumber, type Lang } from '../i18n/core.ts'
 import { say } from './report/words.ts'
-import type { IndicatorInfo, IndicatorKey, Light } from './types.ts'
+import type { IndicatorInfo, IndicatorKey, IndicatorValue, Light } from './types.ts'
 
 export interface ChoroplethClass {
   /** Open ends are null. For a 'min' indicator a class is from ≤ v < to; for a 'max' one from < v ≤ to. */
@@ -42,6 +42,18 @@ export const lightColors: Record<Light, string> = {
 
 export function lightLabel(light: Light, lang: Lang): string {
   return say[lang](`leader.light.${light}`)
+}
+
+/**
+ * A unit's light in words, and where it has none, why: the city does not apply the standard, or
+ * the data it is computed from is not loaded (named by the catalogue), never a bare "no data".
+ */
+export function lightText(info: Pick<IndicatorInfo, 'applied' | 'needs_zh' | 'needs_en'>, entry: IndicatorValue | undefined, lang: Lang): string {
+  const light = entry?.light ?? 'none'
+  if (light !== 'none') return lightLabel(light, lang)
+  if (!info.applied) return say[lang]('leader.light.notApplied')
+  const needs = lang === 'zh' ? info.needs_zh : info.needs_en
+  return needs && (entry?.value === null || entry?.value === undefined) ? say[lang]('leader.light.needs', { needs }) : lightLabel(light, lang)
 }
 
 export const noDataColor = '#d0d0d0'

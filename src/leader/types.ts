@@ -5,7 +5,7 @@
 // circles', zones' and backlog's own functions; each indicator carries its traffic light, decided
 // in SQL by the rule its catalogue entry states, against a standard named by its real title.
 
-/** green: meets the standard; amber: misses it by a little (the catalogue says how much); red: misses it; none: no data. */
+/** green: meets the standard; amber: misses it by a little (the catalogue says how much); red: misses it; none: no light (its data missing, or its standard not applied). */
 export type Light = 'green' | 'amber' | 'red' | 'none'
 export const lights: readonly Light[] = ['green', 'amber', 'red', 'none']
 
@@ -57,6 +57,13 @@ export interface IndicatorInfo {
   rule_en: string
   /** For per-type coverage: the facility type. */
   facility_type?: string
+  /** The standards (atlas.standard) it checks; its thresholds and words are read from them. */
+  standard_keys: string[]
+  /** Whether the city applies them: if not, no unit has a light. */
+  applied: boolean
+  /** The data it is computed from, named for a city that has not loaded it. */
+  needs_zh: string | null
+  needs_en: string | null
 }
 
 /** One indicator of one unit: its value, its light and the figures it is made of. */

@@ -5,13 +5,18 @@ import { useMemo } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { useFetched } from '../data/useFetched.ts'
 import { defaultWalk } from '../shared/defaults.ts'
+import { standardsStamp, useStandards } from '../standards/context.ts'
+import { walkOf } from '../standards/types.ts'
 import { cityShapes, indicators, type CityShapes } from './api.ts'
 import type { IndicatorInfo, IndicatorKey, Indicators, UnitIndicators } from './types.ts'
 
 export function useIndicators(client: AtlasClient, open: boolean, generation: number) {
-  const key = open ? String(generation) : null
-  const figures = useFetched<Indicators>(key, (signal) => indicators(client, defaultWalk.minutes, defaultWalk.speed, signal))
-  const shapes = useFetched<CityShapes | null>(key, (signal) => cityShapes(client, signal))
+  // at the city's standard walk, and again whenever a standard changes
+  const standards = useStandards()
+  const walk = walkOf(standards, defaultWalk)
+  const key = open ? `${generation}/${walk.minutes}/${walk.speed}/${standardsStamp(standards)}` : null
+  const figures = useFetched<Indicators>(key, (signal) => indicators(client, walk.minutes, walk.speed, signal))
+  const shapes = useFetched<CityShapes | null>(open ? String(generation) : null, (signal) => cityShapes(client, signal))
   const data = figures.data
   const derived = useMemo(() => {
     if (!data) return null

@@ -6,7 +6,7 @@ import { useCallback, useMemo, useState } from 'react'
 import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
 import { workspacePadding } from '../map/MapView.tsx'
 import { LegendRow } from '../views/Legend.tsx'
-import { choropleth, lightColors, lightLabel } from './choropleth.ts'
+import { choropleth, lightColors, lightText } from './choropleth.ts'
 import { Dashboard } from './Dashboard.tsx'
 import { boxForRoom } from './fit.ts'
 import { formatValue, labelOf } from './report/words.ts'
@@ -135,7 +135,7 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
                   <td className="n">{formatValue(figure?.value, i.unit, lang)}</td>
                   <td>
                     <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
-                    {lightLabel(light, lang)}
+                    {lightText(i, figure, lang)}
                   </td>
                 </tr>
               )

@@ -173,6 +173,24 @@ export const apiFunctions = {
     ],
     returns: 'jsonb',
   },
+  set_standard: {
+    args: [
+      { name: 'key', type: 'text' },
+      { name: 'value_min', type: 'numeric', default: null },
+      { name: 'value_max', type: 'numeric', default: null },
+      { name: 'comparison', type: 'text', default: null },
+      { name: 'unit', type: 'text', default: null },
+      { name: 'source_title', type: 'text', default: null },
+      { name: 'source_issuer', type: 'text', default: null },
+      { name: 'source_code', type: 'text', default: null },
+      { name: 'source_year', type: 'integer', default: null },
+      { name: 'source_clause', type: 'text', default: null },
+      { name: 'city_rule', type: 'boolean', default: null },
+      { name: 'applied', type: 'boolean', default: null },
+      { name: 'reason', type: 'text', default: null },
+    ],
+    returns: 'jsonb',
+  },
   set_zone_settings: {
     args: [
       { name: 'min_width_m', type: 'numeric' },
@@ -187,6 +205,16 @@ export const apiFunctions = {
       { name: 'remark', type: 'text', default: null },
       { name: 'apply', type: 'boolean', default: false },
     ],
+    returns: 'jsonb',
+  },
+  standard_history: {
+    args: [
+      { name: 'standard_key', type: 'text', default: null },
+    ],
+    returns: 'jsonb',
+  },
+  standards: {
+    args: [],
     returns: 'jsonb',
   },
   uncovered_residences: {
@@ -359,6 +387,33 @@ export interface ApiArguments {
     /** default false */
     clear_view?: boolean
   }
+  set_standard: {
+    key: string
+    /** default null */
+    value_min?: number | null
+    /** default null */
+    value_max?: number | null
+    /** default null */
+    comparison?: string | null
+    /** default null */
+    unit?: string | null
+    /** default null */
+    source_title?: string | null
+    /** default null */
+    source_issuer?: string | null
+    /** default null */
+    source_code?: string | null
+    /** default null */
+    source_year?: number | null
+    /** default null */
+    source_clause?: string | null
+    /** default null */
+    city_rule?: boolean | null
+    /** default null */
+    applied?: boolean | null
+    /** default null */
+    reason?: string | null
+  }
   set_zone_settings: {
     min_width_m: number
     min_area_m2: number
@@ -371,6 +426,11 @@ export interface ApiArguments {
     /** default false */
     apply?: boolean
   }
+  standard_history: {
+    /** default null */
+    standard_key?: string | null
+  }
+  standards: Record<string, never>
   uncovered_residences: {
     /** default null */
     minutes?: number | null
@@ -421,8 +481,11 @@ export interface ApiReturns {
   set_backlog_status: Json
   set_backlog_weights: Json
   set_city_profile: Json
+  set_standard: Json
   set_zone_settings: Json
   settle_zone: Json
+  standard_history: Json
+  standards: Json
   uncovered_residences: Json
   unit_record: Json
   walk_graph: Json

@@ -10,6 +10,7 @@ import type { CircleStatus, Coverage, Proposal } from '../circles/types.ts'
 import type { Access, AtlasFeatureCollection, LayerCollection, LayerStats, SearchHit, UnitRecord } from '../data/types.ts'
 import type { PlacementAnswer, PlacementReading } from '../db/offsets.ts'
 import type { Indicators } from '../leader/types.ts'
+import type { Standard, StandardChange } from '../standards/types.ts'
 import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from '../zones/types.ts'
 import type { ApiArguments, ApiReturns, Json } from './api.generated.ts'
 
@@ -52,6 +53,10 @@ export interface ApiResults {
   // the city (…_city.sql)
   city_profile: CityProfile
   set_city_profile: CityProfile
+  // the standards (…_standards.sql)
+  standards: Standard[]
+  standard_history: StandardChange[]
+  set_standard: Standard
   // a city's files (…_import.sql, written from src/db/importSql.ts)
   import_layer: ImportLayerResult
   import_placement: PlacementAnswer

@@ -2,6 +2,8 @@
 // over the land colour).
 import type { ReactNode } from 'react'
 import { useI18n } from '../i18n/react.tsx'
+import { useStandards } from '../standards/context.ts'
+import { gridBandOf } from '../standards/types.ts'
 import {
   basemapColors,
   communityFill,
@@ -55,6 +57,7 @@ function Classes({ heading, classes }: { heading: string; classes: { key: string
 /** `extra`: the open workspaces' entries, above the base map's. */
 export function Legend({ drawn, basemap, extra }: { drawn: readonly MapLayer[]; basemap: boolean; extra?: ReactNode }) {
   const { t } = useI18n()
+  const band = gridBandOf(useStandards())
   const sections: ReactNode[] = []
   for (const layer of drawn) {
     const filled = unitStyle(layer, drawn) === 'fill'
@@ -77,11 +80,11 @@ export function Legend({ drawn, basemap, extra }: { drawn: readonly MapLayer[]; 
       )
     if (layer === 'grid')
       sections.push(
-        filled ? (
+        filled && band ? (
           <Classes
             key="grid"
-            heading={t('legend.grid.band')}
-            classes={(['under', 'in', 'over'] as const).map((band) => ({ key: band, color: gridBandFill[band], label: t(`legend.grid.${band}`) }))}
+            heading={t('legend.grid.band', band)}
+            classes={(['under', 'in', 'over'] as const).map((key) => ({ key, color: gridBandFill[key], label: t(`legend.grid.${key}`, band) }))}
           />
         ) : (
           <LegendRow key="grid" line={cssColor(gridOutline)}>{t('legend.grid.outline')}</LegendRow>

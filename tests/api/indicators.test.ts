@@ -379,7 +379,8 @@ describe('the sample city', () => {
     expect(sources.length).toBeGreaterThan(20)
     for (const source of sources) expect(source).not.toMatch(/seeds|\.txt/)
     for (const { source } of rows.slice(0, 7)) expect(source).toMatch(/《.+》/)
-    expect(result.catalogue.find((c) => c.key === 'grids_outside_band')!.source).toBe('《榆林市城市社区治理研究报告》')
+    // the grids' source is their standard's: the report, its issuer and its clause
+    expect(result.catalogue.find((c) => c.key === 'grids_outside_band')!.source).toBe('《榆林市城市社区治理研究报告》（榆林市）：每个网格 500–800 户')
   })
 
   test('the answer is kept until the data changes; an edit bumps the version and shows; a read-only transaction computes and writes nothing', async () => {

@@ -16,6 +16,7 @@ const line = `extensions.st_geomfromtext('LINESTRING(119.141 28.071, 119.142 28.
 // Two rows per table: "kept" rows are parents of others; "victim" rows have no dependents and
 // are the ones updated and deleted.
 const fixtures = `
+  insert into atlas.standard_change (standard_key, changed_by, before, after) values ('grid_households', 'fixture', '{}', '{}');
   insert into atlas.street (code, name, kind, geom) values
     ('331181001', '龙渊街道', '街道', ${box(119.13, 28.06, 119.17, 28.1)}),
     ('331181002', '西街街道', '街道', ${box(119.1, 28.06, 119.13, 28.1)});
@@ -86,6 +87,8 @@ interface TableCase {
   writers: string[]
   /** Who may update and delete, when not the writers: a history is only added to. */
   rewriters?: string[]
+  /** Who may delete, when not the rewriters: a standard is changed, never removed. */
+  deleters?: string[]
   /** Who may read, when not every role of the app. */
   readers?: string[]
 }
@@ -104,8 +107,11 @@ const tables: TableCase[] = [
     insert: `insert into atlas.former_village (code, name, geom) values ('331181001203', '宏山村', ${box(119.1, 28.08, 119.11, 28.09)})` },
   { table: 'management_area', victim: `code = 'MA-2'`, set: `manager = 'x'`, writers: units,
     insert: `insert into atlas.management_area (code, name, kind, geom) values ('MA-3', '住建局片区', 'construction_bureau', ${box(119.1, 28.08, 119.11, 28.09)})` },
-  { table: 'standard', victim: `key = 'rural_service_radius_m'`, set: `value_max = 3000`, writers: [],
-    insert: `insert into atlas.standard (key, unit, label_zh, label_en, source) values ('x', 'm', 'x', 'x', 'x')` },
+  // a leader changes the standards; added and removed by migrations only, and its history by its trigger only
+  { table: 'standard', victim: `key = 'rural_service_radius_m'`, set: `value_max = 3000`, writers: [], rewriters: ['leader'], deleters: [],
+    insert: `insert into atlas.standard (key, value_min, unit, label_zh, label_en, city_rule) values ('x', 1, 'm', 'x', 'x', true)` },
+  { table: 'standard_change', victim: `standard_key = 'grid_households'`, set: `reason = 'x'`, writers: [], rewriters: [],
+    insert: `insert into atlas.standard_change (standard_key, changed_by, before, after) values ('grid_households', 'test', '{}', '{}')` },
   { table: 'facility', victim: `code = 'F-2'`, set: `floor_area_m2 = 1`, writers: units,
     insert: `insert into atlas.facility (code, name, facility_type, geom) values ('F-3', '共享餐厅', 'canteen', ${point(119.142, 28.072)})` },
   { table: 'walk_node', victim: `id = (select max(id) from atlas.walk_node)`, set: `geom = geom`, writers: units,
@@ -217,15 +223,18 @@ describe.each(targets)('row level security on the %s database', (target) => {
       const canRead = (t.readers ?? readers).includes(who)
       const canWrite = t.writers.includes(who)
       const canRewrite = (t.rewriters ?? t.writers).includes(who)
+      const canDelete = (t.deleters ?? t.rewriters ?? t.writers).includes(who)
       const expected = (allowed: boolean) => (allowed ? 'allowed' : 'denied')
-      const title = t.rewriters
-        ? `insert ${expected(canWrite)}, update/delete ${expected(canRewrite)}`
-        : `insert/update/delete ${expected(canWrite)}`
+      const title = t.deleters
+        ? `insert ${expected(canWrite)}, update ${expected(canRewrite)}, delete ${expected(canDelete)}`
+        : t.rewriters
+          ? `insert ${expected(canWrite)}, update/delete ${expected(canRewrite)}`
+          : `insert/update/delete ${expected(canWrite)}`
       test(`${who} × ${t.table}: select ${expected(canRead)}, ${title}`, async () => {
         expect(await attempt(db, claims, `select * from atlas.${t.table}`)).toBe(expected(canRead))
         expect(await attempt(db, claims, `${t.insert} returning 1`)).toBe(expected(canWrite))
         expect(await attempt(db, claims, `update atlas.${t.table} set ${t.set} where ${t.victim} returning 1`)).toBe(expected(canRewrite))
-        expect(await attempt(db, claims, `delete from atlas.${t.table} where ${t.victim} returning 1`)).toBe(expected(canRewrite))
+        expect(await attempt(db, claims, `delete from atlas.${t.table} where ${t.victim} returning 1`)).toBe(expected(canDelete))
       })
     }
   }

@@ -17,6 +17,10 @@ function info(over: Partial<IndicatorInfo>): IndicatorInfo {
     standard_zh: '≥ 18 人/万人',
     standard_en: '≥ 18 per 10,000',
     source: '龙泉市政协《关于“做好‘村改居’后半篇文章，促进城乡融合发展”的调研报告》',
+    standard_keys: [],
+    applied: true,
+    needs_zh: null,
+    needs_en: null,
     rule_zh: '',
     rule_en: '',
     ...over,
@@ -167,7 +171,7 @@ describe('the odd cases', () => {
 
 describe('the lights', () => {
   test('words in both languages', () => {
-    expect(['green', 'amber', 'red', 'none'].map((l) => lightLabel(l as 'green', 'zh'))).toEqual(['达标', '接近', '未达标', '无数据'])
+    expect(['green', 'amber', 'red', 'none'].map((l) => lightLabel(l as 'green', 'zh'))).toEqual(['达标', '接近', '未达标', '缺少数据'])
     expect(lightLabel('red', 'en')).toBe('missed')
   })
 

@@ -85,6 +85,10 @@ function info(key: IndicatorKey, over: Partial<IndicatorInfo> = {}): IndicatorIn
     standard_zh: '≥ 18 人/万人',
     standard_en: '≥ 18 per 10,000 residents',
     source: '龙泉市政协《关于“做好‘村改居’后半篇文章，促进城乡融合发展”的调研报告》(2023)',
+    standard_keys: [],
+    applied: true,
+    needs_zh: null,
+    needs_en: null,
     rule_zh: '',
     rule_en: '',
     ...over,
@@ -141,12 +145,24 @@ describe('the indicators as CSV', () => {
     expect(rows.every((r) => r.length === rows[0].length)).toBe(true)
   })
 
-  test('values and lights as given; no data is an empty field and 无数据', () => {
+  test('values and lights as given; no data is an empty field and 缺少数据', () => {
     expect(rows[1].slice(0, 8)).toEqual(['全市', '', '试点市', '', '15', '未达标', '30', '20000'])
     expect(rows[3].slice(0, 8)).toEqual(['社区', '331181001001', '大洋社区', '龙渊街道', '20', '达标', '20', '10000'])
-    expect(rows[4].slice(4, 8)).toEqual(['', '无数据', '', ''])
+    expect(rows[4].slice(4, 8)).toEqual(['', '缺少数据', '', ''])
     // a community has its area, not the count of communities
     expect(rows[3].slice(8)).toEqual(['620', '达标', '620', '', '', ''])
+  })
+
+  test('a light missing says which data it needs, or that the city does not apply the standard', () => {
+    const needs = { ...city, catalogue: city.catalogue.map((c) => ({ ...c, needs_zh: '社区的专职社区工作者数与常住人口', needs_en: 'the workers and residents' })) }
+    expect(parseCsv(indicatorsCsv(needs, 'zh').slice(1))[4].slice(4, 6)).toEqual(['', '缺少数据：需要社区的专职社区工作者数与常住人口'])
+    expect(parseCsv(indicatorsCsv(needs, 'en').slice(1))[4].slice(4, 6)).toEqual(['', 'data missing: needs the workers and residents'])
+    // a standard not applied: no light for any unit, whatever its data
+    const off = { ...city, catalogue: city.catalogue.map((c) => ({ ...c, applied: false })) }
+    const offRows = parseCsv(indicatorsCsv(off, 'zh').slice(1))
+    expect(offRows[3].slice(4, 6)).toEqual(['20', '达标'])
+    const unlit = { ...off, communities: off.communities.map((u) => ({ ...u, indicators: { ...u.indicators, workers_per_10k: { ...u.indicators.workers_per_10k, light: 'none' as const } } })) }
+    expect(parseCsv(indicatorsCsv(unlit, 'zh').slice(1))[3].slice(4, 6)).toEqual(['20', '本市未采用此标准'])
   })
 
   test('a name with a comma and quotes is quoted, its quotes doubled', () => {

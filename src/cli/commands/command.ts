@@ -32,6 +32,19 @@ export interface CommandValues {
   attribution?: string
   example?: string
   view?: string
+  value?: string
+  min?: string
+  max?: string
+  comparison?: string
+  unit?: string
+  source?: string
+  issuer?: string
+  'source-code'?: string
+  year?: string
+  clause?: string
+  'city-rule': boolean
+  applied?: string
+  reason?: string
 }
 
 export interface CommandContext {

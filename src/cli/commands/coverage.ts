@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
 import { defaultWalk } from '../../shared/defaults.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
-import { leader, walkParams } from './walk.ts'
+import { cityWalk, leader, walkParams } from './walk.ts'
 
 export const coverageCommand: Command = {
   name: 'coverage',
@@ -17,7 +17,7 @@ export const coverageCommand: Command = {
   async run(context) {
     noArguments(context, `coverage takes no arguments: atlas coverage [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}]`)
     const params = walkParams(context.values)
-    const report = await withDatabase(context.target, (db) => coverage(db, params))
+    const report = await withDatabase(context.target, async (db) => coverage(db, await cityWalk(db, params)))
     context.print(describeCoverage(report), report)
   },
 }

@@ -15,6 +15,7 @@ import { networkCommand } from './network.ts'
 import { planCommand } from './plan.ts'
 import { reportCommand } from './report.ts'
 import { restoreCommand } from './restore.ts'
+import { standardsCommand } from './standards.ts'
 import { statsCommand } from './stats.ts'
 import { userCommand } from './user.ts'
 
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   importCommand,
   networkCommand,
   cityCommand,
+  standardsCommand,
   statsCommand,
   isochronesCommand,
   isochroneCommand,

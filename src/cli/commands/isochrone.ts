@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.ts'
 import { asCaller } from '../../db/session.ts'
 import { defaultWalk } from '../../shared/defaults.ts'
 import { CommandError, noArguments, withDatabase, type Command } from './command.ts'
-import { planner, walkParams } from './walk.ts'
+import { cityWalk, planner, walkParams } from './walk.ts'
 
 export const isochroneCommand: Command = {
   name: 'isochrone',
@@ -16,7 +16,7 @@ export const isochroneCommand: Command = {
     noArguments(context, `isochrone takes no arguments: atlas isochrone --at <lon>,<lat> [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}]`)
     const at = parsePoint(context.values.at)
     const params = walkParams(context.values)
-    const result = await withDatabase(context.target, (db) => isochrone(db, at, params))
+    const result = await withDatabase(context.target, async (db) => isochrone(db, at, await cityWalk(db, params)))
     context.print(describeIsochrone(result), result)
   },
 }

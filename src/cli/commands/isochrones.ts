@@ -4,7 +4,7 @@ import type { WalkParams } from '../../circles/engine/isochrone.ts'
 import type { Database } from '../../db/database.ts'
 import { defaultWalk } from '../../shared/defaults.ts'
 import { noArguments, withDatabase, type Command } from './command.ts'
-import { planner, walkOptions, walkParams } from './walk.ts'
+import { cityWalk, planner, walkOptions, walkParams } from './walk.ts'
 
 export const isochronesCommand: Command = {
   name: 'isochrones',
@@ -18,7 +18,7 @@ export const isochronesCommand: Command = {
     noArguments(context, `isochrones takes no arguments: atlas isochrones [--minutes ${defaultWalk.minutes}] [--speed ${defaultWalk.speed}] [--all]`)
     const params = walkParams(context.values)
     const progress = context.values.json || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\r  circles ${done}/${total}`)
-    const summary = await withDatabase(context.target, (db) => isochrones(db, params, { all: context.values.all, onProgress: progress }))
+    const summary = await withDatabase(context.target, async (db) => isochrones(db, await cityWalk(db, params), { all: context.values.all, onProgress: progress }))
     if (progress) process.stderr.write('\n')
     context.print(describeIsochrones(summary), summary)
   },

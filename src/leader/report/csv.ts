@@ -3,7 +3,7 @@
 // community; for each indicator of the catalogue (per-type coverage included) its value, its
 // light in words and the figures it is made of.
 import { csvField } from '../../backlog/export.ts'
-import { lightLabel } from '../choropleth.ts'
+import { lightText } from '../choropleth.ts'
 import type { Indicators, UnitIndicators } from '../types.ts'
 import type { Lang } from '../../i18n/core.ts'
 import { labelOf, levelWord, partOrder, partWord, say, valueUnit } from './words.ts'
@@ -40,7 +40,7 @@ export function indicatorsCsv(indicators: Indicators, lang: Lang): string {
     unit.level === 'community' ? (streetName.get(unit.street_code ?? '') ?? unit.street_code ?? '') : '',
     ...columns.flatMap(({ info, parts }) => {
       const entry = unit.indicators[info.key]
-      return [entry?.value ?? null, lightLabel(entry?.light ?? 'none', lang), ...parts.map((part) => entry?.parts?.[part] ?? null)]
+      return [entry?.value ?? null, lightText(info, entry, lang), ...parts.map((part) => entry?.parts?.[part] ?? null)]
     }),
   ])
   const line = (fields: (string | number | null)[]) => fields.map(csvField).join(',')

@@ -8,7 +8,6 @@ import { candidates, loadHighs, solvePlan } from '../../backlog/plan/index.ts'
 import { exampleBudget, type BacklogScores } from '../../backlog/types.ts'
 import type { LayerCollection } from '../../data/types.ts'
 import type { ApiCall } from '../../shared/api.ts'
-import { defaultWalk } from '../../shared/defaults.ts'
 import type { Zone, ZoneCandidate } from '../../zones/types.ts'
 import type { IndicatorKey, Indicators } from '../types.ts'
 import { ReportInputError, type ReportData, type ReportOptions, type ReportPlan, type ReportUnitShape, type ReportZone } from './types.ts'
@@ -45,7 +44,8 @@ export async function gatherReport(
   checkReportOptions(options)
   const world = { west: -180, south: -90, east: 180, north: 90, zoom: mapZoom }
   const [indicators, communities, streets, zones, scores, profile] = await Promise.all([
-    call('indicators', { minutes: options.minutes ?? defaultWalk.minutes, speed: options.speed ?? defaultWalk.speed }),
+    // without a walk given, the city's standards decide (atlas.default_walk())
+    call('indicators', { minutes: options.minutes ?? null, speed: options.speed ?? null }),
     call('map_layer', { layer: 'community', ...world }),
     call('map_layer', { layer: 'street', ...world }),
     call('zones', { with_geometry: false }),

@@ -5,7 +5,7 @@
 // bytes, so the same code runs in Node (`atlas report`) and in the page's worker.
 import type { Position } from 'geojson'
 import { polylabel } from '../../analysis/polylabel.ts'
-import { choropleth, classedBySize, lightColors, lightLabel, type Choropleth } from '../choropleth.ts'
+import { choropleth, classedBySize, lightColors, lightLabel, lightText, type Choropleth } from '../choropleth.ts'
 import type { IndicatorInfo, IndicatorValue, Light } from '../types.ts'
 import { boundsOf, mapFrame, padBounds, polygonsOf, scaleBar, type MapFrame } from './mapFrame.ts'
 import type { ReportData } from './types.ts'
@@ -303,7 +303,7 @@ function mapSection(w: Writer, data: ReportData, heading: Heading) {
   const zones = data.zones.filter((z) => z.label).length
   const notes = [
     `指标依据：${info.source}`,
-    `${info.label_zh}的标准：${info.standard_zh}。社区按数值分级着色，绿色为达标一侧，黄、橙、红为未达标一侧，离标准越远颜色越深；灰色为无数据。粗线为街道边界。${
+    `${info.label_zh}的标准：${info.standard_zh}。社区按数值分级着色，绿色为达标一侧，黄、橙、红为未达标一侧，离标准越远颜色越深；灰色为缺少数据（见各指标所需数据）。粗线为街道边界。${
       zones ? `紫色编号为未认定归属的三不管区域（见第四节）。` : ''
     }`,
   ]
@@ -433,7 +433,7 @@ function legend(w: Writer, info: IndicatorInfo, map: Choropleth) {
   })
   const noDataX = left + map.classes.length * swatch.width + 10
   w.doc.rect(noDataX, top, swatch.width * 0.7, swatch.height).fill(map.noData)
-  w.text('无数据', noDataX - 4, top + swatch.height + 2, swatch.width * 0.7 + 8, { size: 6.5, align: 'center', lineGap: 0 })
+  w.text('缺少数据', noDataX - 4, top + swatch.height + 2, swatch.width * 0.7 + 8, { size: 6.5, align: 'center', lineGap: 0 })
   if (map.standard) {
     const at = map.classes.findIndex((c) => c.from === map.standard!.value)
     if (at > 0) {
@@ -449,9 +449,9 @@ function legend(w: Writer, info: IndicatorInfo, map: Choropleth) {
   w.y = top + swatch.height + 14
 }
 
-function lightWord(entry: IndicatorValue | undefined): Cell {
+function lightWord(info: IndicatorInfo, entry: IndicatorValue | undefined): Cell {
   const light = entry?.light ?? 'none'
-  return { text: lightLabel(light, 'zh'), light }
+  return { text: lightText(info, entry, 'zh'), light }
 }
 
 function summarySection(w: Writer, data: ReportData, heading: Heading) {
@@ -473,7 +473,7 @@ function summarySection(w: Writer, data: ReportData, heading: Heading) {
         info.facility_type ? `${indent}${info.label_zh}` : info.label_zh,
         levelValue(info, 'city', entry, 'zh'),
         info.standard_zh,
-        lightWord(entry),
+        lightWord(info, entry),
         { text: info.source, muted: true },
       ],
     }
