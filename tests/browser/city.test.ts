@@ -2,65 +2,16 @@
 // Futian, loaded from files with `atlas import` and named with `atlas city set`, shows its own
 // attribution and search example, opens on its units, and says nothing of Longquan; a new database
 // that knows no city yet says only the product's words and opens on China's middle.
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { minMapZoom } from '../../src/layers/zoom.ts'
-import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
-import { openAtlas } from '../helpers/cli.ts'
+import { copyEmptyDatabase } from '../helpers/databases.ts'
+import { futianCity, futianGridRule } from '../helpers/futian.ts'
 import { saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
 import { browserSuite } from './suite.ts'
 
 const suite = browserSuite({ server: false })
 let futian: AtlasServer
 let blank: AtlasServer
-
-const box = (w: number, s: number, e: number, n: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [w, s],
-      [e, s],
-      [e, n],
-      [w, n],
-      [w, s],
-    ],
-  ],
-})
-
-/** A new database with Futian's one street office and one community imported, and the city named. */
-async function futianCity(): Promise<string> {
-  const dir = copyEmptyDatabase()
-  const files = tempDir('atlas-futian-')
-  const write = (name: string, features: object[]) => {
-    const file = path.join(files, name)
-    fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }))
-    return file
-  }
-  const street = write('street.geojson', [{ type: 'Feature', properties: { code: '440304001', name: '园岭街道', kind: '街道' }, geometry: box(114.085, 22.545, 114.105, 22.56) }])
-  const community = write('community.geojson', [
-    {
-      type: 'Feature',
-      properties: { code: '440304001001', name: '园东社区', parent_code: '440304001', type: '纯居型', households: 3200, resident_population: 8600 },
-      geometry: box(114.088, 22.548, 114.1, 22.557),
-    },
-  ])
-  const atlas = await openAtlas(dir)
-  try {
-    for (const [layer, file] of [
-      ['street', street],
-      ['community', community],
-    ]) {
-      const run = await atlas.run('import', layer, file)
-      if (run.code !== 0) throw new Error(run.err)
-    }
-    const run = await atlas.run('city', 'set', '--name', '深圳市福田区', '--adcode', '440304', '--attribution', '福田区示例数据（测试用）', '--example', '园东社区、440304001001')
-    if (run.code !== 0) throw new Error(run.err)
-  } finally {
-    await atlas.close()
-  }
-  return dir
-}
 
 beforeAll(async () => {
   ;[futian, blank] = await Promise.all([futianCity().then((dir) => startServer(dir, suite.staticDir)), startServer(copyEmptyDatabase(), suite.staticDir)])

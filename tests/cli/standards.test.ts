@@ -3,13 +3,17 @@
 // their lights and words, the grids' bands and the default walk, and is kept with who, when and why;
 // a standard not applied lights nothing; bad input is refused in words with nothing written; row
 // level security lets leaders alone change them.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { callApi } from '../../src/db/api.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import type { Indicators } from '../../src/leader/types.ts'
 import { standardUnits, type Standard, type StandardChange } from '../../src/standards/types.ts'
-import { copySampleDatabase } from '../helpers/databases.ts'
+import { copySampleDatabase, tempDir } from '../helpers/databases.ts'
 import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
+import { futianCity, futianGridRule, futianProfile } from '../helpers/futian.ts'
 
 let session: AtlasSession
 const atlas = (...args: string[]) => session.run(...args)
@@ -177,5 +181,52 @@ describe('bad input is refused in words, with nothing written', () => {
     await expect(asCaller(session.db, userClaims('leader'), (tx) => tx.query(`delete from atlas.standard where key = 'workers_per_10k'`))).rejects.toMatchObject({ code: '42501' })
     expect(await listed()).toEqual(standards)
     expect(await changes()).toEqual(history)
+  })
+})
+
+describe('a second city, loaded from files with its own standard', () => {
+  let futian: AtlasSession
+  beforeAll(async () => {
+    futian = await openAtlas(await futianCity())
+  }, 120_000)
+  afterAll(() => futian?.close())
+  const leaderIndicators = (): Promise<Indicators> => asCaller(futian.db, userClaims('leader'), (tx) => callApi(tx, 'indicators', {}))
+
+  test('its band of 400–600 households colours its grids and its indicators: 650 and 750 are over it, where 500–800 would find 450 under', async () => {
+    const figures = await leaderIndicators()
+    expect(figures.city.name).toBe(futianProfile.name)
+    expect(figures.city.indicators.grids_outside_band).toMatchObject({ value: 2, parts: { grids: 4, below: 0, above: 2 } })
+    // each community has one of its two grids outside: more than a quarter, red
+    for (const community of figures.communities) expect(community.indicators.grids_outside_band).toMatchObject({ value: 1, light: 'red' })
+    const { rows } = await futian.db.query<{ code: string; band: string }>('select code, atlas.grid_band(households) as band from atlas.grid order by code')
+    expect(rows.map((r) => r.band)).toEqual(['in', 'over', 'in', 'over'])
+    expect(figures.catalogue.find((c) => c.key === 'grids_outside_band')!.source).toBe(`《${futianGridRule.title}》（${futianGridRule.issuer}，${futianGridRule.year}）：${futianGridRule.clause}`)
+  })
+
+  test('an indicator whose data the city has not loaded says which data it needs', async () => {
+    const figures = await leaderIndicators()
+    const separation = figures.catalogue.find((c) => c.key === 'household_separation')!
+    expect(figures.city.indicators.household_separation).toMatchObject({ value: null, light: 'none' })
+    expect(separation.needs_zh).toContain('户籍人口')
+    const backlog = figures.catalogue.find((c) => c.key === 'backlog_funded')!
+    expect(figures.city.indicators.backlog_funded).toMatchObject({ value: null, light: 'none' })
+    expect(backlog.needs_zh).toContain('基础设施欠账项目')
+  })
+
+  test('its PDF and CSV say its name and attribution, and name Longquan only as the issuer of a document it cites', async () => {
+    const dir = tempDir('atlas-futian-report-')
+    const [pdf, csv] = [path.join(dir, 'report.pdf'), path.join(dir, 'indicators.csv')]
+    const run = await futian.run('report', '--pdf', pdf, '--csv', csv)
+    expect(run.code, run.err).toBe(0)
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')
+    const table = fs.readFileSync(csv, 'utf8')
+    expect(text).toContain(futianProfile.name)
+    expect(text).toContain(futianProfile.attribution)
+    expect(text).toContain('缺少数据')
+    expect(text).not.toContain('无数据')
+    expect(table).toContain(`全市,,${futianProfile.name}`)
+    expect(table).toContain('园东社区')
+    expect(table).toContain('缺少数据：需要社区的户籍人口与常住人口')
+    for (const said of [text, table, run.out]) expect(said.replaceAll('龙泉市政协', '')).not.toMatch(/龙泉|Longquan|大洋社区|331181/)
   })
 })

@@ -63,6 +63,7 @@ export async function gatherReport(
   return {
     // the city's own name (its profile), else the name of its outline on the basemap
     city: profile.name || (indicators.city?.name ?? ''),
+    attribution: profile.attribution,
     printed_at: (options.now ?? new Date()).toISOString(),
     indicator,
     indicators,

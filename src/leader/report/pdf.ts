@@ -270,6 +270,7 @@ function head(w: Writer, data: ReportData, title: string) {
   const lines = [
     `打印时间：${beijingTime(data.printed_at)}（北京时间）${wide}数据时间：${beijingTime(data.indicators.data_timestamp)}${wide}指标计算：${beijingTime(data.indicators.computed_at)}`,
     `步行参数：${formatNumber('zh', params.minutes, 1)} 分钟，步速 ${formatNumber('zh', params.speed_m_per_min, 1)} 米/分钟（约 ${kmh} 千米/小时）${wide}社区 ${data.indicators.communities.length} 个，街道 ${data.indicators.streets.length} 个`,
+    ...(data.attribution ? [`数据来源：${data.attribution}`] : []),
   ]
   for (const line of lines) w.paragraph(line, { size: 8.5, color: muted }, 1)
   w.y += 4

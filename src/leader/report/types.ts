@@ -62,6 +62,8 @@ export interface ReportPlan {
 export interface ReportData {
   /** The city's name, as the indicators give it. */
   city: string
+  /** Who the data are from, as the city's profile says it ('' when unset). */
+  attribution: string
   /** When the report was made (ISO 8601). */
   printed_at: string
   /** The indicator the map shows. */
