@@ -5,7 +5,7 @@ import { lazy, Suspense, useState, Component, type ReactNode } from 'react'
 import type { AtlasClient } from '../data/client.ts'
 import { formatWhen } from '../i18n/core.ts'
 import { useI18n } from '../i18n/react.tsx'
-import { lightColors, lightText } from './choropleth.ts'
+import { lightColors, lightShort, needsOf } from './choropleth.ts'
 import { CommunityTable } from './CommunityTable.tsx'
 import { Exports } from './Exports.tsx'
 import { labelOf, levelValue, ruleOf, standardOf } from './report/words.ts'
@@ -52,11 +52,12 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
                   {labelOf(info, lang)}
                 </button>
                 <div className="standard">{standardOf(info, lang)}</div>
+                {needsOf(info, figure, lang) && <div className="needs" data-testid="leader-needs">{t('leader.needs', { needs: needsOf(info, figure, lang) ?? '' })}</div>}
               </th>
               <td className="n value">{levelValue(info, 'city', figure, lang)}</td>
               <td className="light">
                 <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
-                {lightText(info, figure, lang)}
+                {lightShort(info, figure, lang)}
               </td>
             </tr>,
             shown && (

@@ -44,16 +44,25 @@ export function lightLabel(light: Light, lang: Lang): string {
   return say[lang](`leader.light.${light}`)
 }
 
+/** The data an indicator without a value needs, in words; null where it has its light or its standard is not applied. */
+export function needsOf(info: Pick<IndicatorInfo, 'applied' | 'needs_zh' | 'needs_en'>, entry: IndicatorValue | undefined, lang: Lang): string | null {
+  if ((entry?.light ?? 'none') !== 'none' || !info.applied || (entry?.value !== null && entry?.value !== undefined)) return null
+  return (lang === 'zh' ? info.needs_zh : info.needs_en) || null
+}
+
+/** A unit's light in a word or two: met, near, missed, data missing, or the standard not applied here. */
+export function lightShort(info: Pick<IndicatorInfo, 'applied'>, entry: IndicatorValue | undefined, lang: Lang): string {
+  const light = entry?.light ?? 'none'
+  return light === 'none' && !info.applied ? say[lang]('leader.light.notApplied') : lightLabel(light, lang)
+}
+
 /**
  * A unit's light in words, and where it has none, why: the city does not apply the standard, or
  * the data it is computed from is not loaded (named by the catalogue), never a bare "no data".
  */
 export function lightText(info: Pick<IndicatorInfo, 'applied' | 'needs_zh' | 'needs_en'>, entry: IndicatorValue | undefined, lang: Lang): string {
-  const light = entry?.light ?? 'none'
-  if (light !== 'none') return lightLabel(light, lang)
-  if (!info.applied) return say[lang]('leader.light.notApplied')
-  const needs = lang === 'zh' ? info.needs_zh : info.needs_en
-  return needs && (entry?.value === null || entry?.value === undefined) ? say[lang]('leader.light.needs', { needs }) : lightLabel(light, lang)
+  const needs = needsOf(info, entry, lang)
+  return needs ? say[lang]('leader.light.needs', { needs }) : lightShort(info, entry, lang)
 }
 
 export const noDataColor = '#d0d0d0'

@@ -6,7 +6,7 @@ import { useCallback, useMemo, useState } from 'react'
 import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
 import { workspacePadding } from '../map/MapView.tsx'
 import { LegendRow } from '../views/Legend.tsx'
-import { choropleth, lightColors, lightText } from './choropleth.ts'
+import { choropleth, lightColors, lightShort, needsOf } from './choropleth.ts'
 import { Dashboard } from './Dashboard.tsx'
 import { boxForRoom } from './fit.ts'
 import { formatValue, labelOf } from './report/words.ts'
@@ -135,7 +135,8 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
                   <td className="n">{formatValue(figure?.value, i.unit, lang)}</td>
                   <td>
                     <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
-                    {lightText(i, figure, lang)}
+                    {lightShort(i, figure, lang)}
+                    {needsOf(i, figure, lang) && <div className="needs">{t('leader.needs', { needs: needsOf(i, figure, lang) ?? '' })}</div>}
                   </td>
                 </tr>
               )

@@ -68,6 +68,61 @@ describe('the city is data', { timeout: 120_000 }, () => {
     expect(await planner.page.locator('[data-testid="city-save"]').count()).toBe(0)
   })
 
+  test('a leader sets a standard in the settings with its source, refused in words without one; the legend, the circles and the leader’s view follow, naming Longquan only as a cited document’s issuer', async () => {
+    const leader = await suite.open('role=leader&layers=street,community,grid', futian)
+    await leader.waitForIdle({ timeout: 90_000 })
+    // the grids' legend is the city's band (set from files before the page opened)
+    expect(await leader.text('legend')).toContain('本市标准 400–600 户')
+    await leader.page.locator('[data-testid="settings-open"]').click()
+    const row = leader.page.locator('[data-testid="standard-workers_per_10k"]')
+    expect(await row.locator('[data-testid="standard-value"]').innerText()).toBe('≥ 18 人/万人')
+    expect(await leader.page.locator('[data-testid="standard-grid_households"] [data-testid="standard-citation"]').innerText()).toBe(
+      `《${futianGridRule.title}》（${futianGridRule.issuer}，${futianGridRule.year}）：${futianGridRule.clause}`,
+    )
+    await row.locator('[data-testid="standard-edit"]').click()
+    await row.locator('[data-testid="standard-field-value_min"]').fill('20')
+    await row.locator('[data-testid="standard-save"]').click()
+    // a new value without its source: refused in words, nothing kept
+    expect(await leader.waitForText('standard-error', 'a new value needs its source')).toContain('workers_per_10k')
+    expect((await futian.db.query<{ v: string }>(`select value_min::text as v from atlas.standard where key = 'workers_per_10k'`)).rows).toEqual([{ v: '18' }])
+    await row.locator('[data-testid="standard-source-city"]').check()
+    await row.locator('[data-testid="standard-field-reason"]').fill('本市考核要求')
+    await row.locator('[data-testid="standard-save"]').click()
+    await leader.waitForText('standards-said', '已保存')
+    expect(await row.locator('[data-testid="standard-value"]').innerText()).toBe('≥ 20 人/万人')
+    expect(await row.locator('[data-testid="standard-citation"]').innerText()).toBe('本市设定')
+    await leader.page.locator('[data-testid="standards-history"]').click()
+    expect(await leader.text('standards-history-list')).toContain('本市考核要求')
+    await saveArtifact(leader.page, 'standards-settings.png')
+    const { rows } = await futian.db.query<{ value_min: string; city_rule: boolean; reason: string }>(
+      `select s.value_min::text as value_min, s.city_rule, c.reason from atlas.standard s join atlas.standard_change c on c.standard_key = s.key where s.key = 'workers_per_10k'`,
+    )
+    expect(rows).toEqual([{ value_min: '20', city_rule: true, reason: '本市考核要求' }])
+    const settingsText = await pageText(leader)
+    await leader.page.keyboard.press('Escape')
+    await leader.page.locator('.modal-backdrop').click({ position: { x: 5, y: 5 } })
+
+    // the leader's view: the city's rule, and what a light without data needs
+    await leader.page.locator('[data-testid="workspace-leader"]').click()
+    await leader.waitForText('leader-city', '≥ 20 人/万人')
+    const total = (key: string) => leader.page.locator(`[data-testid="leader-total"][data-key="${key}"]`)
+    // 园东 12 and 园西 11 workers for 8,600 and 5,900 residents: 15.9 per 10,000, under 18 (90 % of 20)
+    expect(await total('workers_per_10k').getAttribute('data-value')).toBe('15.9')
+    expect(await total('workers_per_10k').getAttribute('data-light')).toBe('red')
+    expect(await total('household_separation').innerText()).toContain('需要：社区的户籍人口与常住人口')
+    expect(await total('household_separation').getAttribute('data-light')).toBe('none')
+    expect(await total('grids_outside_band').innerText()).toContain('400–600')
+    const leaderText = await pageText(leader)
+    await saveArtifact(leader.page, 'standards-leader.png')
+
+    // the circles' panel: the city's walk and its sources
+    await leader.page.locator('[data-testid="workspace-circles"]').click()
+    const standard = await leader.waitForText('circles-standard', '本市标准：8 分钟')
+    expect(standard).toContain('龙泉市政协')
+    const circlesText = await pageText(leader)
+    for (const text of [settingsText, leaderText, circlesText]) expect(text.replaceAll('龙泉市政协', '')).not.toMatch(/龙泉|Longquan|大洋社区|331181|无数据/)
+  })
+
   test('a database that knows no city: the product’s own words, and the map on China', async () => {
     const atlas = await suite.open('role=planner', blank)
     await atlas.waitForIdle({ timeout: 90_000 })

@@ -19,7 +19,6 @@ let session: AtlasSession
 const atlas = (...args: string[]) => session.run(...args)
 const listed = async (): Promise<Standard[]> => JSON.parse((await atlas('standards', 'list', '--json')).out) as Standard[]
 const changes = async (): Promise<StandardChange[]> => JSON.parse((await atlas('standards', 'history', '--json')).out) as StandardChange[]
-const standard = async (key: string) => (await listed()).find((s) => s.key === key)!
 const indicators = (): Promise<Indicators> => asCaller(session.db, userClaims('leader'), (tx) => callApi(tx, 'indicators', {}))
 /** Read past row level security: the oracle's own counts. */
 const count = async (sql: string) => Number((await session.db.query<{ n: string }>(sql)).rows[0].n)
