@@ -80,6 +80,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
         'city-rule': { type: 'boolean', default: false },
         applied: { type: 'string' },
         reason: { type: 'string' },
+        with: { type: 'string' },
+        arrangement: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

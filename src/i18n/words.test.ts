@@ -10,7 +10,7 @@ import { appRoles } from '../shared/roles.ts'
 import { backlogCategories, backlogStatuses, communityTypes, facilityTypes, layerNames, managementKinds } from '../shared/layers.ts'
 import type { PlanResult } from '../backlog/types.ts'
 import type { ZoneCandidate, ZoneKind, ZoneStatus, ZoneUnitLayer } from '../zones/types.ts'
-import { zoneLevels } from '../zones/types.ts'
+import { arrangements, zoneLevels } from '../zones/types.ts'
 import { progressSteps } from '../files/progress.ts'
 import { comparisons, standardGroups, standardUses } from '../standards/types.ts'
 import { dictionaries, domains } from './index.ts'
@@ -28,7 +28,7 @@ const enumerated = (values: readonly string[] | { data: string }): values is rea
  */
 const built: Record<string, readonly string[] | { data: string }> = {
   // the layers, the city (a zone's candidate), and what Access.write names besides the layers
-  'layer.*': [...layerNames, ...members<Exclude<ZoneUnitLayer, (typeof layerNames)[number]>>({ city: true }), 'proposed_facility', 'zone_decision'],
+  'layer.*': [...layerNames, ...members<Exclude<ZoneUnitLayer, (typeof layerNames)[number]>>({ city: true }), 'proposed_facility', 'zone_decision', 'co_management'],
   'facility.*': facilityTypes,
   'communityType.*': communityTypes,
   'managementKind.*': managementKinds,
@@ -49,6 +49,8 @@ const built: Record<string, readonly string[] | { data: string }> = {
   'zones.level.*': zoneLevels,
   'zones.status.*': members<ZoneStatus>({ open: true, noise: true, settled: true }),
   'zones.relation.*': members<ZoneCandidate['relation']>({ borders: true, claims: true, encloses: true }),
+  'zones.arrangement.*': arrangements,
+  'zones.arrangementChoice.*': arrangements,
   'import.step.*': progressSteps,
   'zones.skipped.*': { data: 'the levels zones() skipped; a level without words shows the database’s own reason' },
   'leader.level.*': members<UnitLevel>({ city: true, street: true, community: true }),

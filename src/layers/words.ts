@@ -20,6 +20,7 @@ export const zh = {
   // Access.write names decisions on 三不管 zones beside the layers (the role note lists them), and a
   // zone's candidates include the city itself
   'layer.zone_decision': '三不管归属认定',
+  'layer.co_management': '共管区域声明',
   'layer.city': '全市',
   'legend.street': '街道/乡镇界',
   'legend.community.type': '社区类型',
@@ -88,6 +89,7 @@ export const en: Record<keyof typeof zh, string> = {
   'layer.management_area': 'Management areas',
   'layer.basemap': 'Basemap',
   'layer.zone_decision': 'Zone decisions',
+  'layer.co_management': 'Co-managed areas',
   'layer.city': 'City',
   'legend.street': 'Street office boundary',
   'legend.community.type': 'Community type',

@@ -77,7 +77,7 @@ export interface IndicatorValue {
    * - workers_per_10k: workers, residents;
    * - service_area_per_100_households: area_m2, households;
    * - service_area: area_m2 (a community); communities, below_provincial, below_target (a street or the city);
-   * - zones_open: open_m2;
+   * - zones_open: open_m2, declared (co-managed areas declared, not counted as zones), declared_m2;
    * - backlog_funded: done_items, done_cost, in_progress_items, in_progress_cost, approved_items,
    *   approved_cost, unfunded_items, unfunded_cost (proposed), total_cost (all but rejected), in yuan;
    * - household_separation: registered, resident.

@@ -42,11 +42,26 @@ export const apiFunctions = {
     args: [],
     returns: 'jsonb',
   },
+  co_managed: {
+    args: [
+      { name: 'with_geometry', type: 'boolean', default: true },
+    ],
+    returns: 'jsonb',
+  },
   coverage: {
     args: [
       { name: 'minutes', type: 'numeric', default: null },
       { name: 'speed', type: 'numeric', default: null },
       { name: 'community', type: 'text', default: null },
+    ],
+    returns: 'jsonb',
+  },
+  declare_co_management: {
+    args: [
+      { name: 'area', type: 'text' },
+      { name: 'partner', type: 'text' },
+      { name: 'arrangement', type: 'text' },
+      { name: 'reason', type: 'text', default: null },
     ],
     returns: 'jsonb',
   },
@@ -236,6 +251,13 @@ export const apiFunctions = {
     args: [],
     returns: 'json',
   },
+  withdraw_co_management: {
+    args: [
+      { name: 'id', type: 'bigint' },
+      { name: 'reason', type: 'text', default: null },
+    ],
+    returns: 'jsonb',
+  },
   zone_decisions: {
     args: [],
     returns: 'jsonb',
@@ -272,6 +294,10 @@ export interface ApiArguments {
   circle_points: Record<string, never>
   circle_status: Record<string, never>
   city_profile: Record<string, never>
+  co_managed: {
+    /** default true */
+    with_geometry?: boolean
+  }
   coverage: {
     /** default null */
     minutes?: number | null
@@ -279,6 +305,13 @@ export interface ApiArguments {
     speed?: number | null
     /** default null */
     community?: string | null
+  }
+  declare_co_management: {
+    area: string
+    partner: string
+    arrangement: string
+    /** default null */
+    reason?: string | null
   }
   edit_backlog_item: {
     code: string
@@ -444,6 +477,11 @@ export interface ApiArguments {
     code: string
   }
   walk_graph: Record<string, never>
+  withdraw_co_management: {
+    id: number
+    /** default null */
+    reason?: string | null
+  }
   zone_decisions: Record<string, never>
   zone_summary: Record<string, never>
   zones: {
@@ -465,7 +503,9 @@ export interface ApiReturns {
   circle_points: Json
   circle_status: Json
   city_profile: Json
+  co_managed: Json
   coverage: Json
+  declare_co_management: Json
   edit_backlog_item: Json
   import_layer: Json
   import_placement: Json
@@ -489,6 +529,7 @@ export interface ApiReturns {
   uncovered_residences: Json
   unit_record: Json
   walk_graph: Json
+  withdraw_co_management: Json
   zone_decisions: Json
   zone_summary: Json
   zones: Json

@@ -11,7 +11,7 @@ import type { Access, AtlasFeatureCollection, LayerCollection, LayerStats, Searc
 import type { PlacementAnswer, PlacementReading } from '../db/offsets.ts'
 import type { Indicators } from '../leader/types.ts'
 import type { Standard, StandardChange } from '../standards/types.ts'
-import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from '../zones/types.ts'
+import type { CoManagement, DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from '../zones/types.ts'
 import type { ApiArguments, ApiReturns, Json } from './api.generated.ts'
 
 export { apiFunctions, type Json } from './api.generated.ts'
@@ -41,6 +41,9 @@ export interface ApiResults {
   apply_zone: ZoneApplication
   zone_decisions: DecisionRecord[]
   set_zone_settings: ZoneThresholds
+  co_managed: CoManagement[]
+  declare_co_management: CoManagement
+  withdraw_co_management: CoManagement
   // the backlog (…_backlog.sql)
   backlog_scores: BacklogScores
   backlog_history: BacklogChange[]

@@ -8,6 +8,7 @@ import { keyOf, translateValue, type Translate } from '../i18n/index.ts'
 import { useI18n } from '../i18n/react.tsx'
 import type { AppRole } from '../shared/roles.ts'
 import type { DecisionRecord, Zone, ZoneKind, ZoneLevel, ZoneSummary } from './types.ts'
+import { DeclareForm, DeclaredList } from './CoManaged.tsx'
 import { hatchCss, ownerOf, sortZones, styleOf, zoneInks } from './layers.ts'
 import type { ZonesModel, ZonesUrl } from './useZones.ts'
 import './zones.css'
@@ -20,6 +21,8 @@ export interface ZonesPanelProps {
   setUrl: (update: (state: ZonesUrl) => ZonesUrl) => void
   role: AppRole | null
   canSettle: boolean
+  /** Whether RLS lets this caller declare a co-managed area (my_access). */
+  canDeclare: boolean
 }
 
 export const kindName = (t: Translate, kind: ZoneKind) => t(`zones.kind.${kind}`)
@@ -106,6 +109,7 @@ function CityFigures({ summary }: { summary: ZoneSummary }) {
         {figure('zones-city-open-area', t('zones.figure.openArea'), formatArea(lang, city.open_m2), city.open_m2)}
         {figure('zones-city-settled', t('zones.figure.settled'), formatNumber(lang, city.settled), city.settled)}
         {figure('zones-city-noise', t('zones.figure.noise'), formatNumber(lang, city.noise), city.noise)}
+        {city.declared > 0 && figure('zones-city-declared', t('zones.figure.declared'), `${formatNumber(lang, city.declared)} · ${formatArea(lang, city.declared_m2)}`, city.declared)}
       </div>
       <h4>{t('zones.byStreet')}</h4>
       <table className="zone-table" data-testid="zones-streets">
@@ -273,7 +277,7 @@ function ApplyButton({ zone, model }: { zone: Zone; model: ZonesModel }) {
   )
 }
 
-function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names: Map<string, string>; model: ZonesModel; canSettle: boolean; role: AppRole | null }) {
+function ZoneDetail({ zone, names, model, canSettle, canDeclare, role }: { zone: Zone; names: Map<string, string>; model: ZonesModel; canSettle: boolean; canDeclare: boolean; role: AppRole | null }) {
   const { t, lang } = useI18n()
   const name = (code: string) => names.get(code) ?? code
   return (
@@ -333,6 +337,9 @@ function ZoneDetail({ zone, names, model, canSettle, role }: { zone: Zone; names
         <>
           {zone.decision && <ApplyButton key={`apply-${zone.id}-${zone.decision.id}`} zone={zone} model={model} />}
           <SettleForm key={`${zone.id}/${zone.decision?.id ?? ''}`} zone={zone} model={model} />
+          {canDeclare && zone.kind === 'overlap' && zone.level === 'management' && zone.status === 'open' && zone.claimants?.length === 2 && (
+            <DeclareForm key={`declare-${zone.id}`} zone={zone} model={model} />
+          )}
         </>
       ) : (
         <p className="muted" data-testid="zone-readonly">
@@ -369,7 +376,7 @@ function History({ decisions, names }: { decisions: DecisionRecord[]; names: Map
   )
 }
 
-export function ZonesPanel({ model, url, select, setUrl, role, canSettle }: ZonesPanelProps) {
+export function ZonesPanel({ model, url, select, setUrl, role, canSettle, canDeclare }: ZonesPanelProps) {
   const { t, lang } = useI18n()
   const { found, summary, decisions } = model
   const zones = useMemo(() => sortZones(found.data?.zones ?? []), [found.data])
@@ -414,7 +421,7 @@ export function ZonesPanel({ model, url, select, setUrl, role, canSettle }: Zone
               {t('zones.gone', { id: url.zone })}
             </p>
           )}
-          {selected && <ZoneDetail key={selected.id} zone={selected} names={names} model={model} canSettle={canSettle} role={role} />}
+          {selected && <ZoneDetail key={selected.id} zone={selected} names={names} model={model} canSettle={canSettle} canDeclare={canDeclare} role={role} />}
           {!url.zone && <p className="muted">{t('zones.hint')}</p>}
           {url.noise && noise.length > 0 && <ZoneList testId="zones-noise-list" title={t('zones.noiseList', { n: noise.length })} zones={noise} selected={url.zone} select={select} />}
           {settled.length > 0 && <ZoneList testId="zones-settled" title={t('zones.settledList', { n: settled.length })} zones={settled} selected={url.zone} select={select} />}
@@ -438,6 +445,7 @@ export function ZonesPanel({ model, url, select, setUrl, role, canSettle }: Zone
           <p className="muted">{t('zones.computedAt', { when: formatWhen(lang, found.data.computed_at) })}</p>
         </>
       )}
+      {model.declared.data && <DeclaredList model={model} canDeclare={canDeclare} />}
       <History decisions={decisions.data ?? []} names={names} />
     </section>
   )

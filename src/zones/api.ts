@@ -1,7 +1,7 @@
 // Typed wrappers of the 三不管 zones' API functions (supabase/migrations/*_zones.sql); what they
 // return is typed in ./types.ts.
 import { rpc, type AtlasClient } from '../data/client.ts'
-import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from './types.ts'
+import type { Arrangement, CoManagement, DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from './types.ts'
 
 /** The zones found now, with the stored thresholds unless others are given; largest first. */
 export function zones(client: AtlasClient, signal?: AbortSignal, withGeometry = true): Promise<ZonesResult> {
@@ -31,4 +31,19 @@ export function zoneDecisions(client: AtlasClient, signal?: AbortSignal): Promis
 /** A planner sets the noise thresholds; the answer is what was stored. */
 export function setZoneSettings(client: AtlasClient, minWidthM: number, minAreaM2: number): Promise<ZoneThresholds> {
   return rpc(client, 'set_zone_settings', { min_width_m: minWidthM, min_area_m2: minAreaM2 })
+}
+
+/** The declared co-managed areas with their shared land, standing first, then the withdrawn. */
+export function coManaged(client: AtlasClient, signal?: AbortSignal): Promise<CoManagement[]> {
+  return rpc(client, 'co_managed', { with_geometry: true }, signal)
+}
+
+/** A planner declares a management area co-managed with a unit it lies in. */
+export function declareCoManagement(client: AtlasClient, area: string, partner: string, arrangement: Arrangement, reason: string | null): Promise<CoManagement> {
+  return rpc(client, 'declare_co_management', { area, partner, arrangement, reason })
+}
+
+/** A planner withdraws a declaration. */
+export function withdrawCoManagement(client: AtlasClient, id: number, reason: string | null): Promise<CoManagement> {
+  return rpc(client, 'withdraw_co_management', { id, reason })
 }

@@ -8,12 +8,14 @@ import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl'
 import type { WorkspaceStyle } from '../app/workspace.ts'
 import { formatArea, translatorsOf, type Lang } from '../i18n/core.ts'
 import { labelFont } from '../map/basemapStyle.ts'
-import type { NestingViolation, Zone } from './types.ts'
+import type { CoManagement, NestingViolation, Zone } from './types.ts'
 import * as words from './words.ts'
 
 export const zonesSource = 'zones'
 export const zoneLabelsSource = 'zones-labels'
 export const nestingSource = 'zones-nesting'
+/** The land of the declared co-managed areas: drawn apart, as no 三不管 zone. */
+export const declaredSource = 'zones-declared'
 
 /** The map's layers a click on a zone reaches. */
 export const zoneFillLayer = 'zones-fill'
@@ -30,6 +32,8 @@ export const zoneInks = {
   nesting: '#c2255c',
 } as const
 export type ZoneStyleName = keyof typeof zoneInks
+/** Declared co-managed land: teal, a plain wash under a dashed outline, neither hatch nor a zone's ink. */
+export const declaredInk = '#0b7285'
 
 /** A zone's style: what it is, unless a planner has settled it. */
 export const styleOf = (zone: Pick<Zone, 'kind' | 'status'>): ZoneStyleName => (zone.status === 'settled' ? 'settled' : zone.kind)
@@ -184,6 +188,20 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
       paint: { 'line-color': zoneInks.nesting, 'line-width': 1.5, 'line-dasharray': [1, 1.5] },
     },
     {
+      id: 'zones-declared-fill',
+      type: 'fill',
+      source: declaredSource,
+      layout: { visibility },
+      paint: { 'fill-color': declaredInk, 'fill-opacity': 0.14 },
+    },
+    {
+      id: 'zones-declared-line',
+      type: 'line',
+      source: declaredSource,
+      layout: { visibility, 'line-join': 'round' },
+      paint: { 'line-color': declaredInk, 'line-width': 2, 'line-dasharray': [4, 2] },
+    },
+    {
       id: 'zones-selected-halo',
       type: 'line',
       source: zonesSource,
@@ -239,5 +257,15 @@ export function zonesStyle(open: boolean): WorkspaceStyle {
       },
     },
   ]
-  return { sources: { [zonesSource]: empty, [zoneLabelsSource]: empty, [nestingSource]: empty }, layers }
+  return { sources: { [zonesSource]: empty, [zoneLabelsSource]: empty, [nestingSource]: empty, [declaredSource]: empty }, layers }
+}
+
+/** The standing declarations' shared land, each with its arrangement. */
+export function declaredCollection(declared: readonly CoManagement[]): FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: declared
+      .filter((d) => !d.withdrawn_at && d.geometry)
+      .map((d) => ({ type: 'Feature', id: d.id, properties: { id: d.id, arrangement: d.arrangement, area: d.area_code, partner: d.partner_code }, geometry: d.geometry! })),
+  }
 }

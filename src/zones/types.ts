@@ -98,12 +98,15 @@ export interface ZoneFigures {
   open_m2: number
   settled: number
   noise: number
+  /** Standing co-management declarations whose shared land lies here, and that land (counted once). */
+  declared: number
+  declared_m2: number
 }
 
 export interface ZoneSummary {
   city: ZoneFigures
   streets: ({ code: string; name: string } & ZoneFigures)[]
-  communities: { code: string; name: string; street_code: string; open: number; open_m2: number }[]
+  communities: { code: string; name: string; street_code: string; open: number; open_m2: number; declared: number; declared_m2: number }[]
 }
 
 /** What settle_zone() answers: the decision, and what applying it changed when asked to. */
@@ -142,4 +145,32 @@ export interface DecisionRecord {
   applied_at: string | null
   applied_by: string | null
   superseded_at: string | null
+}
+
+/** How a management area is managed with a unit it lies in: 托管 (by that unit), joint, or by its own body alone. */
+export type Arrangement = 'entrusted' | 'joint' | 'exclusive'
+export const arrangements: readonly Arrangement[] = ['entrusted', 'joint', 'exclusive']
+
+/** A declared co-management, as public.co_managed() and public.declare_co_management() answer. */
+export interface CoManagement {
+  id: number
+  area_code: string
+  area_name: string
+  area_kind: string
+  partner_code: string
+  partner_name: string
+  partner_kind: string
+  arrangement: Arrangement
+  reason: string | null
+  declared_by: string
+  declared_at: string
+  withdrawn_by: string | null
+  withdrawn_at: string | null
+  withdraw_reason: string | null
+  /** The land the two share, m²: what would otherwise be a 三不管 overlap. */
+  shared_m2: number
+  /** That land's share of the area's own (0–1). */
+  share_of_area: number | null
+  /** The shared land, with co_managed(with_geometry => true). */
+  geometry?: Geometry
 }

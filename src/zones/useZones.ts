@@ -6,13 +6,16 @@ import type { AtlasClient } from '../data/client.ts'
 import { useFetched } from '../data/useFetched.ts'
 import {
   applyZone,
+  coManaged,
+  declareCoManagement,
+  withdrawCoManagement,
   setZoneSettings,
   settleZone,
   zoneDecisions,
   zoneSummary,
   zones as listZones,
 } from './api.ts'
-import type { DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZonesResult } from './types.ts'
+import type { Arrangement, CoManagement, DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZonesResult } from './types.ts'
 
 /** What the URL holds of the workspace. */
 export interface ZonesUrl {
@@ -33,6 +36,7 @@ export function useZones(client: AtlasClient, open: boolean, generation: number,
   const found = useFetched<ZonesResult>(key, (signal) => listZones(client, signal))
   const summary = useFetched<ZoneSummary>(key, (signal) => zoneSummary(client, signal))
   const decisions = useFetched<DecisionRecord[]>(key, (signal) => zoneDecisions(client, signal))
+  const declared = useFetched<CoManagement[]>(key, (signal) => coManaged(client, signal))
   const reload = useCallback(() => setVersion((v) => v + 1), [])
 
   const settle = useCallback(
@@ -64,7 +68,27 @@ export function useZones(client: AtlasClient, open: boolean, generation: number,
     },
     [client, reload],
   )
-  return { found, summary, decisions, version, reload, settle, apply: applyDecision, saveSettings }
+  const declare = useCallback(
+    async (area: string, partner: string, arrangement: Arrangement, reason: string): Promise<CoManagement> => {
+      try {
+        return await declareCoManagement(client, area, partner, arrangement, reason.trim() || null)
+      } finally {
+        reload()
+      }
+    },
+    [client, reload],
+  )
+  const withdraw = useCallback(
+    async (id: number, reason: string): Promise<CoManagement> => {
+      try {
+        return await withdrawCoManagement(client, id, reason.trim() || null)
+      } finally {
+        reload()
+      }
+    },
+    [client, reload],
+  )
+  return { found, summary, decisions, declared, version, reload, settle, apply: applyDecision, saveSettings, declare, withdraw }
 }
 
 export type ZonesModel = ReturnType<typeof useZones>

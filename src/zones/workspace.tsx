@@ -6,6 +6,9 @@ import { defineWorkspace, type WorkspaceDrawing } from '../app/workspace.ts'
 import { LegendRow } from '../views/Legend.tsx'
 import { ZonesPanel } from './ZonesPanel.tsx'
 import {
+  declaredCollection,
+  declaredInk,
+  declaredSource,
   hatchCss,
   hatchImages,
   nestingCollection,
@@ -48,7 +51,9 @@ export const zonesWorkspace = defineWorkspace<ZonesUrl>({
   useWorkspace(context, url, setUrl): WorkspaceDrawing {
     const { client, open, generation, access, role, t, lang, fitBounds, reloadUnits } = context
     // whether RLS lets this caller decide, as the database itself says (my_access)
-    const canSettle = (access?.write as Record<string, boolean | undefined> | undefined)?.zone_decision === true
+    const writes = access?.write as Record<string, boolean | undefined> | undefined
+    const canSettle = writes?.zone_decision === true
+    const canDeclare = writes?.co_management === true
     const model = useZones(client, open, generation, reloadUnits)
     const result = model.found.data
 
@@ -67,10 +72,11 @@ export const zonesWorkspace = defineWorkspace<ZonesUrl>({
 
     const style = useMemo(() => zonesStyle(open), [open])
     const data = useMemo(() => {
-      if (!open || !result) return { [zonesSource]: emptyFeatures, [zoneLabelsSource]: emptyFeatures, [nestingSource]: emptyFeatures }
+      const declared = open && model.declared.data ? declaredCollection(model.declared.data) : emptyFeatures
+      if (!open || !result) return { [zonesSource]: emptyFeatures, [zoneLabelsSource]: emptyFeatures, [nestingSource]: emptyFeatures, [declaredSource]: declared }
       const drawn = zoneCollections(result.zones, { lang, showNoise: url.noise, selected: url.zone })
-      return { [zonesSource]: drawn.zones, [zoneLabelsSource]: drawn.labels, [nestingSource]: nestingCollection(result.nesting) }
-    }, [open, result, lang, url.noise, url.zone])
+      return { [zonesSource]: drawn.zones, [zoneLabelsSource]: drawn.labels, [nestingSource]: nestingCollection(result.nesting), [declaredSource]: declared }
+    }, [open, result, lang, url.noise, url.zone, model.declared.data])
 
     const loading: string[] = []
     if (open) {
@@ -78,7 +84,8 @@ export const zonesWorkspace = defineWorkspace<ZonesUrl>({
       if (model.summary.loading) loading.push(t('zones.loading.summary'))
       if (model.decisions.loading) loading.push(t('zones.loading.decisions'))
     }
-    const failed = open ? [model.found, model.summary, model.decisions].find((f) => f.error) : undefined
+    const failed = open ? [model.found, model.summary, model.decisions, model.declared].find((f) => f.error) : undefined
+    const hasDeclared = !!model.declared.data?.some((d) => !d.withdrawn_at)
     const hasSettled = !!result?.zones.some((z) => z.status === 'settled')
 
     const legend = open && (
@@ -89,6 +96,11 @@ export const zonesWorkspace = defineWorkspace<ZonesUrl>({
           <LegendRow fill={hatchCss('overlap')} line={zoneInks.overlap}>{t('legend.zones.overlap')}</LegendRow>
           {(hasSettled || url.zone) && <LegendRow fill={hatchCss('settled')} line={zoneInks.settled}>{t('legend.zones.settled')}</LegendRow>}
           {url.noise && <LegendRow fill={hatchCss('gap')} line={zoneInks.gap}>{t('legend.zones.noise')}</LegendRow>}
+          {hasDeclared && (
+            <LegendRow fill={`${declaredInk}24`} line={declaredInk}>
+              {t('legend.zones.declared')}
+            </LegendRow>
+          )}
           {!!result?.nesting.length && <LegendRow fill={hatchCss('nesting')} line={zoneInks.nesting}>{t('legend.zones.nesting')}</LegendRow>}
           <li className="legend-row muted">{t('legend.zones.label')}</li>
         </ul>
@@ -101,7 +113,7 @@ export const zonesWorkspace = defineWorkspace<ZonesUrl>({
       data,
       images: open ? images : undefined,
       featureClick: open ? featureClick : undefined,
-      panel: open ? <ZonesPanel model={model} url={url} select={select} setUrl={setUrl} role={role} canSettle={canSettle} /> : null,
+      panel: open ? <ZonesPanel model={model} url={url} select={select} setUrl={setUrl} role={role} canSettle={canSettle} canDeclare={canDeclare} /> : null,
       legend,
       inspector: null,
       loading,

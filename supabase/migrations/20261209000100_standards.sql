@@ -633,8 +633,8 @@ as $$
   where c."group" = 'coverage'
 $$;
 
--- The indicators as before, with the city's name from its profile and no light where the city does
--- not apply the standard.
+-- The indicators as before, with the city's name from its profile, no light where the city does
+-- not apply the standard, and the declared co-managed land beside the open zones.
 create or replace function atlas.compute_indicators(minutes numeric, speed numeric, circles jsonb, zoning jsonb)
 returns jsonb
 language plpgsql stable
@@ -710,10 +710,14 @@ begin
     union all select 'street', s ->> 'code', s -> 'coverage' from jsonb_array_elements(circles -> 'streets') s where s ->> 'code' is not null
     union all select 'community', c ->> 'code', c -> 'coverage' from jsonb_array_elements(circles -> 'communities') c where c ->> 'code' is not null
   ),
+  -- with the declared co-managed land, counted apart (zone_summary() gives it from …_co_management.sql on)
   zones_of as (
-    select 'city'::text as level, ''::text as code, (zoning -> 'city' ->> 'open')::numeric as open_zones, (zoning -> 'city' ->> 'open_m2')::numeric as open_m2
-    union all select 'street', s ->> 'code', (s ->> 'open')::numeric, (s ->> 'open_m2')::numeric from jsonb_array_elements(zoning -> 'streets') s
-    union all select 'community', c ->> 'code', (c ->> 'open')::numeric, (c ->> 'open_m2')::numeric from jsonb_array_elements(zoning -> 'communities') c
+    select 'city'::text as level, ''::text as code, (zoning -> 'city' ->> 'open')::numeric as open_zones, (zoning -> 'city' ->> 'open_m2')::numeric as open_m2,
+           (zoning -> 'city' ->> 'declared')::numeric as declared, (zoning -> 'city' ->> 'declared_m2')::numeric as declared_m2
+    union all select 'street', s ->> 'code', (s ->> 'open')::numeric, (s ->> 'open_m2')::numeric, (s ->> 'declared')::numeric, (s ->> 'declared_m2')::numeric
+      from jsonb_array_elements(zoning -> 'streets') s
+    union all select 'community', c ->> 'code', (c ->> 'open')::numeric, (c ->> 'open_m2')::numeric, (c ->> 'declared')::numeric, (c ->> 'declared_m2')::numeric
+      from jsonb_array_elements(zoning -> 'communities') c
   ),
   measured (level, code, key, value, light, parts) as (
     select u.level, u.code, e.key, v.value, atlas.indicator_light(v.value, e.direction, e.green, e.amber),
@@ -775,7 +779,7 @@ begin
            case when coalesce(z.open_zones, 0) <= e.green then 'green'
                 when coalesce(z.open_m2, 0) < (t.zones ->> 'amber_open_m2')::numeric then 'amber'
                 else 'red' end,
-           jsonb_build_object('open_m2', coalesce(z.open_m2, 0))
+           jsonb_build_object('open_m2', coalesce(z.open_m2, 0), 'declared', coalesce(z.declared, 0), 'declared_m2', coalesce(z.declared_m2, 0))
     from units u
     join cat e on e.key = 'zones_open'
     cross join threshold t

@@ -35,6 +35,7 @@ const fixtures = `
   insert into atlas.management_area (code, name, kind, geom) values
     ('MA-1', '龙渊街道办事处', 'street_office', ${box(119.13, 28.06, 119.17, 28.1)}),
     ('MA-2', '龙泉经济开发区', 'development_zone', ${box(119.16, 28.06, 119.18, 28.08)});
+  insert into atlas.co_management (area_code, partner_code, arrangement, declared_by, withdrawn_by, withdrawn_at) values ('MA-1', 'MA-2', 'entrusted', 'fixture', 'fixture', now());
   insert into atlas.facility (code, name, facility_type, community_code, geom) values
     ('F-1', '大洋社区党群服务中心', 'party_service_centre', '331181001001', ${point(119.14, 28.07)}),
     ('F-2', '大洋社区康养驿站', 'elderly_care', '331181001001', ${point(119.141, 28.071)});
@@ -157,6 +158,9 @@ const tables: TableCase[] = [
   // the registry of tables: read through my_access() and layer_table() only, written by migrations
   { table: 'api_target', victim: `table_name = 'street'`, set: `writers = writers`, writers: [], readers: [],
     insert: `insert into atlas.api_target (table_name, domain) values ('street_lamp', 'lighting')` },
+  // a planner's declaration of a co-managed area, withdrawn by an update
+  { table: 'co_management', victim: `area_code = 'MA-1'`, set: `reason = 'x'`, writers: units,
+    insert: `insert into atlas.co_management (area_code, partner_code, arrangement, declared_by) values ('MA-2', 'MA-1', 'joint', 'test')` },
   { table: 'zone_decision', victim: `zone_id = 'o-0000000002'`, set: `remark = 'x'`, writers: units,
     insert: `insert into atlas.zone_decision (zone_id, kind, level, geom, area_m2, owner_layer, owner_code, decided_by) values ('g-0000000003', 'gap', 'grid', ${box(119.13, 28.08, 119.131, 28.081)}, 9800, 'grid', '331181001001001', 'test')` },
 ]

@@ -45,6 +45,8 @@ export interface CommandValues {
   'city-rule': boolean
   applied?: string
   reason?: string
+  with?: string
+  arrangement?: string
 }
 
 export interface CommandContext {

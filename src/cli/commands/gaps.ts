@@ -6,11 +6,11 @@ import { callApi } from '../../db/api.ts'
 import type { Database } from '../../db/database.ts'
 import { formatArea } from '../../i18n/core.ts'
 import { asCaller, userClaims } from '../../db/session.ts'
-import type { SettleResult, Zone, ZonesResult } from '../../zones/types.ts'
+import type { CoManagement, SettleResult, Zone, ZonesResult } from '../../zones/types.ts'
 import { CommandError, refusal, UsageError, withDatabase, type Command, type CommandValues } from './command.ts'
 import { leader } from './walk.ts'
 
-const usage = 'atlas gaps [--json] [--min-width <m>] [--min-area <m2>] | atlas gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]'
+const usage = 'atlas gaps [--json] [--min-width <m>] [--min-area <m2>] | atlas gaps settle <zone-id> --owner <code> [--remark <text>] [--apply] | atlas gaps declare <area> --with <unit> --arrangement entrusted|joint|exclusive [--remark <text>] | atlas gaps declared | atlas gaps withdraw <id> [--remark <text>]'
 
 export const gapsCommand: Command = {
   name: 'gaps',
@@ -23,6 +23,12 @@ export const gapsCommand: Command = {
     'gaps settle <zone-id> --owner <code> [--remark <text>] [--apply]',
     '                        record a planner\'s decision: the zone goes to the unit <code>; with',
     '                        --apply, a gap is merged into it, an overlap cut from the other claimants',
+    'gaps declare <area> --with <unit> --arrangement entrusted|joint|exclusive [--remark <text>]',
+    '                        a management area co-managed with a management area it lies in: 托管',
+    '                        (entrusted to it), joint (联合管理) or exclusive (独管); their shared land is',
+    '                        then declared, not a 三不管 overlap',
+    'gaps declared           the declared co-managed areas, standing and withdrawn (the history)',
+    'gaps withdraw <id> [--remark <text>]   withdraw a declaration; an overlap is a zone again',
   ],
   async run(context) {
     const [sub, ...rest] = context.args
@@ -36,11 +42,54 @@ export const gapsCommand: Command = {
       context.print(describeSettlement(result), result)
       return
     }
+    if (sub === 'declare') {
+      if (rest.length !== 1) throw new UsageError(`gaps declare takes one management area's code: ${usage}`)
+      const { with: partner, arrangement, remark } = context.values
+      if (!partner || !arrangement) throw new UsageError(`gaps declare needs --with <unit> and --arrangement entrusted|joint|exclusive: ${usage}`)
+      const declared = await withDatabase(context.target, (db) =>
+        asCaller(db, userClaims('planner', settledBy()), (tx) => callApi(tx, 'declare_co_management', { area: rest[0], partner, arrangement, reason: remark ?? null }).catch(refusal)),
+      )
+      context.print(describeDeclarations([declared]), declared)
+      return
+    }
+    if (sub === 'declared') {
+      if (rest.length) throw new UsageError(`gaps declared takes no arguments: ${usage}`)
+      const declared = await withDatabase(context.target, (db) => asCaller(db, leader, (tx) => callApi(tx, 'co_managed', { with_geometry: false }), true))
+      context.print(describeDeclarations(declared), declared)
+      return
+    }
+    if (sub === 'withdraw') {
+      const id = Number(rest[0])
+      if (rest.length !== 1 || !Number.isInteger(id) || id <= 0) throw new UsageError(`gaps withdraw takes a declaration's number: ${usage}`)
+      const withdrawn = await withDatabase(context.target, (db) =>
+        asCaller(db, userClaims('planner', settledBy()), (tx) => callApi(tx, 'withdraw_co_management', { id, reason: context.values.remark ?? null }).catch(refusal)),
+      )
+      context.print(describeDeclarations([withdrawn]), withdrawn)
+      return
+    }
     if (sub !== undefined) throw new UsageError(`gaps: unknown argument "${sub}": ${usage}`)
     const thresholds = zoneThresholds(context.values)
     const report = await withDatabase(context.target, (db) => detectZones(db, thresholds))
     context.print(describeZones(report), jsonReport(report))
   },
+}
+
+const arrangementWords: Record<CoManagement['arrangement'], string> = {
+  entrusted: 'entrusted (托管) to',
+  joint: 'managed jointly (联合管理) with',
+  exclusive: 'managed by its own body alone (独管), beside',
+}
+
+export function describeDeclarations(declared: readonly CoManagement[]): string {
+  if (declared.length === 0) return 'no co-managed area declared'
+  return declared
+    .map((d) => {
+      const what = `#${d.id} ${d.area_name} (${d.area_code}) ${arrangementWords[d.arrangement]} ${d.partner_name} (${d.partner_code}): ${formatArea('en', d.shared_m2)} shared`
+      const when = `    declared by ${d.declared_by} at ${d.declared_at}${d.reason ? `: ${d.reason}` : ''}`
+      const gone = d.withdrawn_at ? `\n    withdrawn by ${d.withdrawn_by} at ${d.withdrawn_at}${d.withdraw_reason ? `: ${d.withdraw_reason}` : ''}` : ''
+      return `${what}\n${when}${gone}`
+    })
+    .join('\n')
 }
 
 export function zoneThresholds(values: Pick<CommandValues, 'min-width' | 'min-area'>): { minWidth: number | null; minArea: number | null } {
