@@ -94,7 +94,7 @@ export function DeclaredList({ model, canDeclare }: { model: ZonesModel; canDecl
  * that is not the street office of the place where one is (a development zone in it), else the
  * first; the other is the unit it lies in.
  */
-export function DeclareForm({ zone, model }: { zone: Zone; model: ZonesModel }) {
+export function DeclareForm({ zone, model, onDeclared }: { zone: Zone; model: ZonesModel; onDeclared: () => void }) {
   const { t } = useI18n()
   const claimants = zone.claimants ?? []
   const first = claimants.find((code) => !zone.candidates.find((c) => c.code === code)?.same_parent) ?? claimants[0]
@@ -115,6 +115,8 @@ export function DeclareForm({ zone, model }: { zone: Zone; model: ZonesModel }) 
         setError(null)
         model
           .declare(area, partner, arrangement, reason)
+          // the overlap is no zone any more: nothing left selected
+          .then(onDeclared)
           .catch((e: unknown) => setError((e as { message?: string }).message ?? String(e)))
           .finally(() => setSaving(false))
       }}

@@ -277,7 +277,7 @@ function ApplyButton({ zone, model }: { zone: Zone; model: ZonesModel }) {
   )
 }
 
-function ZoneDetail({ zone, names, model, canSettle, canDeclare, role }: { zone: Zone; names: Map<string, string>; model: ZonesModel; canSettle: boolean; canDeclare: boolean; role: AppRole | null }) {
+function ZoneDetail({ zone, names, model, canSettle, canDeclare, role, onDeclared }: { zone: Zone; names: Map<string, string>; model: ZonesModel; canSettle: boolean; canDeclare: boolean; role: AppRole | null; onDeclared: () => void }) {
   const { t, lang } = useI18n()
   const name = (code: string) => names.get(code) ?? code
   return (
@@ -338,7 +338,7 @@ function ZoneDetail({ zone, names, model, canSettle, canDeclare, role }: { zone:
           {zone.decision && <ApplyButton key={`apply-${zone.id}-${zone.decision.id}`} zone={zone} model={model} />}
           <SettleForm key={`${zone.id}/${zone.decision?.id ?? ''}`} zone={zone} model={model} />
           {canDeclare && zone.kind === 'overlap' && zone.level === 'management' && zone.status === 'open' && zone.claimants?.length === 2 && (
-            <DeclareForm key={`declare-${zone.id}`} zone={zone} model={model} />
+            <DeclareForm key={`declare-${zone.id}`} zone={zone} model={model} onDeclared={onDeclared} />
           )}
         </>
       ) : (
@@ -421,7 +421,7 @@ export function ZonesPanel({ model, url, select, setUrl, role, canSettle, canDec
               {t('zones.gone', { id: url.zone })}
             </p>
           )}
-          {selected && <ZoneDetail key={selected.id} zone={selected} names={names} model={model} canSettle={canSettle} canDeclare={canDeclare} role={role} />}
+          {selected && <ZoneDetail key={selected.id} zone={selected} names={names} model={model} canSettle={canSettle} canDeclare={canDeclare} role={role} onDeclared={() => select(null)} />}
           {!url.zone && <p className="muted">{t('zones.hint')}</p>}
           {url.noise && noise.length > 0 && <ZoneList testId="zones-noise-list" title={t('zones.noiseList', { n: noise.length })} zones={noise} selected={url.zone} select={select} />}
           {settled.length > 0 && <ZoneList testId="zones-settled" title={t('zones.settledList', { n: settled.length })} zones={settled} selected={url.zone} select={select} />}

@@ -58,7 +58,11 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
     expect(await data(atlas, 'city-coverage-not_covered', 'residents')).toBe(basic.residents_not_covered)
     const share = ((100 * basic.households_covered) / (basic.households_covered + basic.households_not_covered)).toFixed(1)
     expect(await atlas.text('city-coverage-covered')).toContain(`${share}%`)
-    expect(await atlas.text('circles-standard')).toBe('8分钟 · 4 km/h (66.7 m/min)，依据：GB 50180-2018《城市居住区规划设计标准》/ 龙泉市政协调研报告')
+    // the city's standard walk, with the documents it comes from
+    expect(await atlas.text('circles-standard')).toBe(
+      '本市标准：8 分钟 · 4 km/h（66.7 m/min）。依据：《关于“做好‘村改居’后半篇文章，促进城乡融合发展”的调研报告》（龙泉市政协，2023）：构建“8分钟服务圈”；' +
+        'GB 50180-2018《城市居住区规划设计标准》（住房和城乡建设部，2018）：居住区分级控制规模：5、10、15 分钟步行距离约 300、500、800–1,000 m，折合约 4 km/h',
+    )
 
     // the party-and-people service centres switched off: their red is gone, the others stay
     await atlas.page.locator('[data-testid="circles-type-party_service_centre"]').uncheck()

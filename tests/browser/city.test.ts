@@ -3,6 +3,8 @@
 // attribution and search example, opens on its units, and says nothing of Longquan; a new database
 // that knows no city yet says only the product's words and opens on China's middle.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { callApi } from '../../src/db/api.ts'
+import { asCaller, userClaims } from '../../src/db/session.ts'
 import { minMapZoom } from '../../src/layers/zoom.ts'
 import { copyEmptyDatabase } from '../helpers/databases.ts'
 import { futianCity, futianGridRule } from '../helpers/futian.ts'
@@ -121,6 +123,27 @@ describe('the city is data', { timeout: 120_000 }, () => {
     expect(standard).toContain('龙泉市政协')
     const circlesText = await pageText(leader)
     for (const text of [settingsText, leaderText, circlesText]) expect(text.replaceAll('龙泉市政协', '')).not.toMatch(/龙泉|Longquan|大洋社区|331181|无数据/)
+  })
+
+  test('a planner declares the science park entrusted to the street office: its overlap leaves the open zones, listed and drawn as declared', async () => {
+    const found = await asCaller(futian.db, userClaims('planner'), (tx) => callApi(tx, 'zones', { with_geometry: false }), true)
+    const overlap = found.zones.find((z) => z.level === 'management' && z.kind === 'overlap' && z.status === 'open')!
+    expect(overlap.claimants).toEqual(['MA-440304001', 'MA-YLKJY'])
+    const planner = await suite.open(`role=planner&ws=zones&zone=${overlap.id}`, futian)
+    await planner.waitForIdle({ timeout: 90_000 })
+    const form = planner.page.locator('[data-testid="zone-declare"]')
+    // the park is the area, the office of the place its partner
+    expect(await form.locator('[data-testid="zone-declare-area"]').inputValue()).toBe('MA-YLKJY')
+    await form.locator('[data-testid="zone-declare-arrangement"]').selectOption('entrusted')
+    await form.locator('[data-testid="zone-declare-reason"]').fill('区政府批复：科技园委托街道属地管理')
+    await form.locator('[data-testid="zone-declare-submit"]').click()
+    expect(await planner.waitForText('zones-declared', '园岭科技园由园岭街道办事处托管')).toContain('区政府批复')
+    await planner.page.waitForFunction((id) => !document.querySelector(`[data-testid="zones-open"] [data-id="${id}"]`), overlap.id)
+    expect(await planner.text('zones-legend')).toContain('已声明的共管区域')
+    expect(await planner.page.locator('[data-testid="zones-city-declared"]').getAttribute('data-value')).toBe('1')
+    await saveArtifact(planner.page, 'zones-declared.png')
+    const { rows } = await futian.db.query<{ arrangement: string; declared_by: string }>('select arrangement, declared_by from atlas.co_management where withdrawn_at is null')
+    expect(rows).toEqual([{ arrangement: 'entrusted', declared_by: expect.any(String) as string }])
   })
 
   test('a database that knows no city: the product’s own words, and the map on China', async () => {

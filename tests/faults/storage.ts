@@ -98,7 +98,7 @@ if (scenario === 'extend') {
   await pglite.query('select count(*) from atlas.street')
   fs.rmSync(dir, { recursive: true, force: true })
   // relations this connection has not read yet: their files are gone
-  for (const sql of ['select count(*) from atlas.walk_edge', 'select count(*) from atlas.residence', `insert into atlas.standard select * from atlas.standard where false`]) {
+  for (const sql of ['select count(*) from atlas.walk_edge', 'select count(*) from atlas.residence', `insert into atlas.grid select * from atlas.grid where false`]) {
     const result = await attempt(() => pglite.query(sql))
     say('query', { sql, ok: result.ok, error: result.error, problem: result.ok ? undefined : problemOf(result.raw, dir, dir) })
   }

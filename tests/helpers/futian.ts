@@ -1,5 +1,6 @@
 // A second city for the tests, not Longquan and of another province: one street office of Shenzhen's
-// Futian (440304), two communities and four grids, loaded from tests/fixtures/futian with `atlas
+// Futian (440304), two communities, four grids and two management areas (the street office and a
+// science park inside it, an overlap until declared co-managed), loaded from tests/fixtures/futian with `atlas
 // import`, named with `atlas city set`, and with its own households band for the grids (400–600,
 // cited to a local document) set with `atlas standards set`.
 import path from 'node:path'
@@ -22,7 +23,7 @@ export async function futianCity(): Promise<string> {
     if (code !== 0) throw new Error(`atlas ${args.join(' ')}: ${err}`)
   }
   try {
-    for (const layer of ['street', 'community', 'grid']) await run('import', layer, path.join(futianFixtures, `${layer}.geojson`))
+    for (const layer of ['street', 'community', 'grid', 'management_area']) await run('import', layer, path.join(futianFixtures, `${layer}.geojson`))
     const { name, adcode, attribution, example } = futianProfile
     await run('city', 'set', '--name', name, '--adcode', adcode, '--attribution', attribution, '--example', example)
     const { title, issuer, year, clause } = futianGridRule
