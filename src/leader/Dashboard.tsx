@@ -3,7 +3,7 @@
 // table, the charts, and the report and CSV buttons; the data's time and the walk, small.
 import { lazy, Suspense, useState, Component, type ReactNode } from 'react'
 import type { AtlasClient } from '../data/client.ts'
-import { formatWhen } from '../i18n/core.ts'
+import { formatArea, formatWhen } from '../i18n/core.ts'
 import { useI18n } from '../i18n/react.tsx'
 import { lightColors, lightShort, needsOf } from './choropleth.ts'
 import { CommunityTable } from './CommunityTable.tsx'
@@ -53,6 +53,11 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
                 </button>
                 <div className="standard">{standardOf(info, lang)}</div>
                 {needsOf(info, figure, lang) && <div className="needs" data-testid="leader-needs">{t('leader.needs', { needs: needsOf(info, figure, lang) ?? '' })}</div>}
+                {info.key === 'zones_open' && Number(figure?.parts.declared ?? 0) > 0 && (
+                  <div className="standard" data-testid="leader-declared">
+                    {t('leader.declared', { n: Number(figure?.parts.declared), area: formatArea(lang, Number(figure?.parts.declared_m2 ?? 0)) })}
+                  </div>
+                )}
               </th>
               <td className="n value">{levelValue(info, 'city', figure, lang)}</td>
               <td className="light">

@@ -142,6 +142,10 @@ describe('the city is data', { timeout: 120_000 }, () => {
     expect(await planner.text('zones-legend')).toContain('已声明的共管区域')
     expect(await planner.page.locator('[data-testid="zones-city-declared"]').getAttribute('data-value')).toBe('1')
     await saveArtifact(planner.page, 'zones-declared.png')
+    // the leader counts it apart
+    const leader = await suite.open('role=leader&ws=leader', futian)
+    await leader.waitForIdle({ timeout: 90_000 })
+    expect(await leader.waitForText('leader-declared', '另有已声明共管 1 处')).toContain('不计入')
     const { rows } = await futian.db.query<{ arrangement: string; declared_by: string }>('select arrangement, declared_by from atlas.co_management where withdrawn_at is null')
     expect(rows).toEqual([{ arrangement: 'entrusted', declared_by: expect.any(String) as string }])
   })

@@ -533,6 +533,9 @@ function zoneSection(w: Writer, data: ReportData, heading: Heading) {
   const open = data.indicators.city.indicators.zones_open
   const land = open?.parts?.open_m2
   heading(`未认定归属的三不管区域（${zones.length} 处${land ? `，土地合计 ${formatArea('zh', Number(land))}` : ''}）`)
+  // declared co-managed land is no zone: said apart, not counted
+  const declared = Number(open?.parts?.declared ?? 0)
+  if (declared > 0) w.paragraph(`另有已声明的共管区域 ${declared} 处（共有土地 ${formatArea('zh', Number(open?.parts?.declared_m2 ?? 0))}），按约定管理，不计入三不管。`, { size: 8.5, color: muted }, 2)
   if (!zones.length) {
     w.paragraph('没有未认定归属的三不管区域。', { size: 8.5 })
     return
