@@ -56,7 +56,7 @@ export function CityForm({ client, writable, view, onSaved }: CityFormProps) {
       <h3>{t('city.title')}</h3>
       {!writable && <p className="muted">{t('city.leaderOnly')}</p>}
       {field('name', t('city.name'), t('city.name.hint'))}
-      {field('adcode', t('city.adcode'), '331181')}
+      {field('adcode', t('city.adcode'), t('city.adcode.hint'))}
       {field('attribution', t('city.attribution'))}
       {field('search_example', t('city.example'), t('city.example.hint'))}
       <div className="field">

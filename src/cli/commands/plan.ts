@@ -163,7 +163,9 @@ function share(text: string, flag = '--share'): CategoryShare {
 /** A street office by code or by name, among those the backlog's items lie in. */
 function floor(text: string, items: readonly ScoredItem[]): { street_code: string; min_yuan: number } {
   const at = text.lastIndexOf(':')
-  if (at <= 0) throw new CommandError(`--floor must read <street>:<yuan> (331181003:5000000, or 龙渊街道:500万), not "${text}"`)
+  // the example is a street office of this city's own backlog
+  const example = items[0] ? `${items[0].street_code}:5000000, or ${items[0].street_name}:500万` : '<code>:5000000, or <name>:500万'
+  if (at <= 0) throw new CommandError(`--floor must read <street>:<yuan> (${example}), not "${text}"`)
   const street = text.slice(0, at).trim()
   const streets = new Map<string, string>()
   for (const item of items) streets.set(item.street_code, item.street_name)
