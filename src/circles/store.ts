@@ -151,11 +151,12 @@ async function store(tx: Queryable, model: CircleModel, modelMs: number, params:
   for (const type of types) {
     const access = model.access(type)
     model.residences.forEach((residence, i) => {
-      const snap = model.residenceSnaps[i]
-      // off the network: a row all the same, with no time, so it is not asked for again
-      const seconds = snap ? model.seconds(i, access.network[i], params.speed) : null
-      const facility = snap && access.facility[i] >= 0 ? model.facilities[access.facility[i]].code : null
-      rows.push([residence.code, type, seconds, facility, snap ? Math.round(snap.distance * 100) / 100 : null])
+      // off the network, or no facility of the type reached: a row all the same, with no time, so
+      // it is not asked for again; connector_m is the walk off the network of the entry used
+      const seconds = model.seconds(access.total[i], params.speed)
+      const facility = access.facility[i] >= 0 ? model.facilities[access.facility[i]].code : null
+      const connector = access.connector[i]
+      rows.push([residence.code, type, seconds, facility, Number.isNaN(connector) ? null : Math.round(connector * 100) / 100])
     })
   }
   const accessMs = performance.now() - a0
@@ -179,7 +180,7 @@ async function store(tx: Queryable, model: CircleModel, modelMs: number, params:
     circles,
     circles_kept: kept.size * minutesList.length,
     residences: model.residences.length,
-    residences_off_network: model.residenceSnaps.filter((s) => !s).length,
+    residences_off_network: model.residences.filter((_, i) => !model.onNetwork(i)).length,
     access_times: rows.length,
     access_types: types,
     edges: model.graph.edgeCount,

@@ -85,7 +85,7 @@ describe('service circles', () => {
     expect(stored.filter((row) => row.seconds !== null).length).toBeGreaterThan(stored.length / 2)
     for (const row of stored) {
       const i = index.get(row.residence_code)!
-      const seconds = model.seconds(i, access.network[i], 66.7)
+      const seconds = model.seconds(access.total[i], 66.7)
       if (row.seconds === null) expect(seconds).toBeNull()
       else expect(seconds).toBeCloseTo(row.seconds, 6)
     }

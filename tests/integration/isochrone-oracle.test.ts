@@ -909,10 +909,10 @@ describe('coverage against a brute force over pgr_withPointsCost, on a small fix
     /** Where the engine and the brute force put a residence on the network, for the messages. */
     const located = (code: string) => {
       const i = model.residences.findIndex((r) => r.code === code)
-      const snap = model.residenceSnaps[i]
+      const entry = model.onNetwork(i) ? model.entries[model.entryStart[i]] : null
       const p = residences.find((r) => r.code === code)!
       const edge = edgeCodeOf.get(Number(p.edge_id)) ?? '?'
-      return `engine: ${snap ? `${model.graph.edgeCodes[snap.edge]} at ${snap.fraction} + ${snap.distance} m` : 'off'}; brute force: ${edge} at ${p.fraction} + ${p.connector_m} m`
+      return `engine: ${entry ? `${model.graph.edgeCodes[entry.snap.edge]} at ${entry.snap.fraction} + ${entry.extra} m` : 'off'}; brute force: ${edge} at ${p.fraction} + ${p.connector_m} m`
     }
     for (const row of stored) {
       const expected = brute.get(row.residence_code)?.get(row.facility_type)

@@ -6,6 +6,7 @@ import { buildGraph, type EdgeInput, type WalkGraph } from './graph.ts'
 import { budgetOf, checkWalkParams, methodOf, piecesOf, piecesToLines, sourcesOf, type CircleMethod, type WalkParams } from './isochrone.ts'
 import { stepsFactor } from './rules.ts'
 import { Search, type Source } from './search.ts'
+import { localDistance } from './projection.ts'
 import { SnapIndex, type Snap } from './snap.ts'
 
 /** A residence farther than this from every walkable road is off the network: no access time. */
@@ -20,13 +21,40 @@ export interface FacilityPoint {
   community: string | null
 }
 
+/**
+ * A way into a compound: a gate of the gate layer, an OSM entrance, or where a road crosses its
+ * outline. `edge` names the road a crossing was found on: the gate is dropped when that road is
+ * not walkable.
+ */
+export interface GatePoint {
+  lon: number
+  lat: number
+  edge?: string
+}
+
 export interface ResidencePoint {
   code: string
+  /** The household's place: the residence's point, or a point inside its compound. */
   lon: number
   lat: number
   households: number
   residents: number
   community: string | null
+  /** A compound's ways in; without any, the residence is reached from its own point's nearest road. */
+  gates?: readonly GatePoint[]
+}
+
+/**
+ * Where a residence is entered from the network: a road point, and the level metres from it to the
+ * household's place — the straight walk to the road, and from a gate the straight walk inside.
+ */
+export interface Entry {
+  residence: number
+  snap: Snap
+  /** Off the network: from the road point to the gate (or the place), plus from the gate to the place. */
+  extra: number
+  /** The gate it goes through (index into the residence's gates), -1 for the residence's own point. */
+  gate: number
 }
 
 export interface FacilityTypeInfo {
@@ -42,10 +70,10 @@ export interface WalkGraphJson {
   edges: [string, number, number, number, boolean, string, string | null, string | null, number[][]][]
 }
 
-/** What `circle_points()` returns. */
+/** What `circle_points()` returns: a residence's gates as [lon, lat] or, found where a road crosses its outline, [lon, lat, edge code]. */
 export interface CirclePointsJson {
   facilities: [string, string, string, number, number, string | null][]
-  residences: [string, number, number, number, number, string | null][]
+  residences: [string, number, number, number, number, string | null, ([number, number] | [number, number, string])[] | null][]
   types: FacilityTypeInfo[] | null
 }
 
@@ -66,22 +94,25 @@ export function edgesFromJson(json: WalkGraphJson): EdgeInput[] {
 export function pointsFromJson(json: CirclePointsJson): { facilities: FacilityPoint[]; residences: ResidencePoint[]; types: FacilityTypeInfo[] } {
   return {
     facilities: json.facilities.map(([code, name, type, lon, lat, community]) => ({ code, name, type, lon: Number(lon), lat: Number(lat), community })),
-    residences: json.residences.map(([code, lon, lat, households, residents, community]) => ({
+    residences: json.residences.map(([code, lon, lat, households, residents, community, gates]) => ({
       code,
       lon: Number(lon),
       lat: Number(lat),
       households: Number(households),
       residents: Number(residents),
       community,
+      ...(gates?.length ? { gates: gates.map(([gLon, gLat, edge]) => ({ lon: Number(gLon), lat: Number(gLat), ...(edge === undefined ? {} : { edge: String(edge) }) })) } : {}),
     })),
     types: json.types ?? [],
   }
 }
 
-/** One residence's access to a facility type: level metres on the network plus the straight walk. */
+/** Each residence's access to a facility type: level metres on the network plus the walk off it. */
 export interface Access {
-  /** Network cost in level metres from the nearest facility to the residence's road point; Infinity if none is reachable. */
-  network: Float64Array
+  /** Level metres from the nearest facility to the household's place, over its best entry; Infinity if none is reachable. */
+  total: Float64Array
+  /** Of that, the metres off the network (to the road, and inside the compound from its gate); NaN if unreachable. */
+  connector: Float64Array
   /** Index of the nearest facility (into model.facilities), -1 if none. */
   facility: Int32Array
 }
@@ -114,8 +145,10 @@ export class CircleModel {
   readonly index: SnapIndex
   readonly search: Search
   readonly facilitySnaps: (Snap | null)[]
-  readonly residenceSnaps: (Snap | null)[]
-  /** Residences by the edge their road point lies on (CSR): edge e holds byEdge[edgeStart[e] … edgeStart[e+1]-1]. */
+  /** Each residence's entries (CSR): residence i has entries[entryStart[i] … entryStart[i+1]-1]; none: off the network. */
+  readonly entries: Entry[]
+  readonly entryStart: Int32Array
+  /** Entries by the edge their road point lies on (CSR): edge e holds byEdge[edgeStart[e] … edgeStart[e+1]-1]. */
   private readonly edgeStart: Int32Array
   private readonly byEdge: Int32Array
   private readonly accessCache = new Map<string, Access>()
@@ -131,17 +164,28 @@ export class CircleModel {
     this.index = new SnapIndex(this.graph)
     this.search = new Search(this.graph)
     this.facilitySnaps = facilities.map((f) => this.index.snap(f.lon, f.lat))
-    this.residenceSnaps = residences.map((r) => this.index.snap(r.lon, r.lat, connectorCapM))
+    this.entries = []
+    this.entryStart = new Int32Array(residences.length + 1)
+    const walkable = new Set(this.graph.edgeCodes)
+    residences.forEach((r, i) => {
+      this.entries.push(...entriesOf(this.index, r, i, walkable))
+      this.entryStart[i + 1] = this.entries.length
+    })
     const m = this.graph.edgeCount
     const count = new Int32Array(m + 1)
-    for (const snap of this.residenceSnaps) if (snap) count[snap.edge + 1]++
+    for (const entry of this.entries) count[entry.snap.edge + 1]++
     for (let e = 0; e < m; e++) count[e + 1] += count[e]
     this.edgeStart = count
     this.byEdge = new Int32Array(count[m])
     const fill = count.slice(0, m)
-    this.residenceSnaps.forEach((snap, i) => {
-      if (snap) this.byEdge[fill[snap.edge]++] = i
+    this.entries.forEach((entry, k) => {
+      this.byEdge[fill[entry.snap.edge]++] = k
     })
+  }
+
+  /** Whether residence i has a way in from the network. */
+  onNetwork(i: number): boolean {
+    return this.entryStart[i + 1] > this.entryStart[i]
   }
 
   static fromJson(graph: WalkGraphJson, points: CirclePointsJson, contour?: ContourOptions): CircleModel {
@@ -210,19 +254,27 @@ export class CircleModel {
     extra.forEach((snap) => starts.push({ snap, facility: -2 }))
     const sources: Source[] = starts.flatMap(({ snap, facility }) => sourcesOf(this.graph, snap, facility))
     this.search.run(sources)
-    const result: Access = { network: new Float64Array(this.residences.length).fill(Infinity), facility: new Int32Array(this.residences.length).fill(-1) }
+    const result: Access = {
+      total: new Float64Array(this.residences.length).fill(Infinity),
+      connector: new Float64Array(this.residences.length).fill(NaN),
+      facility: new Int32Array(this.residences.length).fill(-1),
+    }
     const onEdge = new Map<number, { fraction: number; facility: number }[]>()
     for (const start of starts) {
       const list = onEdge.get(start.snap.edge) ?? []
       list.push({ fraction: start.snap.fraction, facility: start.facility })
       onEdge.set(start.snap.edge, list)
     }
-    this.residenceSnaps.forEach((snap, i) => {
-      if (!snap) return
-      const [best, facility] = this.costAt(snap, onEdge.get(snap.edge))
-      result.network[i] = best
-      result.facility[i] = facility
-    })
+    // each residence over its entries: the best road point plus its walk off the network
+    for (const entry of this.entries) {
+      const [cost, facility] = this.costAt(entry.snap, onEdge.get(entry.snap.edge))
+      const total = cost + entry.extra
+      if (total < result.total[entry.residence]) {
+        result.total[entry.residence] = total
+        result.connector[entry.residence] = entry.extra
+        result.facility[entry.residence] = facility
+      }
+    }
     if (!extra.length) this.accessCache.set(type, result)
     return result
   }
@@ -250,22 +302,16 @@ export class CircleModel {
     return [best, facility]
   }
 
-  /** Seconds from residence i's nearest facility, given its network cost, at a speed (m/min); null when unreachable. */
-  seconds(i: number, network: number, speed: number): number | null {
-    const snap = this.residenceSnaps[i]
-    if (!snap || network === Infinity) return null
-    return ((network + snap.distance) / speed) * 60
+  /** Seconds for a walk of `total` level metres (Access.total) at a speed (m/min); null when unreachable. */
+  seconds(total: number, speed: number): number | null {
+    return total === Infinity ? null : (total / speed) * 60
   }
 
   /** Whether residence i is within the budget of a type's current facilities. */
   covered(type: string, params: WalkParams): Uint8Array {
     const access = this.access(type)
-    const out = new Uint8Array(this.residences.length)
     const budget = budgetOf(params)
-    this.residenceSnaps.forEach((snap, i) => {
-      if (snap && access.network[i] + snap.distance <= budget + 1e-9) out[i] = 1
-    })
-    return out
+    return Uint8Array.from(access.total, (total) => (total <= budget + 1e-9 ? 1 : 0))
   }
 
   /**
@@ -284,15 +330,17 @@ export class CircleModel {
     let households = 0
     let residents = 0
     const seen = new Set<number>()
+    const gained = new Set<number>()
     const visit = (e: number) => {
       if (seen.has(e)) return
       seen.add(e)
       for (let k = this.edgeStart[e]; k < this.edgeStart[e + 1]; k++) {
-        const i = this.byEdge[k]
-        const rs = this.residenceSnaps[i]!
-        const [cost] = this.costAt(rs, e === snap.edge ? [{ fraction: snap.fraction, facility: -2 }] : undefined)
-        const total = cost + rs.distance
-        if (total <= budget + 1e-9 && !(before.network[i] + rs.distance <= budget + 1e-9)) {
+        const entry = this.entries[this.byEdge[k]]
+        const i = entry.residence
+        if (gained.has(i) || before.total[i] <= budget + 1e-9) continue
+        const [cost] = this.costAt(entry.snap, e === snap.edge ? [{ fraction: snap.fraction, facility: -2 }] : undefined)
+        if (cost + entry.extra <= budget + 1e-9) {
+          gained.add(i)
           newly.push(i)
           households += this.residences[i].households
           residents += this.residences[i].residents
@@ -308,4 +356,25 @@ export class CircleModel {
     }
     return { polygon: c.polygon, newly: newly.sort((a, b) => a - b), households, residents, snap, method: c.method, ms: performance.now() - t0 }
   }
+}
+
+/**
+ * A residence's entries: through each of its gates that lies within reach of a walkable road (a
+ * crossing only on a walkable road), each costing the walk from the road to the gate and the
+ * straight walk from the gate to the household's place; without gates, its own point's nearest
+ * road. None when nothing is within connectorCapM.
+ */
+function entriesOf(index: SnapIndex, r: ResidencePoint, residence: number, walkable: ReadonlySet<string>): Entry[] {
+  const gates = r.gates ?? []
+  if (gates.length === 0) {
+    const snap = index.snap(r.lon, r.lat, connectorCapM)
+    return snap ? [{ residence, snap, extra: snap.distance, gate: -1 }] : []
+  }
+  const out: Entry[] = []
+  gates.forEach((g, gate) => {
+    if (g.edge !== undefined && !walkable.has(g.edge)) return
+    const snap = index.snap(g.lon, g.lat, connectorCapM)
+    if (snap) out.push({ residence, snap, extra: snap.distance + localDistance(g.lon, g.lat, r.lon, r.lat), gate })
+  })
+  return out
 }
