@@ -10,7 +10,8 @@ import path from 'node:path'
 import type { FeatureCollection, Geometry } from 'geojson'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
-import { layerNames, layers, type LayerName } from '../src/shared/layers.ts'
+import { layers, type LayerName } from '../src/shared/layers.ts'
+import { sampleLayers } from './sample/city.ts'
 import type { CityProperties } from './sample/city.ts'
 import { sampleDirectory } from './sample/write.ts'
 
@@ -35,7 +36,7 @@ interface Count {
 
 // ---- load
 const raw = new Map<LayerName, FeatureCollection<Geometry, CityProperties>>()
-for (const l of layerNames) {
+for (const l of sampleLayers) {
   const file = path.join(sampleDirectory, `${l}.geojson`)
   const fc = JSON.parse(fs.readFileSync(file, 'utf8')) as FeatureCollection<Geometry, CityProperties>
   raw.set(l, fc)
@@ -49,16 +50,16 @@ for (const l of layerNames) {
   )
   await db.exec(`create index on ${l} using gist (geom); create index on ${l} (parent_code)`)
 }
-console.log(`loaded ${layerNames.length} layers into PostGIS in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+console.log(`loaded ${sampleLayers.length} layers into PostGIS in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
 // ---- counts, codes, parents
 console.log('\ncounts')
 const counts: Record<string, number> = {}
-for (const l of layerNames) {
+for (const l of sampleLayers) {
   counts[l] = (await one<Count>(`select count(*) n from ${l}`)).n
   check(counts[l] === raw.get(l)?.features.length, `${l}: ${fmt(counts[l])} features, codes unique`)
 }
-for (const l of layerNames) {
+for (const l of sampleLayers) {
   const p = layers[l].parent
   if (!p) continue
   const bad = await one<Count>(`select count(*) n from ${l} c left join ${p.layer} p on p.code = c.parent_code where (c.parent_code is not null and p.code is null) or ($1 and c.parent_code is null)`, [p.required])
@@ -74,7 +75,7 @@ check(counts.backlog === 56, 'backlog: 56 items', `${counts.backlog}`)
 
 // ---- validity and SRID
 console.log('\nvalidity')
-for (const l of layerNames) {
+for (const l of sampleLayers) {
   const r = await one<{ polys: number; invalid: number; bad_srid: number; empty: number }>(
     `select count(*) filter (where ST_GeometryType(geom) in ('ST_Polygon','ST_MultiPolygon')) polys,
             count(*) filter (where ST_GeometryType(geom) in ('ST_Polygon','ST_MultiPolygon') and not ST_IsValid(geom)) invalid,

@@ -11,6 +11,10 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import * as turf from '@turf/turf'
 import { layerNames, layers, type LayerName } from '../../src/shared/layers.ts'
+
+/** The layers the sample city has: all but gates (its residences are points, not compounds). */
+export type SampleLayer = Exclude<LayerName, 'gate'>
+export const sampleLayers: readonly SampleLayer[] = layerNames.filter((layer): layer is SampleLayer => layer !== 'gate')
 import { ImportError, validateFeatures } from '../../src/db/validate.ts'
 import { planAreas } from './areas.ts'
 import { planBacklog } from './backlog.ts'
@@ -32,7 +36,7 @@ export type CityLayer = FeatureCollection<CityGeometry, CityProperties>
 
 export interface City {
   seed: string
-  layers: Record<LayerName, CityLayer>
+  layers: Record<SampleLayer, CityLayer>
   /** What cleaning the county outline took. */
   outlineCleaning: OutlineCleaning
   /** Each former village and the codes of the communities its land lies in now. */
@@ -65,7 +69,7 @@ export function generateCity(seed: string, options: CityOptions = {}): City {
   const outline = countyOutline(sources.countyOutline)
 
   const cellsOf = (map: Map<string, number[]>, code: string) => map.get(code) ?? []
-  const cityLayers: Record<LayerName, CityLayer> = {
+  const cityLayers: Record<SampleLayer, CityLayer> = {
     street: collection(
       streets.map((street) =>
         feature({ code: street.code, name: street.name, kind: '街道' }, cellsGeometry(lattice, cellsOf(land.streetCells, street.code))),
@@ -197,7 +201,7 @@ export function generateCity(seed: string, options: CityOptions = {}): City {
     ]),
   }
 
-  for (const layer of layerNames) {
+  for (const layer of sampleLayers) {
     const problems = validateFeatures(layers[layer], cityLayers[layer].features)
     if (problems.length) throw new ImportError(`${layer}.geojson`, problems)
   }

@@ -1,8 +1,8 @@
 // The city's figures, read back from its layers: what the README's table and the report quote.
 import type { Geometry } from 'geojson'
 import * as turf from '@turf/turf'
-import { facilityTypes, layerNames, type LayerName } from '../../src/shared/layers.ts'
-import type { City, CityProperties } from './city.ts'
+import { facilityTypes, type LayerName } from '../../src/shared/layers.ts'
+import { sampleLayers, type City, type CityProperties, type SampleLayer } from './city.ts'
 import { streets } from './communities.ts'
 import { sum } from './numbers.ts'
 import { bridges } from './walk.ts'
@@ -22,7 +22,7 @@ function tally(keys: string[]): Map<string, number> {
 /** The figures as Markdown; `files` (each layer's text) gives the file sizes. */
 export function describeCity(city: City, files: ReadonlyMap<LayerName, string>): string {
   const { layers } = city
-  const properties = (layer: LayerName) => layers[layer].features.map((feature) => feature.properties)
+  const properties = (layer: SampleLayer) => layers[layer].features.map((feature) => feature.properties)
   const communities = properties('community')
   const grids = properties('grid')
   const microGrids = properties('micro_grid')
@@ -40,7 +40,7 @@ export function describeCity(city: City, files: ReadonlyMap<LayerName, string>):
   say()
   say('| layer | features | file size |')
   say('|---|---:|---:|')
-  for (const layer of layerNames)
+  for (const layer of sampleLayers)
     say(`| ${layer} | ${format(layers[layer].features.length)} | ${format(Buffer.byteLength(files.get(layer) ?? '') / 1024)} KB |`)
   say()
   const gridHouseholds = grids.map((grid) => numberOf(grid, 'households'))

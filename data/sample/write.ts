@@ -2,8 +2,8 @@
 // city reads as a diff of the features it touches.
 import fs from 'node:fs'
 import path from 'node:path'
-import { layerNames, type LayerName } from '../../src/shared/layers.ts'
-import type { City, CityLayer } from './city.ts'
+import type { LayerName } from '../../src/shared/layers.ts'
+import { sampleLayers, type City, type CityLayer } from './city.ts'
 
 export const sampleDirectory = path.resolve(import.meta.dirname, '../longquan')
 
@@ -13,7 +13,7 @@ export function serializeLayer(layer: CityLayer): string {
 
 /** Each layer's file text, in the order of the layers. */
 export function serializeCity(city: City): Map<LayerName, string> {
-  return new Map(layerNames.map((layer) => [layer, serializeLayer(city.layers[layer])]))
+  return new Map(sampleLayers.map((layer) => [layer, serializeLayer(city.layers[layer])]))
 }
 
 /** Writes `<layer>.geojson` for every layer into `directory`; returns each file's text. */

@@ -17,6 +17,17 @@ const sample = (layer: LayerName): Feature[] =>
   (JSON.parse(fs.readFileSync(path.join(here, '../longquan', `${layer}.geojson`), 'utf8')) as GeoJSON.FeatureCollection<GeoJSON.Geometry, Record<string, unknown>>).features
 const byCode = (layer: LayerName, codes: string[]) => codes.map((code) => sample(layer).find((f) => f.properties.code === code)!)
 
+/** A compound of the template city: its outline, west, south, east, north. */
+const compoundBox = [119.1302, 28.0735, 119.131, 28.0741]
+const compound: Feature = {
+  type: 'Feature',
+  properties: { code: 'R-T-1', parent_code: '331181001001', name: '龙渊苑小区', households: 320, residents: 960 },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [[[compoundBox[0], compoundBox[1]], [compoundBox[2], compoundBox[1]], [compoundBox[2], compoundBox[3]], [compoundBox[0], compoundBox[3]], [compoundBox[0], compoundBox[1]]]],
+  },
+}
+
 /** A layer's template features: one or two of the sample city's, in one street and community. */
 function features(layer: LayerName): Feature[] {
   switch (layer) {
@@ -44,8 +55,25 @@ function features(layer: LayerName): Feature[] {
     }
     case 'facility':
       return byCode('facility', ['F-331181001001-01', 'F-331181001001-02'])
-    case 'residence':
-      return byCode('residence', ['R000001', 'R000002'])
+    case 'residence': {
+      // a compound (小区) drawn as its outline, entered through its gates, and a building drawn as
+      // its own (a Shapefile holds one kind of shape: points, or outlines, as here)
+      const [home] = byCode('residence', ['R000001'])
+      const [x, y] = (home.geometry as GeoJSON.Point).coordinates
+      const d = 0.00006
+      const r7 = (n: number) => Math.round(n * 1e7) / 1e7
+      const building: Feature = {
+        ...home,
+        properties: { ...home.properties, code: 'R-T-2', name: '龙渊苑1幢' },
+        geometry: { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]].map(([a, b]) => [r7(a), r7(b)])] },
+      }
+      return [compound, building]
+    }
+    case 'gate':
+      return [
+        { type: 'Feature', properties: { code: 'G-T-1', parent_code: 'R-T-1', name: '东门' }, geometry: { type: 'Point', coordinates: [compoundBox[2], 28.0738] } },
+        { type: 'Feature', properties: { code: 'G-T-2', parent_code: 'R-T-1', name: '南门' }, geometry: { type: 'Point', coordinates: [119.1306, compoundBox[1]] } },
+      ]
     case 'backlog': {
       const [a, b] = features('walk_edge')
       const common = { parent_code: '331181001001', households_served: 120, complaints: 6, severity: 3, status: 'proposed', requested_on: '2024-03-01' }

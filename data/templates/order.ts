@@ -2,4 +2,4 @@
 // the circles measure on it, backlog items last (they name their community).
 import type { LayerName } from '../../src/shared/layers.ts'
 
-export const templateLayers: LayerName[] = ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'basemap', 'walk_edge', 'facility', 'residence', 'backlog']
+export const templateLayers: LayerName[] = ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'basemap', 'walk_edge', 'facility', 'residence', 'gate', 'backlog']

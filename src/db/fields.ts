@@ -77,6 +77,11 @@ export const fieldNames: Record<LayerName, Names> = {
     requested_on: ['申请日期', '提出日期'],
   },
   basemap: { code: unitCode, name: unitName, kind: ['类型', '类别'] },
+  gate: {
+    code: ['出入口编号', '出入口代码', '大门编号', '门编号', ...unitCode],
+    parent_code: ['小区代码', '小区编码', '小区编号', '所属小区', '所属小区代码'],
+    name: ['出入口名称', '大门名称', '门名称', ...unitName],
+  },
 }
 
 /** How a field's name is compared: no case, no spaces, no unit in brackets ("费用（元）" is 费用). */

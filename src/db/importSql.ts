@@ -50,6 +50,18 @@ function checks(spec: LayerSpec, upsert: boolean): string[] {
          and not exists (select 1 from atlas.${spec.table} t where t.code = l)
        group by s.idx, s.code`)
   }
+  if (spec.name === 'gate')
+    // a gate lies on its compound, a residence drawn as its outline (atlas.gate_on_compound says the same)
+    out.push(
+      `select s.idx, s.code, 'residence ' || p.code || ' is a point, not a compound: gates belong to a compound drawn as its outline' as reason
+       from import_staged s join atlas.residence p on p.code = s.parent_code
+       where geometrytype(p.geom) not in ('POLYGON', 'MULTIPOLYGON')`,
+      `select s.idx, s.code, 'lies ' || round(st_distance(s.geom::geography, p.geom::geography)::numeric, 1) || ' m outside its compound '
+                || p.code || ' (more than ' || atlas.nesting_tolerance_m() || ' m from its outline)' as reason
+       from import_staged s join atlas.residence p on p.code = s.parent_code
+       where st_isvalid(s.geom) and geometrytype(p.geom) in ('POLYGON', 'MULTIPOLYGON')
+         and st_distance(s.geom::geography, p.geom::geography) > atlas.nesting_tolerance_m()`,
+    )
   if (spec.name === 'backlog' && upsert)
     // the status of an item already there moves as the workflow allows, as it does in the app
     out.push(`select s.idx, s.code, 'status ' || atlas.backlog_step_problem(t.status, s.p ->> 'status') as reason
@@ -228,5 +240,8 @@ grant execute on function public.import_layer(text, jsonb, boolean) to anon, aut
 `
 }
 
-/** The migration that holds the function as it stands. */
-export const importMigration = 'supabase/migrations/20261208000100_import.sql'
+/**
+ * The migration that holds the function as it stands. A new layer writes it into a new migration
+ * (the earlier ones stay as they landed): 20261208000100_import.sql, then …_import_gates.sql.
+ */
+export const importMigration = 'supabase/migrations/20261209000400_import_gates.sql'

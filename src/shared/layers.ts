@@ -52,6 +52,7 @@ export const layerNames = [
   'residence',
   'backlog',
   'basemap',
+  'gate',
 ] as const
 export type LayerName = (typeof layerNames)[number]
 
@@ -243,6 +244,17 @@ export const layers: Record<LayerName, LayerSpec> = {
       { name: 'kind', type: 'text', required: true, values: basemapKinds, description: 'outline (drawn), city (the outline its street offices must tile, for 三不管 checks), river, water, park or road' },
     ],
   },
+  gate: {
+    name: 'gate',
+    table: 'gate',
+    label: { zh: '小区出入口', en: 'Compound gate' },
+    geometry: 'point',
+    codePattern: /^[A-Za-z0-9_-]{2,40}$/,
+    codeDescription: 'a code of 2–40 letters, digits, _ or -',
+    // the compound: a residence drawn as its outline; the gate lies on it (5 m of slack)
+    parent: { layer: 'residence', column: 'compound_code', required: true, nested: false },
+    properties: [{ name: 'name', type: 'text', description: 'name, e.g. 东门' }],
+  },
 }
 
 /** The order in which a whole city loads: parents before children. */
@@ -256,6 +268,7 @@ export const loadOrder: readonly LayerName[] = [
   'facility',
   'walk_edge',
   'residence',
+  'gate',
   'backlog',
   'basemap',
 ]

@@ -178,7 +178,7 @@ describe('layer_stats', () => {
 describe('my_access', () => {
   test.each([
     ['leader', []],
-    ['planner', ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'facility', 'walk_edge', 'residence', 'basemap', 'proposed_facility', 'zone_decision']],
+    ['planner', ['street', 'community', 'grid', 'micro_grid', 'former_village', 'management_area', 'facility', 'walk_edge', 'residence', 'basemap', 'gate', 'proposed_facility', 'zone_decision', 'co_management']],
     ['works', ['backlog']],
   ] as const)('%s may write exactly what row level security lets it', async (role, writable) => {
     const supabase = await signedIn(role)

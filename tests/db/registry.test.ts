@@ -89,7 +89,7 @@ describe.each(['embedded', 'postgres'] as const)('the registry of tables on the 
        where g.tgfoid = 'atlas.bump_data_version()'::regprocedure and not g.tgisinternal order by 1`,
     )
     const feeding = (await registry()).filter((t) => t.feeds.length > 0).map((t) => t.table_name)
-    expect(feeding).toHaveLength(23)
+    expect(feeding).toHaveLength(24)
     expect(rows.map((r) => r.name)).toEqual(feeding)
   })
 

@@ -42,7 +42,9 @@ const fixtures = `
   insert into atlas.walk_node (geom) values (${point(119.141, 28.071)}), (${point(119.142, 28.072)});
   insert into atlas.walk_edge (code, highway, length_m, geom) values ('E-1', 'footway', 140, ${line}), ('E-2', 'steps', 140, ${line});
   insert into atlas.residence (code, community_code, households, residents, geom) values
-    ('R-1', '331181001001', 20, 56, ${point(119.1405, 28.0705)}), ('R-2', '331181001001', 10, 28, ${point(119.1406, 28.0706)});
+    ('R-1', '331181001001', 20, 56, ${point(119.1405, 28.0705)}), ('R-2', '331181001001', 10, 28, ${point(119.1406, 28.0706)}),
+    ('R-C', '331181001001', 300, 900, ${box(119.1404, 28.0704, 119.1406, 28.0706)});
+  insert into atlas.gate (code, compound_code, geom) values ('G-1', 'R-C', ${point(119.1404, 28.0705)});
   insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values
     ('BL-1', '大洋路硬化', '硬化', '331181001001', 1200000, ${line}), ('BL-2', '大洋路亮化', '亮化', '331181001001', 300000, ${line}),
     ('BL-5', '大洋路排污', '排污', '331181001001', 2300000, ${line});
@@ -121,6 +123,8 @@ const tables: TableCase[] = [
     insert: `insert into atlas.walk_edge (code, highway, length_m, geom) values ('E-3', 'path', 1, ${line})` },
   { table: 'residence', victim: `code = 'R-2'`, set: `households = 1`, writers: units,
     insert: `insert into atlas.residence (code, households, residents, geom) values ('R-3', 1, 3, ${point(119.1407, 28.0707)})` },
+  { table: 'gate', victim: `code = 'G-1'`, set: `name = 'x'`, writers: units,
+    insert: `insert into atlas.gate (code, compound_code, geom) values ('G-2', 'R-C', ${point(119.1405, 28.0705)})` },
   { table: 'backlog_item', victim: `code = 'BL-2'`, set: `status = 'approved'`, writers: ['works'],
     insert: `insert into atlas.backlog_item (code, name, category, community_code, cost_yuan, geom) values ('BL-3', '供水管网', '供水', '331181001001', 5, ${line})` },
   { table: 'backlog_dependency', victim: `item_code = 'BL-1' and depends_on = 'BL-5'`, set: `depends_on = depends_on`, writers: ['works'],
