@@ -42,7 +42,10 @@ describe('access times (hand-computed)', () => {
         compound('two', [gate(0, 20), gate(160, 20)]),
         // a gate found where a road crosses the outline is dropped when that road is not walkable
         compound('crossing', [gate(160, 0, 'not-walkable'), gate(0, 20, 'ab')]),
+        // crossed only by roads nobody may walk: reached from its own point, 250 m off the road
         compound('none-walkable', [gate(160, 0, 'not-walkable')]),
+        // its gates from the gate layer, all beyond reach of a road: off the network
+        compound('gates-off', [gate(100, 700)]),
       ],
       types,
     )
@@ -53,11 +56,12 @@ describe('access times (hand-computed)', () => {
     expect(access.total[1]).toBeCloseTo(150 + 20 + inside(0, 20), 3)
     expect(access.total[2]).toBeCloseTo(access.total[0], 6)
     expect(access.total[3]).toBeCloseTo(access.total[1], 6)
-    expect(model.onNetwork(4)).toBe(false)
-    expect(access.total[4]).toBe(Infinity)
-    // 8 minutes at 66.7 m/min is 533.6 m: all but the last are covered, and the near gate within 5 minutes (333.5 m)
-    expect([...model.covered('canteen', { minutes: 8, speed: 66.7 })]).toEqual([1, 1, 1, 1, 0])
-    expect([...model.covered('canteen', { minutes: 5, speed: 66.7 })]).toEqual([1, 0, 1, 0, 0])
+    expect(access.total[4]).toBeCloseTo(50 + 250, 3)
+    expect(model.onNetwork(5)).toBe(false)
+    expect(access.total[5]).toBe(Infinity)
+    // 8 minutes at 66.7 m/min is 533.6 m: all but the last are covered; within 5 minutes (333.5 m) the near gate and the own point
+    expect([...model.covered('canteen', { minutes: 8, speed: 66.7 })]).toEqual([1, 1, 1, 1, 1, 0])
+    expect([...model.covered('canteen', { minutes: 5, speed: 66.7 })]).toEqual([1, 0, 1, 0, 1, 0])
   })
 
   test('what-if newly covers exactly the residences a full recomputation with the new facility gains', () => {

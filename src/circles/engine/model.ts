@@ -361,8 +361,8 @@ export class CircleModel {
 /**
  * A residence's entries: through each of its gates that lies within reach of a walkable road (a
  * crossing only on a walkable road), each costing the walk from the road to the gate and the
- * straight walk from the gate to the household's place; without gates, its own point's nearest
- * road. None when nothing is within connectorCapM.
+ * straight walk from the gate to the household's place; without gates (or with only crossings of
+ * roads nobody may walk), its own point's nearest road. None when nothing is within connectorCapM.
  */
 function entriesOf(index: SnapIndex, r: ResidencePoint, residence: number, walkable: ReadonlySet<string>): Entry[] {
   const gates = r.gates ?? []
@@ -376,5 +376,7 @@ function entriesOf(index: SnapIndex, r: ResidencePoint, residence: number, walka
     const snap = index.snap(g.lon, g.lat, connectorCapM)
     if (snap) out.push({ residence, snap, extra: snap.distance + localDistance(g.lon, g.lat, r.lon, r.lat), gate })
   })
+  // where only roads nobody may walk cross its outline, a compound is reached as a point is
+  if (out.length === 0 && gates.every((g) => g.edge !== undefined)) return entriesOf(index, { ...r, gates: [] }, residence, walkable)
   return out
 }
