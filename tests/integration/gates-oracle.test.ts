@@ -1,0 +1,190 @@
+// Compounds reached through their gates, against pgRouting on the Debian PostgreSQL 15 + PostGIS +
+// pgRouting: a small city of walled compounds on a street grid, imported with `atlas import`, its
+// access times computed by the engine (`computeAndStore`, as `atlas isochrones`), and every stored
+// time compared with a brute force: pgr_withPointsCost from each facility's road point to each
+// gate's, plus the gate's straight walk to the road and the straight walk from the gate to the
+// household's place (the compound's point on surface), the best over the gates; a compound with no
+// gate of the gate layer is entered where a walkable road crosses its outline, and one with
+// neither from its own point, as a point residence is. The walk inside is the engine's plane
+// distance against PostGIS's geodesic one: times agree within 1e-4 relative.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { localPlane } from '../../src/circles/engine/projection.ts'
+import { computeAndStore } from '../../src/circles/store.ts'
+import { connect, type Connection } from '../../src/db/connect.ts'
+import type { Database } from '../../src/db/database.ts'
+import { importText } from '../../src/db/import.ts'
+import { asCaller, userClaims } from '../../src/db/session.ts'
+import { createPostgresDatabase, type ThrowawayPostgres } from '../helpers/databases.ts'
+
+const planner = userClaims('planner', 'gates-oracle')
+const leader = userClaims('leader', 'gates-oracle')
+const speed = 66.7
+
+/** A point x metres east and y north of the city's origin, in Futian. */
+const plane = localPlane(114.05, 22.53)
+const at = (x: number, y: number): [number, number] => [Math.round((114.05 + x / plane.kx) * 1e7) / 1e7, Math.round((22.53 + y / plane.ky) * 1e7) / 1e7]
+const feature = (properties: Record<string, unknown>, geometry: object) => ({ type: 'Feature', properties, geometry })
+const point = (x: number, y: number) => ({ type: 'Point', coordinates: at(x, y) })
+const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[at(w, s), at(e, s), at(e, n), at(w, n), at(w, s)]] })
+
+/**
+ * Streets every 200 m, x 0–600 and y 0–400; compounds inset in the blocks. C-A has two gates, C-B
+ * one, C-F one on its south side while its place lies nearer the north street, C-X none but a
+ * footway crossing its outline, C-N neither (reached from its own point), and C-Z only a crossing
+ * of a road nobody may walk. Two homes are points.
+ */
+function city() {
+  const edges: object[] = []
+  const road = (code: string, a: [number, number], b: [number, number], properties: Record<string, unknown> = { highway: 'residential' }) =>
+    edges.push(feature({ code, ...properties }, { type: 'LineString', coordinates: [at(...a), at(...b)] }))
+  // the east–west streets in 100 m pieces: the footway and the private road end on their nodes
+  for (const y of [0, 200, 400]) for (let x = 0; x < 600; x += 100) road(`H-${x}-${y}`, [x, y], [x + 100, y])
+  for (const x of [0, 200, 400, 600]) for (const y of [0, 200]) road(`V-${x}-${y}`, [x, y], [x, y + 200])
+  // a footway from the street into C-X, and a private road into C-Z
+  road('FW-X', [300, 200], [300, 260], { highway: 'footway' })
+  road('PR-Z', [100, 400], [100, 340], { highway: 'service', access: 'private' })
+  const residence = (code: string, households: number, geometry: object) => feature({ code, parent_code: '440304901001', households, residents: households * 3 }, geometry)
+  return {
+    street: [feature({ code: '440304901', name: '试验街道', kind: '街道' }, box(-100, -100, 700, 500))],
+    community: [feature({ code: '440304901001', parent_code: '440304901', name: '试验社区', type: '纯居型' }, box(-100, -100, 700, 500))],
+    walk_edge: edges,
+    facility: [
+      feature({ code: 'F-1', name: '共享餐厅一', type: 'canteen', parent_code: '440304901001' }, point(130, -12)),
+      feature({ code: 'F-2', name: '共享餐厅二', type: 'canteen', parent_code: '440304901001' }, point(520, 188)),
+      feature({ code: 'F-3', name: '卫生服务站', type: 'health_station', parent_code: '440304901001' }, point(612, 330)),
+    ],
+    residence: [
+      residence('C-A', 320, box(20, 20, 180, 180)),
+      residence('C-B', 210, box(220, 20, 380, 180)),
+      residence('C-F', 400, box(420, 220, 580, 390)),
+      residence('C-X', 150, box(220, 220, 380, 380)),
+      residence('C-N', 90, box(430, 20, 590, 160)),
+      residence('C-Z', 60, box(34, 220, 170, 370)),
+      residence('P-1', 12, point(310, 14)),
+      residence('P-2', 18, point(590, 230)),
+    ],
+    gate: [
+      feature({ code: 'G-A1', parent_code: 'C-A', name: '南门' }, point(70, 20)),
+      feature({ code: 'G-A2', parent_code: 'C-A', name: '东门' }, point(180, 130)),
+      feature({ code: 'G-B1', parent_code: 'C-B', name: '东门' }, point(380, 60)),
+      feature({ code: 'G-F1', parent_code: 'C-F', name: '南门' }, point(510, 220)),
+    ],
+  }
+}
+
+const costSql = `length_m * (case when steps then 2 else 1 end) / ${speed}::float8 * 60`
+
+async function pgr<T>(db: Database, sql: string, params: unknown[] = []): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.exec('set local search_path = oracle, extensions, public')
+    return (await tx.query<T>(sql, params)).rows
+  })
+}
+
+describe('compounds entered through their gates, against pgr_withPointsCost', () => {
+  let throwaway: ThrowawayPostgres
+  let connection: Connection
+  let db: Database
+
+  beforeAll(async () => {
+    throwaway = await createPostgresDatabase()
+    connection = await connect(throwaway.url, 'gates oracle test')
+    db = connection.db
+    await db.exec('create extension if not exists pgrouting with schema extensions; create schema oracle')
+    for (const [layer, features] of Object.entries(city())) {
+      const result = await importText(db, layer as 'street', `${layer}.geojson`, JSON.stringify({ type: 'FeatureCollection', features }))
+      expect(result.inserted, layer).toBe(features.length)
+    }
+    await db.query(`update atlas.facility_type set basic = facility_type in ('canteen', 'health_station')`)
+    await computeAndStore(db, planner, { minutes: 8, speed })
+  }, 180_000)
+  afterAll(async () => {
+    await connection?.close().catch(() => {})
+    await throwaway?.drop()
+  })
+
+  test('every stored time is the best over the compound’s ways in of pgRouting’s walk to it, the walk to the road and the walk inside', async () => {
+    // the brute force: the walkable edges; each facility, gate, crossing and point home on its
+    // nearest walkable edge (the streets run due east or north: the foot of the perpendicular in
+    // lon/lat is the metric one), with its straight distance to it
+    await db.transaction(async (tx) => {
+      await tx.exec('set local search_path = oracle, extensions, public')
+      await tx.exec(`
+      create table oracle.edge as
+        select row_number() over (order by code)::bigint as id, code, source, target, length_m, steps, geom
+        from atlas.walk_edge where coalesce(access, '') <> 'private';
+      create table oracle.way_in as
+        -- a compound's gates; where it has none, the crossings of its outline by walkable roads; else its own point
+        select r.code as residence_code, 'gate' as kind, g.geom from atlas.gate g join atlas.residence r on r.code = g.compound_code
+        union all
+        select r.code, 'crossing', (st_dump(st_intersection(st_boundary(r.geom), e.geom))).geom
+        from atlas.residence r join oracle.edge e on st_intersects(st_boundary(r.geom), e.geom)
+        where not exists (select 1 from atlas.gate g where g.compound_code = r.code)
+        union all
+        select r.code, 'own', st_pointonsurface(r.geom) from atlas.residence r
+        where not exists (select 1 from atlas.gate g where g.compound_code = r.code)
+          and not exists (select 1 from oracle.edge e where st_intersects(st_boundary(r.geom), e.geom) and geometrytype(r.geom) <> 'POINT');
+      create table oracle.point as
+        select row_number() over (order by x.kind, x.code, st_x(x.geom), st_y(x.geom))::bigint as pid, x.*, e.id as edge_id, e.fraction, 'b'::char as side,
+               st_distance(x.geom::geography, st_lineinterpolatepoint(e.geom, e.fraction)::geography) as connector_m
+        from (select 'facility' as kind, f.code, f.facility_type, null::text as residence_code, 0::float8 as inside_m, f.geom from atlas.facility f
+              union all
+              select w.kind, w.residence_code, null, w.residence_code,
+                     case when w.kind = 'own' then 0 else st_distance(w.geom::geography, st_pointonsurface(r.geom)::geography) end, w.geom
+              from oracle.way_in w join atlas.residence r on r.code = w.residence_code) x
+        cross join lateral (
+          select e.id, e.geom, st_linelocatepoint(e.geom, x.geom) as fraction from oracle.edge e
+          order by st_distance(e.geom::geography, x.geom::geography) limit 1) e;`)
+    })
+    const points = (await db.query<{ pid: string; kind: string; code: string; facility_type: string | null; residence_code: string | null; inside_m: number; fraction: number; connector_m: number }>(
+      'select pid, kind, code, facility_type, residence_code, inside_m, fraction, connector_m from oracle.point order by pid')).rows
+    const facilities = points.filter((p) => p.kind === 'facility')
+    const ways = points.filter((p) => p.kind !== 'facility')
+    // the fixture's ways in: 4 gates, C-X's one crossing of a footway (C-Z's private road is not walked), and 4 own points
+    expect(ways.map((w) => `${w.residence_code}:${w.kind}`).sort()).toEqual(
+      ['C-A:gate', 'C-A:gate', 'C-B:gate', 'C-F:gate', 'C-N:own', 'C-X:crossing', 'C-Z:own', 'P-1:own', 'P-2:own'].sort(),
+    )
+    // pgRouting 3.4 routes wrongly round a point exactly on a node: none is
+    expect(points.every((p) => p.fraction > 0 && p.fraction < 1)).toBe(true)
+    const pairs = await pgr<{ start_pid: string; end_pid: string; agg_cost: number }>(
+      db,
+      `select start_pid, end_pid, agg_cost from pgr_withPointsCost('select id, source, target, ${costSql} as cost, ${costSql} as reverse_cost from oracle.edge',
+         'select pid, edge_id, fraction, side from oracle.point', $1::bigint[], $2::bigint[], directed := false)`,
+      [facilities.map((p) => -Number(p.pid)), ways.map((p) => -Number(p.pid))],
+    )
+    const cost = new Map(pairs.map((r) => [`${-Number(r.start_pid)}/${-Number(r.end_pid)}`, r.agg_cost]))
+    const expected = new Map<string, number>()
+    for (const way of ways)
+      for (const f of facilities) {
+        const c = cost.get(`${f.pid}/${way.pid}`)
+        if (c === undefined) continue
+        const seconds = c + ((way.connector_m + way.inside_m) / speed) * 60
+        const key = `${way.residence_code}/${f.facility_type}`
+        if (!expected.has(key) || seconds < expected.get(key)!) expected.set(key, seconds)
+      }
+    const stored = (await db.query<{ residence_code: string; facility_type: string; seconds: number | null; connector_m: number | null }>(
+      `select residence_code, facility_type, seconds, connector_m from atlas.access_time where facility_type in ('canteen', 'health_station') order by 1, 2`)).rows
+    expect(stored).toHaveLength(16)
+    const problems = stored.filter((row) => {
+      const want = expected.get(`${row.residence_code}/${row.facility_type}`)
+      return want === undefined || row.seconds === null || Math.abs(row.seconds - want) > 1e-4 * want
+    })
+    expect(problems.map((p) => `${p.residence_code} ${p.facility_type}: ${p.seconds} s stored, ${expected.get(`${p.residence_code}/${p.facility_type}`)} s by pgRouting`)).toEqual([])
+  })
+
+  test('a compound whose place is far from the road it is nearest but whose gate is near is covered', async () => {
+    const times = new Map((await db.query<{ code: string; seconds: number }>(
+      `select residence_code as code, seconds from atlas.access_time where facility_type = 'canteen'`)).rows.map((r) => [r.code, r.seconds]))
+    // C-F: from F-2's road point on the south street 10 m to its south gate's, 20 m to the gate,
+    // then √(10² + 85²) inside to its place (500, 305): 115.6 m, where from its own point (95 m
+    // from the north street) the walk would be some 400 m round the block and 95 m
+    expect(times.get('C-F')! * (speed / 60)).toBeCloseTo(10 + 20 + Math.hypot(10, 85), 0)
+    const coverage = await asCaller(db, leader, async (tx) => (await tx.query<{ c: { communities: { coverage: Record<string, { households_covered: number }> }[] } }>(
+      'select public.coverage(2, $1) as c', [speed])).rows[0].c, true)
+    // within 2 minutes (133.4 m) of a canteen: C-F's 400 households through its gate; C-B and the home P-1 are not
+    expect(coverage.communities[0].coverage.canteen.households_covered).toBe(
+      [...times].filter(([, s]) => s !== null && s <= 120).reduce((sum, [code]) => sum + ({ 'C-A': 320, 'C-B': 210, 'C-F': 400, 'C-X': 150, 'C-N': 90, 'C-Z': 60, 'P-1': 12, 'P-2': 18 } as Record<string, number>)[code], 0),
+    )
+    expect(times.get('C-F')!).toBeLessThanOrEqual(120)
+  })
+})
