@@ -122,6 +122,9 @@ export function CirclesPanel({ model, url, setUrl, role, canPropose }: CirclesPa
       <p className="standard muted" data-testid="circles-standard">
         {t('circles.standard', { minutes: formatNumber(lang, standardWalk.minutes, 1), kmh: formatNumber(lang, kmh(standardWalk.speed), 1), speed: formatNumber(lang, standardWalk.speed, 1), source })}
       </p>
+      <p className="standard muted" data-testid="circles-rule">
+        {t('circles.rule')}
+      </p>
       {!isDefault && (
         <p className="current-params" data-testid="circles-current">
           {t('circles.current', { minutes: formatNumber(lang, url.minutes, 1), kmh: formatNumber(lang, kmh(url.speed), 1), speed: formatNumber(lang, url.speed, 1) })}{' '}

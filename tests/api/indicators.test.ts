@@ -35,7 +35,7 @@ async function scalar<T>(db: Database, sql: string): Promise<T> {
 /** The fixture city loaded as an administrator loads a city: each layer imported, then the circles and access times computed. */
 async function loadFixtureCity(atlas: AtlasSession): Promise<void> {
   for (const layer of loadOrder) {
-    if (['micro_grid', 'former_village', 'management_area'].includes(layer)) continue
+    if (['micro_grid', 'former_village', 'management_area', 'gate'].includes(layer)) continue
     const { code, err } = await atlas.run('import', layer, path.join(fixtureDir, `${layer}.geojson`))
     if (code !== 0) throw new Error(`importing ${layer}.geojson failed: ${err}`)
   }

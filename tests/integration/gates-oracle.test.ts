@@ -2,7 +2,7 @@
 // pgRouting: a small city of walled compounds on a street grid, imported with `atlas import`, its
 // access times computed by the engine (`computeAndStore`, as `atlas isochrones`), and every stored
 // time compared with a brute force: pgr_withPointsCost from each facility's road point to each
-// gate's, plus the gate's straight walk to the road and the straight walk from the gate to the
+// gate's, plus the facility's and the gate's straight walks to their roads and the straight walk from the gate to the
 // household's place (the compound's point on surface), the best over the gates; a compound with no
 // gate of the gate layer is entered where a walkable road crosses its outline, and one with
 // neither from its own point, as a point residence is. The walk inside is the engine's plane
@@ -158,7 +158,7 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
       for (const f of facilities) {
         const c = cost.get(`${f.pid}/${way.pid}`)
         if (c === undefined) continue
-        const seconds = c + ((way.connector_m + way.inside_m) / speed) * 60
+        const seconds = c + ((f.connector_m + way.connector_m + way.inside_m) / speed) * 60
         const key = `${way.residence_code}/${f.facility_type}`
         if (!expected.has(key) || seconds < expected.get(key)!) expected.set(key, seconds)
       }
@@ -175,10 +175,10 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
   test('a compound whose place is far from the road it is nearest but whose gate is near is covered', async () => {
     const times = new Map((await db.query<{ code: string; seconds: number }>(
       `select residence_code as code, seconds from atlas.access_time where facility_type = 'canteen'`)).rows.map((r) => [r.code, r.seconds]))
-    // C-F: from F-2's road point on the south street 10 m to its south gate's, 20 m to the gate,
-    // then √(10² + 85²) inside to its place (500, 305): 115.6 m, where from its own point (95 m
-    // from the north street) the walk would be some 400 m round the block and 95 m
-    expect(times.get('C-F')! * (speed / 60)).toBeCloseTo(10 + 20 + Math.hypot(10, 85), 0)
+    // C-F: F-2 12 m to the south street, 10 m along it to its south gate's road point, 20 m to the
+    // gate, then √(10² + 85²) inside to its place (500, 305): 127.6 m, where from its own point
+    // (95 m from the north street) the walk would be some 400 m round the block and 95 m
+    expect(times.get('C-F')! * (speed / 60)).toBeCloseTo(12 + 10 + 20 + Math.hypot(10, 85), 0)
     const coverage = await asCaller(db, leader, async (tx) => (await tx.query<{ c: { communities: { coverage: Record<string, { households_covered: number }> }[] } }>(
       'select public.coverage(2, $1) as c', [speed])).rows[0].c, true)
     // within 2 minutes (133.4 m) of a canteen: C-F's 400 households through its gate; C-B and the home P-1 are not

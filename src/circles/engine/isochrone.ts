@@ -22,12 +22,15 @@ export function checkWalkParams({ minutes, speed }: WalkParams): void {
 /** The budget in level metres. */
 export const budgetOf = ({ minutes, speed }: WalkParams) => minutes * speed
 
-/** Where a start point enters the network: the two ends of its edge at their costs. */
+/**
+ * Where a start point enters the network: the two ends of its edge at their costs, counting the
+ * start's own straight walk to the road, as a residence's is counted at the other end.
+ */
 export function sourcesOf(graph: WalkGraph, snap: Snap, label = -1): Source[] {
   const cost = graph.edgeCost[snap.edge]
   return [
-    { node: graph.edgeSource[snap.edge], cost: snap.fraction * cost, label },
-    { node: graph.edgeTarget[snap.edge], cost: (1 - snap.fraction) * cost, label },
+    { node: graph.edgeSource[snap.edge], cost: snap.distance + snap.fraction * cost, label },
+    { node: graph.edgeTarget[snap.edge], cost: snap.distance + (1 - snap.fraction) * cost, label },
   ]
 }
 
@@ -92,8 +95,11 @@ export function piecesOf(search: Search, starts: readonly Snap[], budget: number
     }
   }
   for (const start of starts) {
+    // what is left of the budget once on the road
+    const left = budget - start.distance
+    if (left < 0) continue
     const c = edgeCost[start.edge]
-    const reachable = c > 0 ? budget / c : 1
+    const reachable = c > 0 ? left / c : 1
     add(start.edge, Math.max(0, start.fraction - reachable), Math.min(1, start.fraction + reachable))
   }
   const pieces: Piece[] = []

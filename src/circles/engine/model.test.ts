@@ -10,16 +10,16 @@ const types = [{ type: 'canteen', basic: true, name_zh: '共享餐厅', name_en:
 const lonLat = (x: number, y: number) => ({ lon: at(x, y)[0], lat: at(x, y)[1] })
 
 describe('access times (hand-computed)', () => {
-  test('network walk from the facility’s road point to the residence’s, plus the straight connector', () => {
+  test('the facility’s straight walk to its road, the network walk between the road points, and the residence’s straight walk from its road', () => {
     const model = new CircleModel(path, [facility('f', 'canteen', 150, 5)], [residence('r1', 170, -20), residence('r2', 20, 10), residence('far', 50, 400)], types)
     const access = model.access('canteen')
-    // r1 on the same edge as f: 20 m along it, then 20 m straight
-    expect(access.total[0]).toBeCloseTo(40, 4)
+    // r1 on the same edge as f: f is 5 m off its road, then 20 m along it, then 20 m straight
+    expect(access.total[0]).toBeCloseTo(45, 4)
     expect(access.connector[0]).toBeCloseTo(20, 4)
-    expect(model.seconds(access.total[0], 60)).toBeCloseTo(40, 4)
-    // r2: f → B 50 m, B → r2's road point 80 m, then 10 m
-    expect(access.total[1]).toBeCloseTo(140, 4)
-    expect(model.seconds(access.total[1], 60)).toBeCloseTo(140, 4)
+    expect(model.seconds(access.total[0], 60)).toBeCloseTo(45, 4)
+    // r2: 5 m to the road, f → B 50 m, B → r2's road point 80 m, then 10 m
+    expect(access.total[1]).toBeCloseTo(145, 4)
+    expect(model.seconds(access.total[1], 60)).toBeCloseTo(145, 4)
     // 400 m from every road: off the network, no time
     expect(model.onNetwork(2)).toBe(false)
     expect(model.seconds(access.total[2], 60)).toBeNull()
@@ -34,7 +34,7 @@ describe('access times (hand-computed)', () => {
       path,
       [facility('f', 'canteen', 150, 5)],
       [
-        // its place is 250 m from the road, its gate 20 m: f → 160 is 10 m, 20 m to the gate, √(60² + 230²) inside
+        // its place is 250 m from the road, its gate 20 m: f is 5 m off the road, f → 160 is 10 m, 20 m to the gate, √(60² + 230²) inside
         compound('near-gate', [gate(160, 20)]),
         // its only gate is far: the place's own nearest road does not count once a compound has gates
         compound('far-gate', [gate(0, 20)]),
@@ -51,12 +51,12 @@ describe('access times (hand-computed)', () => {
     )
     const access = model.access('canteen')
     const inside = (x: number, y: number) => Math.hypot(100 - x, 250 - y)
-    expect(access.total[0]).toBeCloseTo(10 + 20 + inside(160, 20), 3)
+    expect(access.total[0]).toBeCloseTo(5 + 10 + 20 + inside(160, 20), 3)
     expect(access.connector[0]).toBeCloseTo(20 + inside(160, 20), 3)
-    expect(access.total[1]).toBeCloseTo(150 + 20 + inside(0, 20), 3)
+    expect(access.total[1]).toBeCloseTo(5 + 150 + 20 + inside(0, 20), 3)
     expect(access.total[2]).toBeCloseTo(access.total[0], 6)
     expect(access.total[3]).toBeCloseTo(access.total[1], 6)
-    expect(access.total[4]).toBeCloseTo(50 + 250, 3)
+    expect(access.total[4]).toBeCloseTo(5 + 50 + 250, 3)
     expect(model.onNetwork(5)).toBe(false)
     expect(access.total[5]).toBe(Infinity)
     // 8 minutes at 66.7 m/min is 533.6 m: all but the last are covered; within 5 minutes (333.5 m) the near gate and the own point

@@ -107,6 +107,13 @@ export function pointsFromJson(json: CirclePointsJson): { facilities: FacilityPo
   }
 }
 
+/** A start on the edge of a road point: where along it, whose, and its own walk to the road. */
+interface SameEdgeStart {
+  fraction: number
+  facility: number
+  offset: number
+}
+
 /** Each residence's access to a facility type: level metres on the network plus the walk off it. */
 export interface Access {
   /** Level metres from the nearest facility to the household's place, over its best entry; Infinity if none is reachable. */
@@ -259,10 +266,10 @@ export class CircleModel {
       connector: new Float64Array(this.residences.length).fill(NaN),
       facility: new Int32Array(this.residences.length).fill(-1),
     }
-    const onEdge = new Map<number, { fraction: number; facility: number }[]>()
+    const onEdge = new Map<number, SameEdgeStart[]>()
     for (const start of starts) {
       const list = onEdge.get(start.snap.edge) ?? []
-      list.push({ fraction: start.snap.fraction, facility: start.facility })
+      list.push({ fraction: start.snap.fraction, facility: start.facility, offset: start.snap.distance })
       onEdge.set(start.snap.edge, list)
     }
     // each residence over its entries: the best road point plus its walk off the network
@@ -279,8 +286,8 @@ export class CircleModel {
     return result
   }
 
-  /** Cost from the last search's sources to a road point: through either end of its edge, or straight along it from a start on the same edge. */
-  private costAt(snap: Snap, sameEdge?: readonly { fraction: number; facility: number }[]): [number, number] {
+  /** Cost from the last search's sources to a road point: through either end of its edge, or straight along it from a start on the same edge (from its own walk to the road). */
+  private costAt(snap: Snap, sameEdge?: readonly SameEdgeStart[]): [number, number] {
     const { cost, label } = this.search
     const e = snap.edge
     const c = this.graph.edgeCost[e]
@@ -293,7 +300,7 @@ export class CircleModel {
       facility = label[v]
     }
     for (const start of sameEdge ?? []) {
-      const direct = Math.abs(start.fraction - snap.fraction) * c
+      const direct = start.offset + Math.abs(start.fraction - snap.fraction) * c
       if (direct < best) {
         best = direct
         facility = start.facility
@@ -338,7 +345,7 @@ export class CircleModel {
         const entry = this.entries[this.byEdge[k]]
         const i = entry.residence
         if (gained.has(i) || before.total[i] <= budget + 1e-9) continue
-        const [cost] = this.costAt(entry.snap, e === snap.edge ? [{ fraction: snap.fraction, facility: -2 }] : undefined)
+        const [cost] = this.costAt(entry.snap, e === snap.edge ? [{ fraction: snap.fraction, facility: -2, offset: snap.distance }] : undefined)
         if (cost + entry.extra <= budget + 1e-9) {
           gained.add(i)
           newly.push(i)
