@@ -187,4 +187,20 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
     )
     expect(times.get('C-F')!).toBeLessThanOrEqual(120)
   })
+
+  test('the drawn circle takes in the part of a compound its walk enters through a gate, as the coverage counts it', async () => {
+    const covers = async (facility: string, minutes: number, compound: string, what: 'geom' | 'place') =>
+      (await db.query<{ v: boolean }>(
+        `select extensions.st_covers(c.geom, ${what === 'geom' ? 'r.geom' : 'extensions.st_pointonsurface(r.geom)'}) as v
+         from atlas.service_circle c, atlas.residence r where c.facility_code = $1 and c.minutes = $2 and r.code = $3`,
+        [facility, minutes, compound])).rows[0].v
+    // F-2 reaches C-F's south gate 42 m into its walk: 491.6 m are left at 8 minutes, and the
+    // whole compound (at most 180 m from the gate) is inside its circle; at 5 minutes 291.5 m
+    expect(await covers('F-2', 8, 'C-F', 'geom')).toBe(true)
+    expect(await covers('F-2', 5, 'C-F', 'place')).toBe(true)
+    // C-A's nearest gate is 422 m from F-2: beyond 5 minutes (333.5 m), its place 100 m from every street is outside
+    expect(await covers('F-2', 5, 'C-A', 'place')).toBe(false)
+    // and a compound reached from its own point is drawn as before: C-N's place lies 90 m from its street
+    expect(await covers('F-2', 15, 'C-N', 'place')).toBe(false)
+  })
 })

@@ -124,11 +124,20 @@ export interface Access {
   facility: Int32Array
 }
 
+/** A compound a walk enters through a gate, and how far it may go on inside, straight from the gate. */
+export interface EnteredCompound {
+  code: string
+  gate: [number, number]
+  remaining: number
+}
+
 export interface StoredCircle {
   facility: FacilityPoint
   minutes: number
   speed: number
   polygon: MultiPolygonCoordinates
+  /** The compounds it enters through their gates: the store adds their land within reach of the gate to the polygon. */
+  compounds: EnteredCompound[]
   method: CircleMethod
   reachedNodes: number
   reachedKm: number
@@ -220,7 +229,7 @@ export class CircleModel {
   }
 
   /** The circle of a walk from snapped start points, at each of the given budgets (minutes), largest search once. */
-  circles(starts: readonly Snap[], speed: number, minutesList: readonly number[]): { minutes: number; polygon: MultiPolygonCoordinates; method: CircleMethod; nodes: number; km: number }[] {
+  circles(starts: readonly Snap[], speed: number, minutesList: readonly number[]): { minutes: number; polygon: MultiPolygonCoordinates; compounds: EnteredCompound[]; method: CircleMethod; nodes: number; km: number }[] {
     const largest = Math.max(...minutesList)
     checkWalkParams({ minutes: largest, speed })
     this.search.run(starts.flatMap((snap) => sourcesOf(this.graph, snap)), largest * speed)
@@ -233,8 +242,29 @@ export class CircleModel {
       for (let i = 0; i < this.search.touchedCount; i++) if (this.search.cost[this.search.touched[i]] <= budget) nodes++
       let metres = 0
       for (const piece of pieces) metres += (piece.to - piece.from) * this.graph.edgeLength[piece.edge]
-      return { minutes, polygon: coordinates, method: methodOf(options), nodes, km: metres / 1000 }
+      return { minutes, polygon: coordinates, compounds: this.enteredCompounds(starts, budget), method: methodOf(options), nodes, km: metres / 1000 }
     })
+  }
+
+  /**
+   * After a walk from the starts: the compounds it enters through a gate within the budget, each
+   * with the gate and what is left of the budget there (the walk to the gate's road point and on
+   * to the gate spent).
+   */
+  private enteredCompounds(starts: readonly Snap[], budget: number): EnteredCompound[] {
+    const best = new Map<string, EnteredCompound>()
+    for (const entry of this.entries) {
+      if (entry.gate < 0) continue
+      const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => ({ fraction: s.fraction, facility: -1, offset: s.distance }))
+      const [cost] = this.costAt(entry.snap, sameEdge)
+      const remaining = budget - cost - entry.snap.distance
+      if (!(remaining > 0)) continue
+      const residence = this.residences[entry.residence]
+      const gate = residence.gates![entry.gate]
+      const key = `${residence.code}/${entry.gate}`
+      if (!best.has(key) || best.get(key)!.remaining < remaining) best.set(key, { code: residence.code, gate: [gate.lon, gate.lat], remaining })
+    }
+    return [...best.values()]
   }
 
   /** Every facility's circle at the budget and the 5/10/15-minute life-circle bands (GB 50180-2018). */
@@ -245,7 +275,7 @@ export class CircleModel {
       const snap = this.facilitySnaps[i]
       if (!snap || (only && !only(this.facilities[i]))) continue
       for (const c of this.circles([snap], params.speed, minutesList))
-        yield { facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon, method: c.method, reachedNodes: c.nodes, reachedKm: c.km }
+        yield { facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon, compounds: c.compounds, method: c.method, reachedNodes: c.nodes, reachedKm: c.km }
     }
   }
 
