@@ -16,19 +16,12 @@ export const standardUses: readonly StandardUse[] = ['circles', 'grids', 'indica
 export type StandardGroup = 'walk' | 'grids' | 'workers' | 'service_area' | 'life_circle' | 'rural' | 'estates' | 'other'
 export const standardGroups: readonly StandardGroup[] = ['walk', 'grids', 'workers', 'service_area', 'life_circle', 'rural', 'estates', 'other']
 
-/** One standard as public.standards() and public.set_standard() answer. */
-export interface Standard {
-  key: string
-  group: StandardGroup
-  label_zh: string
-  label_en: string
+/** What a change of a standard is about (atlas.standard_fields): its value and its source. */
+export interface StandardFields {
   comparison: Comparison
   value_min: number | null
   value_max: number | null
   unit: string
-  /** The value as a reader says it: '≥ 18 人/万人', '500–800 户', '约 800–1,000 m'. */
-  text_zh: string
-  text_en: string
   source_code: string | null
   source_title: string | null
   source_issuer: string | null
@@ -36,32 +29,26 @@ export interface Standard {
   source_clause: string | null
   /** No document backs it: the city set it itself (本市设定). */
   city_rule: boolean
+  applied: boolean
+  /** The value as a reader says it: '≥ 18 人/万人', '500–800 户', '约 800–1,000 m'. */
+  text_zh: string
   /** The source as a reader says it: 'GB 50180-2018《城市居住区规划设计标准》（住房和城乡建设部，2018）：…' or 本市设定. */
   citation_zh: string
+}
+
+/** One standard as public.standards() and public.set_standard() answer. */
+export interface Standard extends StandardFields {
+  key: string
+  group: StandardGroup
+  label_zh: string
+  label_en: string
+  text_en: string
   citation_en: string
-  applied: boolean
   used_by: StandardUse[]
   updated_by: string | null
   updated_at: string | null
   /** How many changes its history holds. */
   changes: number
-}
-
-/** A standard's fields before or after a change. */
-export interface StandardFields {
-  value_min: number | null
-  value_max: number | null
-  unit: string
-  comparison: Comparison
-  source_code: string | null
-  source_title: string | null
-  source_issuer: string | null
-  source_year: number | null
-  source_clause: string | null
-  city_rule: boolean
-  applied: boolean
-  text_zh: string
-  citation_zh: string
 }
 
 /** One change of a standard, as public.standard_history() answers. */

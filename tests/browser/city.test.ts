@@ -122,7 +122,14 @@ describe('the city is data', { timeout: 120_000 }, () => {
     const standard = await leader.waitForText('circles-standard', '本市标准：8 分钟')
     expect(standard).toContain('龙泉市政协')
     const circlesText = await pageText(leader)
-    for (const text of [settingsText, leaderText, circlesText]) expect(text.replaceAll('龙泉市政协', '')).not.toMatch(/龙泉|Longquan|大洋社区|331181|无数据/)
+    // every other workspace too: the zones, the backlog, the import
+    const others: string[] = []
+    for (const workspace of ['zones', 'backlog', 'import']) {
+      await leader.page.locator(`[data-testid="workspace-${workspace}"]`).click()
+      await leader.waitForIdle({ timeout: 60_000 })
+      others.push(await pageText(leader))
+    }
+    for (const text of [settingsText, leaderText, circlesText, ...others]) expect(text.replaceAll('龙泉市政协', '')).not.toMatch(/龙泉|Longquan|大洋社区|331181|无数据/)
   })
 
   test('a planner declares the science park entrusted to the street office: its overlap leaves the open zones, listed and drawn as declared', async () => {
