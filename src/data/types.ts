@@ -70,5 +70,5 @@ export interface LayerStats {
 export interface Access {
   role: 'leader' | 'planner' | 'works'
   /** Per layer: whether row level security lets this role insert and change its rows. */
-  write: Partial<Record<LayerName | 'proposed_facility' | 'zone_decision', boolean>>
+  write: Partial<Record<LayerName | 'proposed_facility' | 'zone_decision' | 'co_management', boolean>>
 }

@@ -113,6 +113,46 @@ end
 $$;
 comment on function public.circle_points is 'Facilities and residences (a point on each, and a compound''s gates or road crossings) for the isochrone engine';
 
+-- The layers' figures as before, with the gates counted.
+create or replace function public.layer_stats()
+returns jsonb
+language plpgsql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+declare
+  result jsonb;
+  extent geometry;
+begin
+  perform atlas.require_app_role();
+  select st_extent(geom)::geometry into extent from (
+    select geom from atlas.street union all select geom from atlas.community union all select geom from atlas.basemap_feature where kind = 'outline'
+  ) u;
+  result := jsonb_build_object(
+    'street', (select jsonb_build_object('count', count(*), 'area_km2', round(coalesce(sum(st_area(geom::geography)), 0)::numeric / 1e6, 2)) from atlas.street),
+    'community', (select jsonb_build_object('count', count(*), 'area_km2', round(coalesce(sum(st_area(geom::geography)), 0)::numeric / 1e6, 2),
+        'households', coalesce(sum(households), 0), 'resident_population', coalesce(sum(resident_population), 0),
+        'registered_population', coalesce(sum(registered_population), 0), 'full_time_workers', coalesce(sum(full_time_workers), 0)) from atlas.community),
+    'grid', (select jsonb_build_object('count', count(*), 'households', coalesce(sum(households), 0),
+        'under_band', count(*) filter (where atlas.grid_band(households) = 'under'),
+        'over_band', count(*) filter (where atlas.grid_band(households) = 'over')) from atlas.grid),
+    'micro_grid', (select jsonb_build_object('count', count(*), 'households', coalesce(sum(households), 0)) from atlas.micro_grid),
+    'former_village', (select jsonb_build_object('count', count(*)) from atlas.former_village),
+    'management_area', (select jsonb_build_object('count', count(*)) from atlas.management_area),
+    'facility', (select jsonb_build_object('count', count(*), 'floor_area_m2', coalesce(sum(floor_area_m2), 0)) from atlas.facility),
+    'walk_edge', (select jsonb_build_object('count', count(*), 'length_km', round(coalesce(sum(length_m), 0)::numeric / 1000, 1),
+        'nodes', (select count(*) from atlas.walk_node)) from atlas.walk_edge),
+    'residence', (select jsonb_build_object('count', count(*), 'households', coalesce(sum(households), 0),
+        'residents', coalesce(sum(residents), 0)) from atlas.residence),
+    'backlog', (select jsonb_build_object('count', count(*), 'cost_yuan', coalesce(sum(cost_yuan), 0)) from atlas.backlog_item),
+    'basemap', (select jsonb_build_object('count', count(*)) from atlas.basemap_feature),
+    'gate', (select jsonb_build_object('count', count(*)) from atlas.gate),
+    'service_circle', (select jsonb_build_object('count', count(*)) from atlas.service_circle),
+    'bbox', case when extent is null then null else jsonb_build_array(round(st_xmin(extent)::numeric, 6), round(st_ymin(extent)::numeric, 6),
+        round(st_xmax(extent)::numeric, 6), round(st_ymax(extent)::numeric, 6)) end);
+  return result;
+end
+$$;
+
 -- ── grants ───────────────────────────────────────────────────────────────────────────────
 grant select, insert, update, delete on atlas.gate to authenticated;
 grant all on atlas.gate to service_role;
