@@ -8,7 +8,7 @@ import { asCaller, userClaims } from '../../src/db/session.ts'
 import { minMapZoom } from '../../src/layers/zoom.ts'
 import { copyEmptyDatabase } from '../helpers/databases.ts'
 import { futianCity, futianGridRule } from '../helpers/futian.ts'
-import { saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { openPage, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
 import { browserSuite } from './suite.ts'
 
 const suite = browserSuite({ server: false })
@@ -155,6 +155,21 @@ describe('the city is data', { timeout: 120_000 }, () => {
     expect(await leader.waitForText('leader-declared', '另有已声明共管 1 处')).toContain('不计入')
     const { rows } = await futian.db.query<{ arrangement: string; declared_by: string }>('select arrangement, declared_by from atlas.co_management where withdrawn_at is null')
     expect(rows).toEqual([{ arrangement: 'entrusted', declared_by: expect.any(String) as string }])
+  })
+
+  test('on a phone the standards and their editor fit the screen', async () => {
+    const phone = suite.track(await openPage(suite.browser, futian.url, { viewport: { width: 390, height: 844 } }))
+    await phone.goto('role=leader')
+    await phone.waitForIdle({ timeout: 90_000 })
+    await phone.page.locator('[data-testid="settings-open"]').click()
+    const row = phone.page.locator('[data-testid="standard-grid_households"]')
+    await row.locator('[data-testid="standard-edit"]').click()
+    await row.locator('[data-testid="standard-editor"]').scrollIntoViewIfNeeded()
+    await saveArtifact(phone.page, 'standards-phone.png')
+    const box = await row.locator('[data-testid="standard-editor"]').boundingBox()
+    expect(box!.x).toBeGreaterThanOrEqual(0)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390)
+    expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)
   })
 
   test('a database that knows no city: the product’s own words, and the map on China', async () => {
