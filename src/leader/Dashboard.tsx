@@ -35,6 +35,7 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
         {base.map((info) => {
           const figure = indicators.city.indicators[info.key]
           const light = figure?.light ?? 'none'
+          const needs = needsOf(info, figure, lang)
           const shown = open === info.key
           return [
             <tr
@@ -52,7 +53,7 @@ function CityTotals({ indicators, base }: { indicators: Indicators; base: readon
                   {labelOf(info, lang)}
                 </button>
                 <div className="standard">{standardOf(info, lang)}</div>
-                {needsOf(info, figure, lang) && <div className="needs" data-testid="leader-needs">{t('leader.needs', { needs: needsOf(info, figure, lang) ?? '' })}</div>}
+                {needs && <div className="needs" data-testid="leader-needs">{t('leader.needs', { needs })}</div>}
                 {info.key === 'zones_open' && Number(figure?.parts.declared ?? 0) > 0 && (
                   <div className="standard" data-testid="leader-declared">
                     {t('leader.declared', { n: Number(figure?.parts.declared), area: formatArea(lang, Number(figure?.parts.declared_m2 ?? 0)) })}

@@ -129,6 +129,7 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
             {base.map((i) => {
               const figure = unit.indicators[i.key]
               const light = figure?.light ?? 'none'
+              const needs = needsOf(i, figure, lang)
               return (
                 <tr key={i.key} data-key={i.key} data-light={light}>
                   <th scope="row">{labelOf(i, lang)}</th>
@@ -136,7 +137,7 @@ export const leaderWorkspace = defineWorkspace<LeaderUrl>({
                   <td>
                     <span className="light-dot" style={{ background: lightColors[light] }} aria-hidden />
                     {lightShort(i, figure, lang)}
-                    {needsOf(i, figure, lang) && <div className="needs">{t('leader.needs', { needs: needsOf(i, figure, lang) ?? '' })}</div>}
+                    {needs && <div className="needs">{t('leader.needs', { needs })}</div>}
                   </td>
                 </tr>
               )

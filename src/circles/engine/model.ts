@@ -114,6 +114,8 @@ interface SameEdgeStart {
   offset: number
 }
 
+const sameEdgeStart = (snap: Snap, facility: number): SameEdgeStart => ({ fraction: snap.fraction, facility, offset: snap.distance })
+
 /** Each residence's access to a facility type: level metres on the network plus the walk off it. */
 export interface Access {
   /** Level metres from the nearest facility to the household's place, over its best entry; Infinity if none is reachable. */
@@ -229,7 +231,7 @@ export class CircleModel {
   }
 
   /** The circle of a walk from snapped start points, at each of the given budgets (minutes), largest search once. */
-  circles(starts: readonly Snap[], speed: number, minutesList: readonly number[]): { minutes: number; polygon: MultiPolygonCoordinates; compounds: EnteredCompound[]; method: CircleMethod; nodes: number; km: number }[] {
+  circles(starts: readonly Snap[], speed: number, minutesList: readonly number[]): { minutes: number; polygon: MultiPolygonCoordinates; method: CircleMethod; nodes: number; km: number }[] {
     const largest = Math.max(...minutesList)
     checkWalkParams({ minutes: largest, speed })
     this.search.run(starts.flatMap((snap) => sourcesOf(this.graph, snap)), largest * speed)
@@ -242,29 +244,28 @@ export class CircleModel {
       for (let i = 0; i < this.search.touchedCount; i++) if (this.search.cost[this.search.touched[i]] <= budget) nodes++
       let metres = 0
       for (const piece of pieces) metres += (piece.to - piece.from) * this.graph.edgeLength[piece.edge]
-      return { minutes, polygon: coordinates, compounds: this.enteredCompounds(starts, budget), method: methodOf(options), nodes, km: metres / 1000 }
+      return { minutes, polygon: coordinates, method: methodOf(options), nodes, km: metres / 1000 }
     })
   }
 
   /**
-   * After a walk from the starts: the compounds it enters through a gate within the budget, each
-   * with the gate and what is left of the budget there (the walk to the gate's road point and on
-   * to the gate spent).
+   * After a walk from the starts (the search still holding its costs): the compounds it enters
+   * through a gate within the budget, each gate with what is left of the budget there (the walk to
+   * the gate's road point and on to the gate spent). Only the stored circles need it.
    */
   private enteredCompounds(starts: readonly Snap[], budget: number): EnteredCompound[] {
-    const best = new Map<string, EnteredCompound>()
+    const out: EnteredCompound[] = []
     for (const entry of this.entries) {
       if (entry.gate < 0) continue
-      const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => ({ fraction: s.fraction, facility: -1, offset: s.distance }))
+      const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => sameEdgeStart(s, -1))
       const [cost] = this.costAt(entry.snap, sameEdge)
       const remaining = budget - cost - entry.snap.distance
       if (!(remaining > 0)) continue
       const residence = this.residences[entry.residence]
       const gate = residence.gates![entry.gate]
-      const key = `${residence.code}/${entry.gate}`
-      if (!best.has(key) || best.get(key)!.remaining < remaining) best.set(key, { code: residence.code, gate: [gate.lon, gate.lat], remaining })
+      out.push({ code: residence.code, gate: [gate.lon, gate.lat], remaining })
     }
-    return [...best.values()]
+    return out
   }
 
   /** Every facility's circle at the budget and the 5/10/15-minute life-circle bands (GB 50180-2018). */
@@ -275,7 +276,10 @@ export class CircleModel {
       const snap = this.facilitySnaps[i]
       if (!snap || (only && !only(this.facilities[i]))) continue
       for (const c of this.circles([snap], params.speed, minutesList))
-        yield { facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon, compounds: c.compounds, method: c.method, reachedNodes: c.nodes, reachedKm: c.km }
+        yield {
+          facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon,
+          compounds: this.enteredCompounds([snap], c.minutes * params.speed), method: c.method, reachedNodes: c.nodes, reachedKm: c.km,
+        }
     }
   }
 
@@ -299,7 +303,7 @@ export class CircleModel {
     const onEdge = new Map<number, SameEdgeStart[]>()
     for (const start of starts) {
       const list = onEdge.get(start.snap.edge) ?? []
-      list.push({ fraction: start.snap.fraction, facility: start.facility, offset: start.snap.distance })
+      list.push(sameEdgeStart(start.snap, start.facility))
       onEdge.set(start.snap.edge, list)
     }
     // each residence over its entries: the best road point plus its walk off the network
@@ -375,7 +379,7 @@ export class CircleModel {
         const entry = this.entries[this.byEdge[k]]
         const i = entry.residence
         if (gained.has(i) || before.total[i] <= budget + 1e-9) continue
-        const [cost] = this.costAt(entry.snap, e === snap.edge ? [{ fraction: snap.fraction, facility: -2, offset: snap.distance }] : undefined)
+        const [cost] = this.costAt(entry.snap, e === snap.edge ? [sameEdgeStart(snap, -2)] : undefined)
         if (cost + entry.extra <= budget + 1e-9) {
           gained.add(i)
           newly.push(i)
