@@ -51,6 +51,8 @@ export default defineConfig({
     execArgv: ['--experimental-websocket'],
     reporters: ['default'],
     sequence: { sequencer: TemplatesLastSequencer },
+    // Every file's temporary folders are removed when it ends.
+    setupFiles: ['tests/helpers/cleanup.ts'],
     // One part at a time: npx vitest run --project unit (or database, browser, faults).
     projects: [
       // A worker runs its files one after another in one process and module cache (each file

@@ -2,20 +2,18 @@
 // and throwaway databases on the Debian PostgreSQL (+ PostGIS + pgRouting), dropped after.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
 import { openDatabase, openEmbedded, type Database, type Queryable } from '../../src/db/database.ts'
 import { migrate } from '../../src/db/migrate.ts'
+import { tempDir } from './temp.ts'
 import { waitForTemplates } from './templates.ts'
 
 /** The server integration tests use; CI's .ci/run points it at a throwaway cluster. */
 export const postgresAdminUrl = process.env.ATLAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `atlas-${prefix}-`))
-}
+export { tempDir }
 
 /** A template's folder, once it is built: the build runs beside the first files of the run. */
 function templateFolder(name: 'emptyDatabase' | 'sampleDatabase'): string {

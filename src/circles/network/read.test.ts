@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test } from 'vitest'
 import { ImportError } from '../../db/validate.ts'
 import { readNetwork, sniffNetworkFormat } from './read.ts'
 
@@ -26,6 +26,7 @@ describe('the format of a network file', () => {
 
 describe('readNetwork', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-network-'))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
   const osm = `<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="hand">
   <node id="1" lat="22.5" lon="114"/>
