@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { defaultDataDir } from '../db/embedded.ts'
 import { ImportError } from '../db/validate.ts'
 import { layerNames } from '../shared/layers.ts'
-import { CommandError, openerOfCall, UsageError, type Opener } from './commands/command.ts'
+import { CommandError, openerOfCall, UsageError, type CommandContext, type Opener } from './commands/command.ts'
 import { commands } from './commands/index.ts'
 
 const usage = `atlas — Grassroots Atlas (基层治理一张图) command line
@@ -24,7 +24,7 @@ options:
 layers: ${layerNames.join(', ')}`
 
 /** Runs one command; `open`, when given, replaces how its commands open the database (see Opener). */
-export async function main(argv: string[], out = console.log, err = console.error, open?: Opener): Promise<number> {
+export async function main(argv: string[], out = console.log, err = console.error, open?: Opener, input?: CommandContext['input']): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
@@ -103,7 +103,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
   try {
     const command = commands.find((c) => c.name === name)
     if (!command) throw new UsageError(`unknown command "${name}"`)
-    const context = { target: values.db ?? defaultDataDir, values, args, print }
+    const context: CommandContext = { target: values.db ?? defaultDataDir, values, args, print, input }
     await (open ? openerOfCall.run(open, () => command.run(context)) : command.run(context))
     return 0
   } catch (error) {

@@ -8,7 +8,7 @@ import type { Coverage } from '../../src/circles/types.ts'
 import { typeColor, uncoveredColor } from '../../src/circles/layers.ts'
 import { readModel } from '../../src/circles/store.ts'
 import { asCaller, userClaims } from '../../src/db/session.ts'
-import { saveArtifact, type AtlasPage } from './harness.ts'
+import { pictureWindow, saveArtifact, type AtlasPage } from './harness.ts'
 import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
@@ -77,7 +77,7 @@ describe('the service circles in Chromium', { timeout: 180_000 }, () => {
 
   test('the README’s picture: the sample city with its circles and the residences outside them', async () => {
     // the basic services' circles over the street offices, with the facilities and the holes
-    const atlas = await open(`${centreView}&layers=street,facility&ws=circles&circles-show=party_service_centre,health_station,elderly_care,canteen,uncovered`)
+    const atlas = await open(`${centreView}&layers=street,facility&ws=circles&circles-show=party_service_centre,health_station,elderly_care,canteen,uncovered`, undefined, pictureWindow)
     await atlas.waitForIdle({ timeout: 90_000 })
     await atlas.page.mouse.move(1, 1)
     await saveArtifact(atlas.page, 'circles.png', { readme: true })

@@ -9,7 +9,7 @@ import { polylabel } from '../../src/analysis/polylabel.ts'
 import { communityFill, gridBandFill, landRgb, over } from '../../src/layers/palette.ts'
 import { sampleDir } from '../../src/db/sample.ts'
 import { communityTypes } from '../../src/shared/layers.ts'
-import { openPage, saveArtifact } from './harness.ts'
+import { openPage, pictureWindow, saveArtifact } from './harness.ts'
 import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
@@ -53,7 +53,7 @@ const { open } = suite
 // A page's first draw costs seconds of SwiftShader; another suite may share the two cores.
 describe('the map in Chromium', { timeout: 120_000 }, () => {
   test('the city loads without console errors and its communities are drawn in their colours', async () => {
-    const atlas = await open(cityHash)
+    const atlas = await open(cityHash, undefined, pictureWindow)
     await atlas.waitForIdle()
     const { zoom, lat } = await atlas.view()
     expect(zoom).toBeCloseTo(11.5, 2)
@@ -83,7 +83,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
       .sort((a, b) => b.radiusM - a.radiusM)
     const street = streets.find((s) => s.properties.code === target.unit.parent_code)!.properties
 
-    const atlas = await open(cityHash)
+    const atlas = await open(cityHash, undefined, pictureWindow)
     await atlas.waitForIdle()
     await atlas.clickAt(target.point)
     expect(await atlas.waitForText('inspector-name', target.unit.name)).toBe(target.unit.name)
@@ -105,7 +105,7 @@ describe('the map in Chromium', { timeout: 120_000 }, () => {
     const { code, name } = grid.properties
     const inside = polylabel(grid.geometry.coordinates).point
 
-    const atlas = await open(unitsHash)
+    const atlas = await open(unitsHash, undefined, pictureWindow)
     await atlas.waitForIdle()
     expect(await atlas.searchAndOpen(code, name)).toBe(name)
     await atlas.waitForIdle()

@@ -9,7 +9,7 @@ import { hashPassword } from '../../src/accounts/password.ts'
 import { addAccount } from '../../src/accounts/store.ts'
 import { adminToken } from '../../src/server/admin.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
-import { saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
+import { pictureWindow, saveArtifact, startServer, type AtlasPage, type AtlasServer } from './harness.ts'
 import { browserSuite } from './suite.ts'
 
 const email = 'zhang.san@longquan.gov.cn'
@@ -80,7 +80,7 @@ describe('signing in on the embedded server in Chromium', { timeout: 120_000 }, 
     expect(config).not.toMatch(/password|atlas-leader|atlas-works/)
 
     // a role in the address counts for nothing here: the account decides, and the address drops it
-    const atlas = await open(accounts, `${cityHash}&role=leader`)
+    const atlas = await suite.open(`${cityHash}&role=leader`, accounts, pictureWindow)
     await testId(atlas, 'signin').waitFor({ timeout: 20_000 })
     expect(await testId(atlas, 'signin').textContent()).toContain('atlas user add')
     expect(await testId(atlas, 'role-switch').count()).toBe(0)

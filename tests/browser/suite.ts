@@ -20,10 +20,11 @@ export interface BrowserSuite {
   /** The built app's folder. */
   readonly staticDir: string
   /**
-   * A page of the app at `hash` (on the file's server unless another is given), closed after the
-   * test. A function, not a method: the files take it out of the suite (`const { open } = suite`).
+   * A page of the app at `hash` (on the file's server unless another is given; in the file's
+   * window unless the test names one), closed after the test. A function, not a method: the files
+   * take it out of the suite (`const { open } = suite`).
    */
-  open: (hash: string, server?: AtlasServer) => Promise<AtlasPage>
+  open: (hash: string, server?: AtlasServer, options?: PageOptions) => Promise<AtlasPage>
   /** A page opened by hand, closed after the test too. */
   track(page: AtlasPage): AtlasPage
 }
@@ -46,8 +47,8 @@ export function browserSuite({ server: serverOptions = {}, ...pageOptions }: Sui
       return ready(browser, 'browser')
     },
     staticDir,
-    async open(hash, on = suite.server) {
-      const page = suite.track(await openPage(suite.browser, on.url, pageOptions))
+    async open(hash, on = suite.server, options = {}) {
+      const page = suite.track(await openPage(suite.browser, on.url, { ...pageOptions, ...options }))
       await page.goto(hash)
       return page
     },

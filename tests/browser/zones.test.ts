@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { asCaller, userClaims } from '../../src/db/session.ts'
 import type { DecisionRecord, ZonesResult } from '../../src/zones/types.ts'
 import { zoneInks } from '../../src/zones/layers.ts'
-import { saveArtifact, type AtlasPage } from './harness.ts'
+import { pictureWindow, saveArtifact, type AtlasPage } from './harness.ts'
 import { browserSuite } from './suite.ts'
 import { countColours, decodePng } from './png.ts'
 
@@ -39,7 +39,7 @@ const hashView = async (atlas: AtlasPage) => {
 describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
   test('a leader sees the planted zones by area, selects the largest, the map goes there and hatches it; no settle form', async () => {
     const expected = await found('leader')
-    const atlas = await open(`${centreView}&layers=street,community&ws=zones&role=leader`)
+    const atlas = await open(`${centreView}&layers=street,community&ws=zones&role=leader`, undefined, pictureWindow)
     await atlas.waitForIdle({ timeout: 90_000 })
     await atlas.page.mouse.move(1, 1)
     const overview = await saveArtifact(atlas.page, 'zones-overview.png')
@@ -99,7 +99,7 @@ describe('the 三不管 zones in Chromium', { timeout: 240_000 }, () => {
   })
 
   test('the README’s picture: the three planted zones over the street offices and communities', async () => {
-    const atlas = await open(`map=13.45/28.0520/119.1240&layers=street,community&ws=zones&role=leader`)
+    const atlas = await open(`map=13.45/28.0520/119.1240&layers=street,community&ws=zones&role=leader`, undefined, pictureWindow)
     await atlas.waitForIdle({ timeout: 90_000 })
     await atlas.page.mouse.move(1, 1)
     await saveArtifact(atlas.page, 'zones.png', { readme: true })

@@ -1,20 +1,20 @@
-// `atlas user`, the real command line as a child process with the password on standard input:
-// through the server that holds the folder, and on the folder itself once it is free. Each role's
+// `atlas user` with the password on standard input: through the server that holds the folder, and
+// on the folder itself once it is free; `atlas` run in this process (its main(), with a stream for
+// its standard input), and as the real command, a child process, where standard input is a pipe. Each role's
 // row level security through a real account it added gives the demonstration accounts' answers.
 // Bad input (a weak or empty password, an unknown role, a duplicate, a bad email, a password as an
 // argument) is refused in words and writes nothing.
 import { spawn } from 'node:child_process'
-import type http from 'node:http'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { passwordRule } from '../../src/accounts/password.ts'
 import type { Account } from '../../src/accounts/store.ts'
+import { main } from '../../src/cli/main.ts'
 import { readNewPassword } from '../../src/cli/password.ts'
-import { connect, type Connection } from '../../src/db/connect.ts'
-import { projectRoot, readMeta, updateLockUrl } from '../../src/db/embedded.ts'
-import { createAtlasServer, listen } from '../../src/server/app.ts'
+import { projectRoot, readMeta } from '../../src/db/embedded.ts'
 import { Auth, localAccounts, sessionEndedMessage } from '../../src/server/auth.ts'
 import type { AppRole } from '../../src/shared/roles.ts'
+import { killAll, scriptChild, type Child } from '../faults/processes.ts'
 import { copySampleDatabase } from '../helpers/databases.ts'
 import { apiClient, dataOf, type AtlasSupabase } from '../helpers/supabase.ts'
 
@@ -24,8 +24,16 @@ interface Run {
   err: string
 }
 
-/** `node src/cli/atlas.mjs --db <dir> …`, with `stdin` as its standard input. */
-function atlas(dir: string, args: string[], stdin = ''): Promise<Run> {
+/** `atlas --db <dir> …` in this process, with `stdin` as what it reads: what the command printed, line by line. */
+async function atlas(dir: string, args: string[], stdin = ''): Promise<Run> {
+  let out = ''
+  let err = ''
+  const code = await main(['--db', dir, ...args], (line) => (out += `${line}\n`), (line) => (err += `${line}\n`), undefined, Readable.from([stdin]))
+  return { code, out, err }
+}
+
+/** `node src/cli/atlas.mjs --db <dir> …`, the real command, with `stdin` piped to its standard input. */
+function atlasProcess(dir: string, args: string[], stdin = ''): Promise<Run> {
   const child = spawn(process.execPath, ['src/cli/atlas.mjs', '--db', dir, ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
@@ -42,8 +50,7 @@ const people: Record<AppRole, { email: string; password: string }> = {
 }
 
 let dir: string
-let connection: Connection | undefined
-let server: http.Server | undefined
+let server: Child | undefined
 let url: string
 let anonKey: string
 
@@ -70,25 +77,26 @@ async function probe(supabase: AtlasSupabase): Promise<{ proposal: number; backl
   return { proposal: saved.status, backlog: status.status }
 }
 
+/** Stops the server as Ctrl-C stops npm start, and waits until the folder is free. */
 async function stopServer(): Promise<void> {
-  server?.closeAllConnections()
-  server?.close()
-  await connection?.close()
+  if (!server) return
+  server.process.kill('SIGTERM')
+  const exit = await server.exited
   server = undefined
-  connection = undefined
+  expect(exit.code, 'the server stopped cleanly').toBe(0)
 }
 
 beforeAll(async () => {
   dir = copySampleDatabase()
-  // the server as npm start runs it: holding the folder, its address in the lock for the command line
-  connection = await connect(dir, 'npm start')
-  const auth = new Auth(readMeta(dir).jwtSecret)
-  anonKey = await auth.anonKey()
-  server = await createAtlasServer({ db: connection.db, auth, log: () => {} })
-  url = `http://localhost:${await listen(server, 0, '127.0.0.1')}`
-  updateLockUrl(dir, url)
+  // the server as npm start runs it, in a process of its own: holding the folder, its address in
+  // the lock for the command line
+  server = scriptChild('serve.ts', dir)
+  url = (await server.waitFor(/^ready: (\S+)$/m))[1]
+  anonKey = await new Auth(readMeta(dir).jwtSecret).anonKey()
 })
-afterAll(stopServer)
+afterAll(async () => {
+  if (server) await killAll([server])
+})
 
 describe('while npm start holds the folder', () => {
   test('accounts added by the command line get, role by role, the demonstration accounts’ answers from row level security', async () => {
@@ -97,8 +105,9 @@ describe('while npm start holds the folder', () => {
     expect(demo).toMatchObject({ leader: { proposal: 403, backlog: 403 }, planner: { proposal: 200, backlog: 403 }, works: { proposal: 403, backlog: 200 } })
 
     const added = await Promise.all(
+      // the leader's by the real command, which finds the server in the folder's lock
       (Object.entries(people) as [AppRole, { email: string; password: string }][]).map(([role, { email, password }]) =>
-        atlas(dir, ['user', 'add', email.toUpperCase(), '--role', role], `${password}\n`),
+        (role === 'leader' ? atlasProcess : atlas)(dir, ['user', 'add', email.toUpperCase(), '--role', role], `${password}\n`),
       ),
     )
     for (const run of added) expect(run).toMatchObject({ code: 0, err: '' })
@@ -167,7 +176,7 @@ describe('on a free folder', () => {
   let accounts: Awaited<ReturnType<typeof listed>>
   test('add (the password from standard input) and list open the folder themselves', async () => {
     await stopServer()
-    const added = await atlas(dir, ['user', 'add', 'Chen.Jing@Longquan.gov.cn', '--role', 'works'], 'Chengnan-works-2026\r\nignored second line\n')
+    const added = await atlasProcess(dir, ['user', 'add', 'Chen.Jing@Longquan.gov.cn', '--role', 'works'], 'Chengnan-works-2026\r\nignored second line\n')
     expect(added).toMatchObject({ code: 0, err: '', out: 'added chen.jing@longquan.gov.cn as works\n' })
     accounts = await listed()
     expect(accounts.map((a) => [a.email, a.role, a.lastSignInAt])).toEqual([

@@ -11,8 +11,8 @@ import { importFixtures } from '../helpers/cli.ts'
 import { atlasChild, copyFolder, killAll, opened, seeded, type Child } from './processes.ts'
 
 const seed = 1128_2026
-const moments = 4
-const side = 71 // a lattice of 71 × 71 crossings: 9,940 edges, 5,041 nodes
+const moments = 3
+const side = 50 // a lattice of 50 × 50 crossings: 4,900 edges, 2,500 nodes
 const edges = 2 * side * (side - 1)
 const nodes = side * side
 

@@ -3,6 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { connect, type Connection } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
+import type { PasswordInput } from '../password.ts'
 
 /** A mistake in how the command was called: exit 2, with the usage hint. */
 export class UsageError extends Error {}
@@ -57,6 +58,8 @@ export interface CommandContext {
   args: string[]
   /** Prints the text, or the JSON with --json. */
   print: (text: string, json: unknown) => void
+  /** Where a command reads what it asks for (a password): standard input, unless a caller gives another. */
+  input?: PasswordInput['input']
 }
 
 export interface Command {

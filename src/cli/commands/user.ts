@@ -71,14 +71,14 @@ function parse(op: Operation, rest: string[], role: string | undefined): { email
 }
 
 /** Reads a new password and checks it against the rule; its hash, or a refusal in the rule's words. */
-async function newPasswordHash(email: string): Promise<string> {
-  const password = await readNewPassword(email)
+async function newPasswordHash(email: string, input: CommandContext['input']): Promise<string> {
+  const password = await readNewPassword(email, { input })
   const problem = passwordProblem(password, email)
   if (problem) throw new CommandError(`${problem}; nothing was written`)
   return hashPassword(password)
 }
 
-async function run(op: Operation, rest: string[], { target, values, print }: CommandContext): Promise<void> {
+async function run(op: Operation, rest: string[], { target, values, print, input }: CommandContext): Promise<void> {
   const { email, role } = parse(op, rest, values.role)
   const server = runningServer(target)
   if (op === 'list') {
@@ -96,11 +96,11 @@ async function run(op: Operation, rest: string[], { target, values, print }: Com
   let account: Account
   if (server) {
     check((await askServer<{ accounts: Account[] }>(server, 'users/list')).accounts)
-    const passwordHash = op === 'add' || op === 'password' ? await newPasswordHash(email!) : undefined
+    const passwordHash = op === 'add' || op === 'password' ? await newPasswordHash(email!, input) : undefined
     account = (await askServer<{ account: Account }>(server, `users/${op}`, { email, role, passwordHash })).account
   } else {
     // the password first: the folder is not held (nor a server kept from starting) while someone types
-    const passwordHash = op === 'add' || op === 'password' ? await newPasswordHash(email!) : undefined
+    const passwordHash = op === 'add' || op === 'password' ? await newPasswordHash(email!, input) : undefined
     account = await withDatabase(target, async (db) => {
       check(await listAccounts(db))
       return db.transaction((tx) => {
