@@ -5,7 +5,9 @@
 import fs from 'node:fs'
 import type { OsmImportRule } from '../circles/engine/rules.ts'
 import { connectedParts, type NetworkParts } from '../circles/network/parts.ts'
-import { detectNetworkFormat, formatNames, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
+import { gateBarriers, readOsmGates, type OsmGates } from '../circles/network/gates.ts'
+import { detectNetworkFormat, formatNames, NetworkError, notANetworkFile, readNetwork, type NetworkFormat } from '../circles/network/read.ts'
+import { listReasons } from '../circles/network/split.ts'
 import type { ImportLayerResult, StagedFeature } from '../shared/api.ts'
 import { layers, type LayerName } from '../shared/layers.ts'
 import type { Database, Queryable } from './database.ts'
@@ -114,11 +116,13 @@ async function importFileBy(writer: Writer, layer: LayerName, file: string, opti
   if (layer === 'walk_edge' && !format)
     throw new ImportError(file, [{ index: -1, reason: detail ? `${notANetworkFile}; ${detail}` : notANetworkFile }])
   if (format && format !== 'geojson') {
+    // an OSM file's entrances and gates are the gates of the compounds they lie on
+    if (layer === 'gate' && (format === 'osm' || format === 'pbf')) return importOsmGatesBy(writer, file, format, options)
     if (layer !== 'walk_edge')
       throw new ImportError(file, [
         {
           index: -1,
-          reason: `this is an ${formatNames[format]} file, a walking network: it can only be imported into walk_edge; the ${layer} layer takes GeoJSON`,
+          reason: `this is an ${formatNames[format]} file, a walking network: it can only be imported into walk_edge${format === 'osm' || format === 'pbf' ? ' (its ways) or gate (its entrances and gates)' : ''}; the ${layer} layer takes GeoJSON`,
         },
       ])
     const network = await readNetwork(file, options.walkable)
@@ -133,6 +137,61 @@ async function importFileBy(writer: Writer, layer: LayerName, file: string, opti
     throw new ImportError(file, [{ index: -1, reason: `cannot read the file: ${(error as Error).message}` }])
   }
   return importTextBy(writer, layer, file, text, options)
+}
+
+/**
+ * The entrances and gates of an OSM file imported as compounds' gates: each given the compound
+ * whose outline it lies on (within the nesting tolerance, the nearest outline when two meet), and
+ * written as any gate file is. A node on no compound's outline (a shop's door, a building's
+ * entrance inside a compound, a compound not loaded) is left out and counted; a file with no gate
+ * on any compound is refused, saying what to load first.
+ */
+async function importOsmGatesBy(writer: Writer, file: string, format: 'osm' | 'pbf', options: ImportOptions): Promise<ImportResult> {
+  let read: OsmGates
+  try {
+    read = await readOsmGates(file, format)
+  } catch (error) {
+    if (error instanceof NetworkError) throw new ImportError(file, [{ index: -1, reason: error.message }])
+    throw new ImportError(file, [{ index: -1, reason: `cannot read the ${formatNames[format]} file: ${(error as Error).message}` }])
+  }
+  const found = read.features.length
+  const left = Object.keys(read.excluded).length ? ` (left out, closed to a pedestrian: ${listReasons(read.excluded)})` : ''
+  if (!found)
+    throw new ImportError(file, [{ index: -1, reason: `the ${formatNames[format]} file holds no gate: no node tagged entrance=* or barrier=${gateBarriers.join('|')}${left}` }])
+  const { compounds, toleranceM } = await writer((tx) => compoundsOfGates(tx, read.features))
+  const placed = read.features.flatMap((feature, i) => (compounds[i] ? [{ ...feature, properties: { ...feature.properties, parent_code: compounds[i] } }] : []))
+  const away = found - placed.length
+  const tolerance = `${toleranceM} m`
+  if (!placed.length)
+    throw new ImportError(file, [
+      {
+        index: -1,
+        reason: `none of the file's ${found} gates lies on the outline of a compound (a residence drawn as its outline, within ${tolerance}): import the compounds (the residence layer) first${left}`,
+      },
+    ])
+  const result = await importFeaturesBy(writer, 'gate', file, placed, options.crs ?? 'wgs84', options)
+  const warnings = [
+    ...(result.warnings ?? []),
+    ...(away ? [`${away} of the file's ${found} gates lie on no compound's outline (more than ${tolerance} from every outline: a shop's or a building's door, or a compound not loaded): left out`] : []),
+  ]
+  return { ...result, features: found, format, excluded: read.excluded, ...(warnings.length ? { warnings } : {}) }
+}
+
+/** For each gate, the code of the compound whose outline it lies on (the nearest within the tolerance), or null. */
+async function compoundsOfGates(q: Queryable, gates: Feature[]): Promise<{ compounds: (string | null)[]; toleranceM: number }> {
+  const points = gates.map((gate) => (gate.geometry.coordinates as [number, number]).map(Number))
+  await q.exec('set local search_path = atlas, extensions, public')
+  const tolerance = await q.query<{ m: number }>('select atlas.nesting_tolerance_m() as m')
+  const { rows } = await q.query<{ i: number; code: string | null }>(
+    `select p.i::int, (select r.code from atlas.residence r
+                       where geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON')
+                         and st_dwithin(st_boundary(r.geom)::geography, p.g::geography, atlas.nesting_tolerance_m())
+                       order by st_distance(st_boundary(r.geom)::geography, p.g::geography), r.code limit 1) as code
+     from (select i, st_setsrid(st_point(x, y), 4326) as g from jsonb_to_recordset($1::jsonb) as t (i int, x float8, y float8)) p
+     order by p.i`,
+    [JSON.stringify(points.map(([x, y], i) => ({ i, x, y })))],
+  )
+  return { compounds: rows.map((row) => row.code), toleranceM: tolerance.rows[0].m }
 }
 
 function isFolder(file: string): boolean {

@@ -23,7 +23,7 @@ export function parseOsmPbf(data: Uint8Array, walkable: readonly OsmImportRule[]
 
 /** Walks the file's blobs (length, BlobHeader, Blob) and says where it is cut short or garbled:
  *  tiny-osmpbf reads a truncated file without complaint. */
-function checkBlobs(data: Uint8Array): void {
+export function checkBlobs(data: Uint8Array): void {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   let pos = 0
   let blobs = 0

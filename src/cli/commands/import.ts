@@ -14,7 +14,8 @@ export const importCommand: Command = {
     'import <layer> <file>   load a file into a layer, all or nothing: GeoJSON, a Shapefile (.shp with',
     '                        its .dbf/.prj/.cpg, a folder or a .zip), GeoPackage (.gpkg), CSV or Excel',
     '                        (.xlsx); walk_edge also takes OSM XML (.osm), OSM PBF (.osm.pbf) and OSMnx',
-    '                        GraphML (.graphml)',
+    '                        GraphML (.graphml); gate takes OSM files too: their entrance=* and',
+    '                        barrier=gate nodes, each the gate of the compound whose outline it lies on',
     `    --crs <system>      the file's coordinate system when it does not say: ${Object.keys(coordinateSystems).join(', ')}`,
     '                        or EPSG:<code> (CGCS2000 Gauss–Krüger zones: EPSG:4491–4554)',
     '    --layer <name>      the sheet of a workbook, or the layer of a GeoPackage, zip or folder',
@@ -61,7 +62,8 @@ export function describeImport(result: ImportResult): string {
   const excluded = Object.entries(result.excluded ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
   if (excluded.length) {
     const total = excluded.reduce((sum, [, n]) => sum + n, 0)
-    const what = result.format === 'graphml' ? (total === 1 ? 'edge' : 'edges') : total === 1 ? 'way' : 'ways'
+    const what =
+      result.layer === 'gate' ? (total === 1 ? 'entrance or gate' : 'entrances and gates') : result.format === 'graphml' ? (total === 1 ? 'edge' : 'edges') : total === 1 ? 'way' : 'ways'
     lines.push(`left out ${total} ${what} a pedestrian cannot use: ${excluded.map(([reason, n]) => `${reason} ${n}`).join(', ')}`)
   }
   const noding = result.noding
