@@ -3,9 +3,10 @@
 // access times computed by the engine (`computeAndStore`, as `atlas isochrones`), and every stored
 // time compared with a brute force: pgr_withPointsCost from each facility's road point to each
 // gate's, plus the facility's and the gate's straight walks to their roads and the straight walk from the gate to the
-// household's place (the compound's point on surface), the best over the gates; a compound with no
-// gate of the gate layer is entered where a walkable road crosses its outline, and one with
-// neither from its own point, as a point residence is. The walk inside is the engine's plane
+// household's place (the compound's point on surface, or a building's of its own inside it), the
+// best over the gates; a compound with no gate of the gate layer is entered where a walkable road
+// crosses its outline, and one with neither from its own point, as a point residence is; a home
+// inside a compound (a building, an address) through the compound's ways in. The walk inside is the engine's plane
 // distance against PostGIS's geodesic one: times agree within 1e-4 relative.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { localPlane } from '../../src/circles/engine/projection.ts'
@@ -31,7 +32,8 @@ const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', 
  * Streets every 200 m, x 0–600 and y 0–400; compounds inset in the blocks. C-A has two gates, C-B
  * one, C-F one on its south side while its place lies nearer the north street, C-X none but a
  * footway crossing its outline, C-N neither (reached from its own point), and C-Z only a crossing
- * of a road nobody may walk. Two homes are points.
+ * of a road nobody may walk. Two homes are points on the streets; a building of C-F (B-F1, in its
+ * north-east corner) and an address inside C-A (P-3) are reached through their compounds' gates.
  */
 function city() {
   const edges: object[] = []
@@ -62,6 +64,8 @@ function city() {
       residence('C-Z', 60, box(34, 220, 170, 370)),
       residence('P-1', 12, point(310, 14)),
       residence('P-2', 18, point(590, 230)),
+      residence('B-F1', 48, box(540, 340, 570, 370)),
+      residence('P-3', 24, point(60, 150)),
     ],
     gate: [
       feature({ code: 'G-A1', parent_code: 'C-A', name: '南门' }, point(70, 20)),
@@ -113,17 +117,40 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
       create table oracle.edge as
         select row_number() over (order by code)::bigint as id, code, source, target, length_m, steps, geom
         from atlas.walk_edge where coalesce(access, '') <> 'private';
+      create table oracle.home as
+        select r.code, r.geom, st_pointonsurface(r.geom) as p,
+               exists (select 1 from atlas.gate g where g.compound_code = r.code) as gated,
+               geometrytype(r.geom) <> 'POINT' and exists (select 1 from oracle.edge e where st_intersects(st_boundary(r.geom), e.geom)) as crossed
+        from atlas.residence r;
+      -- the smallest compound around a home's point, larger than it, with gates or crossings
+      create table oracle.host as
+        select r.code, (select h.code from oracle.home h
+                        where h.code <> r.code and geometrytype(h.geom) <> 'POINT' and st_area(h.geom) > st_area(r.geom)
+                          and st_covers(h.geom, r.p) and (h.gated or h.crossed)
+                        order by st_area(h.geom), h.code limit 1) as host
+        from oracle.home r;
       create table oracle.way_in as
-        -- a compound's gates; where it has none, the crossings of its outline by walkable roads; else its own point
-        select r.code as residence_code, 'gate' as kind, g.geom from atlas.gate g join atlas.residence r on r.code = g.compound_code
+        -- its own gates
+        select r.code as residence_code, 'gate' as kind, g.geom from oracle.home r join atlas.gate g on g.compound_code = r.code
         union all
+        -- else its compound's: the compound's gates, or where walkable roads cross the compound's outline
+        select r.code, case when h.gated then 'host gate' else 'host crossing' end, w.geom
+        from oracle.home r join oracle.host x on x.code = r.code join oracle.home h on h.code = x.host
+        cross join lateral (
+          select g.geom from atlas.gate g where h.gated and g.compound_code = h.code
+          union all
+          select (st_dump(st_intersection(st_boundary(h.geom), e.geom))).geom from oracle.edge e
+          where not h.gated and st_intersects(st_boundary(h.geom), e.geom)) w
+        where not r.gated
+        union all
+        -- else where walkable roads cross its own outline
         select r.code, 'crossing', (st_dump(st_intersection(st_boundary(r.geom), e.geom))).geom
-        from atlas.residence r join oracle.edge e on st_intersects(st_boundary(r.geom), e.geom)
-        where not exists (select 1 from atlas.gate g where g.compound_code = r.code)
+        from oracle.home r join oracle.host x on x.code = r.code join oracle.edge e on st_intersects(st_boundary(r.geom), e.geom)
+        where not r.gated and x.host is null and r.crossed
         union all
-        select r.code, 'own', st_pointonsurface(r.geom) from atlas.residence r
-        where not exists (select 1 from atlas.gate g where g.compound_code = r.code)
-          and not exists (select 1 from oracle.edge e where st_intersects(st_boundary(r.geom), e.geom) and geometrytype(r.geom) <> 'POINT');
+        -- else its own point
+        select r.code, 'own', r.p from oracle.home r join oracle.host x on x.code = r.code
+        where not r.gated and x.host is null and not r.crossed;
       create table oracle.point as
         select row_number() over (order by x.kind, x.code, st_x(x.geom), st_y(x.geom))::bigint as pid, x.*, e.id as edge_id, e.fraction, 'b'::char as side,
                st_distance(x.geom::geography, st_lineinterpolatepoint(e.geom, e.fraction)::geography) as connector_m
@@ -140,9 +167,10 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
       'select pid, kind, code, facility_type, residence_code, inside_m, fraction, connector_m from oracle.point order by pid')).rows
     const facilities = points.filter((p) => p.kind === 'facility')
     const ways = points.filter((p) => p.kind !== 'facility')
-    // the fixture's ways in: 4 gates, C-X's one crossing of a footway (C-Z's private road is not walked), and 4 own points
+    // the fixture's ways in: 4 gates, C-X's one crossing of a footway (C-Z's private road is not
+    // walked), 4 own points, and the gates of the compounds B-F1 and P-3 lie in
     expect(ways.map((w) => `${w.residence_code}:${w.kind}`).sort()).toEqual(
-      ['C-A:gate', 'C-A:gate', 'C-B:gate', 'C-F:gate', 'C-N:own', 'C-X:crossing', 'C-Z:own', 'P-1:own', 'P-2:own'].sort(),
+      ['C-A:gate', 'C-A:gate', 'C-B:gate', 'C-F:gate', 'C-N:own', 'C-X:crossing', 'C-Z:own', 'P-1:own', 'P-2:own', 'B-F1:host gate', 'P-3:host gate', 'P-3:host gate'].sort(),
     )
     // pgRouting 3.4 routes wrongly round a point exactly on a node: none is
     expect(points.every((p) => p.fraction > 0 && p.fraction < 1)).toBe(true)
@@ -164,7 +192,7 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
       }
     const stored = (await db.query<{ residence_code: string; facility_type: string; seconds: number | null; connector_m: number | null }>(
       `select residence_code, facility_type, seconds, connector_m from atlas.access_time where facility_type in ('canteen', 'health_station') order by 1, 2`)).rows
-    expect(stored).toHaveLength(16)
+    expect(stored).toHaveLength(20)
     const problems = stored.filter((row) => {
       const want = expected.get(`${row.residence_code}/${row.facility_type}`)
       return want === undefined || row.seconds === null || Math.abs(row.seconds - want) > 1e-4 * want
@@ -183,9 +211,22 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
       'select public.coverage(2, $1) as c', [speed])).rows[0].c, true)
     // within 2 minutes (133.4 m) of a canteen: C-F's 400 households through its gate; C-B and the home P-1 are not
     expect(coverage.communities[0].coverage.canteen.households_covered).toBe(
-      [...times].filter(([, s]) => s !== null && s <= 120).reduce((sum, [code]) => sum + ({ 'C-A': 320, 'C-B': 210, 'C-F': 400, 'C-X': 150, 'C-N': 90, 'C-Z': 60, 'P-1': 12, 'P-2': 18 } as Record<string, number>)[code], 0),
+      [...times].filter(([, s]) => s !== null && s <= 120).reduce((sum, [code]) => sum + ({ 'C-A': 320, 'C-B': 210, 'C-F': 400, 'C-X': 150, 'C-N': 90, 'C-Z': 60, 'P-1': 12, 'P-2': 18, 'B-F1': 48, 'P-3': 24 } as Record<string, number>)[code], 0),
     )
     expect(times.get('C-F')!).toBeLessThanOrEqual(120)
+  })
+
+  test('a building inside a walled compound walks out through the compound’s gate, not through its wall', async () => {
+    const seconds = async (code: string, type: string) =>
+      (await db.query<{ s: number }>(`select seconds as s from atlas.access_time where residence_code = $1 and facility_type = $2`, [code, type])).rows[0].s
+    // B-F1's place (555, 355) is 45 m from the north street, but C-F is walled: from the health
+    // station F-3 (12 m east of the east street) down that street 130 m, west 90 m to C-F's south
+    // gate's road point, 20 m to the gate, then 142.3 m inside — not the 172 m over the wall
+    expect((await seconds('B-F1', 'health_station')) * (speed / 60)).toBeCloseTo(12 + 130 + 90 + 20 + Math.hypot(45, 135), 0)
+    // the address inside C-A: through its east gate (180, 130) from F-1 (130, -12): 12 m to the
+    // south street, 70 m east, 130 m up the x = 200 street, 20 m to the gate, 121.7 m inside —
+    // its south gate (70, 20) would be 12 + 60 + 20 + 130.4
+    expect((await seconds('P-3', 'canteen')) * (speed / 60)).toBeCloseTo(Math.min(12 + 70 + 130 + 20 + Math.hypot(120, 20), 12 + 60 + 20 + Math.hypot(10, 130)), 0)
   })
 
   test('the drawn circle takes in the part of a compound its walk enters through a gate, as the coverage counts it', async () => {
@@ -202,5 +243,19 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
     expect(await covers('F-2', 5, 'C-A', 'place')).toBe(false)
     // and a compound reached from its own point is drawn as before: C-N's place lies 90 m from its street
     expect(await covers('F-2', 15, 'C-N', 'place')).toBe(false)
+  })
+  test('a gate written, or a compound drawn round homes, makes the times of the homes inside it stale, and only theirs', async () => {
+    const stale = async () =>
+      (await db.query<{ code: string }>(`select distinct residence_code as code from atlas.access_time where stale order by 1`)).rows.map((r) => r.code)
+    expect(await stale()).toEqual([])
+    const [lon, lat] = at(580, 300)
+    await db.query(`insert into atlas.gate (code, compound_code, name, geom) values ('G-F2', 'C-F', '东门', extensions.st_setsrid(extensions.st_point($1, $2), 4326))`, [lon, lat])
+    expect(await stale()).toEqual(['B-F1', 'C-F'])
+    await db.query(`update atlas.access_time set stale = false`)
+    // a compound drawn round the home P-1 on the south street: its way out is now the compound's
+    await importText(db, 'residence', 'wall.geojson', JSON.stringify({ type: 'FeatureCollection', features: [
+      feature({ code: 'C-W', parent_code: '440304901001', households: 0, residents: 0 }, box(300, 5, 330, 25)),
+    ] }))
+    expect(await stale()).toEqual(['P-1'])
   })
 })

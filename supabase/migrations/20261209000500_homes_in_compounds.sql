@@ -1,0 +1,125 @@
+-- A home inside a compound is reached through the compound's ways in. Where a city gives its
+-- buildings (or addresses) as residences of their own inside a compound drawn as its outline, a
+-- building's households walk out through the compound's gates (or, with none, where a road crosses
+-- its outline) and then straight to their building: their place is the building's, their ways in
+-- the compound's. A residence's ways in are its own gates; else those of the smallest compound
+-- around its point (with ways in); else where a road crosses its own outline; else its own point.
+-- A compound or a gate written or removed makes the homes inside it stale.
+-- Sections: functions · triggers
+
+set search_path = atlas, extensions, public;
+
+-- ── functions ────────────────────────────────────────────────────────────────────────────
+-- A compound's gates as [lon, lat], by code; null when it has none.
+create function atlas.compound_gates(compound text) returns json
+language sql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+  select json_agg(json_build_array(round(st_x(g.geom)::numeric, 7), round(st_y(g.geom)::numeric, 7)) order by g.code)
+  from atlas.gate g where g.compound_code = compound
+$$;
+
+-- Where a road of the network crosses an outline, as [lon, lat, the road's code]; null when none does.
+create function atlas.outline_crossings(outline extensions.geometry) returns json
+language sql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+  select json_agg(json_build_array(round(st_x(c.geom)::numeric, 7), round(st_y(c.geom)::numeric, 7), c.code)
+                  order by c.code, st_x(c.geom), st_y(c.geom))
+  from (select e.code, (st_dump(st_intersection(st_boundary(outline), e.geom))).geom
+        from atlas.walk_edge e
+        where e.geom && outline and st_intersects(st_boundary(outline), e.geom)) c
+  where geometrytype(c.geom) = 'POINT'
+$$;
+
+-- The smallest compound (a residence drawn as its outline, larger than this one) around a home's
+-- point that has ways in, with them; null when none.
+create function atlas.host_compound(home text, home_geom extensions.geometry, home_point extensions.geometry)
+returns table (code text, ways json)
+language sql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+  select h.code, h.ways
+  from (select h.code, st_area(h.geom) as area, coalesce(atlas.compound_gates(h.code), atlas.outline_crossings(h.geom)) as ways
+        from atlas.residence h
+        where h.code <> home and h.geom && home_point and geometrytype(h.geom) in ('POLYGON', 'MULTIPOLYGON')
+          and st_area(h.geom) > st_area(home_geom) and st_covers(h.geom, home_point)) h
+  where h.ways is not null
+  order by h.area, h.code
+  limit 1
+$$;
+
+-- As before, each residence with its ways in: its own gates; else the compound's around it;
+-- else the crossings of its own outline; null for a home reached from its own point.
+create or replace function public.circle_points()
+returns json
+language plpgsql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+begin
+  perform atlas.require_app_role();
+  return json_build_object(
+    'facilities', (select coalesce(json_agg(json_build_array(f.code, f.name, f.facility_type, round(st_x(f.geom)::numeric, 7),
+        round(st_y(f.geom)::numeric, 7), f.community_code) order by f.code), '[]'::json) from atlas.facility f),
+    'residences', (select coalesce(json_agg(json_build_array(r.code, round(st_x(r.p)::numeric, 7), round(st_y(r.p)::numeric, 7),
+        r.households, r.residents, r.community_code,
+        coalesce(atlas.compound_gates(r.code),
+                 (select h.ways from atlas.host_compound(r.code, r.geom, r.p) h),
+                 case when geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON') then atlas.outline_crossings(r.geom) end)) order by r.code), '[]'::json)
+        from (select r.*, st_pointonsurface(r.geom) p from atlas.residence r) r),
+    'types', (select json_agg(json_build_object('type', t.facility_type, 'basic', t.basic, 'name_zh', t.name_zh,
+        'name_en', t.name_en, 'source', t.source) order by t.facility_type) from atlas.facility_type t));
+end
+$$;
+comment on function public.circle_points is
+  'Facilities and residences for the isochrone engine: a point on each, and its ways in (its gates, the compound''s around it, or its outline''s road crossings)';
+
+-- ── triggers ─────────────────────────────────────────────────────────────────────────────
+-- The homes whose point lies in one of the given outlines, beside the outlines' own residences.
+create function atlas.stale_homes_within(outlines extensions.geometry[]) returns void
+language sql
+set search_path = ''
+as $$
+  update atlas.access_time a set stale = true
+  where not a.stale and a.residence_code in (
+    select r.code from atlas.residence r, unnest(outlines) o
+    where extensions.geometrytype(o) in ('POLYGON', 'MULTIPOLYGON') and r.geom operator(extensions.&&) o
+      and extensions.st_covers(o, extensions.st_pointonsurface(r.geom)))
+$$;
+
+-- A residence written or removed: its own times, and, where it is a compound, those of the homes inside it.
+create or replace function atlas.residence_changed() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update atlas.access_time a set stale = true
+   where not a.stale and a.residence_code in (select code from changed_rows);
+  perform atlas.stale_homes_within((select array_agg(geom) from changed_rows));
+  return null;
+end
+$$;
+create trigger residence_inserted after insert on atlas.residence
+  referencing new table as changed_rows for each statement execute function atlas.residence_changed();
+create trigger residence_updated_old after update on atlas.residence
+  referencing old table as changed_rows for each statement execute function atlas.residence_changed();
+create trigger residence_deleted after delete on atlas.residence
+  referencing old table as changed_rows for each statement execute function atlas.residence_changed();
+
+-- A gate written or removed: its compound's times, and those of the homes inside the compound.
+create or replace function atlas.gate_changed() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update atlas.access_time a set stale = true
+   where not a.stale and a.residence_code in (select compound_code from changed_rows);
+  perform atlas.stale_homes_within((select array_agg(r.geom) from atlas.residence r where r.code in (select compound_code from changed_rows)));
+  return null;
+end
+$$;
+
+revoke all on function atlas.compound_gates(text), atlas.outline_crossings(extensions.geometry),
+  atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) from public;
+grant execute on function atlas.compound_gates(text), atlas.outline_crossings(extensions.geometry),
+  atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) to authenticated, service_role;
