@@ -3,7 +3,8 @@
 import { rpc, type AtlasClient } from '../data/client.ts'
 import type { AtlasFeatureCollection, Bbox } from '../data/types.ts'
 import type { WalkParams } from './engine/isochrone.ts'
-import type { CirclePointsJson, WalkGraphJson } from './engine/model.ts'
+import type { MultiPolygon } from 'geojson'
+import type { CirclePointsJson, EnteredCompound, WalkGraphJson } from './engine/model.ts'
 import type { CircleStatus, Coverage, NewProposal, Proposal } from './types.ts'
 
 /** The stored circles of the minutes and speed (and the 5/10/15-minute bands when asked) in a box, simplified to half a pixel at a zoom. */
@@ -34,6 +35,11 @@ export function walkGraph(client: AtlasClient): Promise<WalkGraphJson> {
 /** …and the facilities and residences as points. */
 export function circlePoints(client: AtlasClient, signal?: AbortSignal): Promise<CirclePointsJson> {
   return rpc(client, 'circle_points', {}, signal)
+}
+
+/** The land of the compounds a trial facility's walk enters through a gate (the stored circles take it in too); null for none. */
+export function compoundLand(client: AtlasClient, entered: readonly EnteredCompound[], signal?: AbortSignal): Promise<MultiPolygon | null> {
+  return rpc(client, 'compound_land', { entered: entered.map((c) => [c.code, c.gate[0], c.gate[1], Math.round(c.remaining * 100) / 100]) }, signal)
 }
 
 export function saveProposal(client: AtlasClient, proposal: NewProposal): Promise<Proposal> {

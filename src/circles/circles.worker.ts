@@ -2,7 +2,7 @@
 // and the points once (walk_graph(), circle_points()) and hands them over; the worker builds the
 // model, warms it, and answers what-ifs off the page's thread. It fetches nothing itself.
 import { expose } from 'comlink'
-import { CircleModel, type CirclePointsJson, type WalkGraphJson } from './engine/model.ts'
+import { CircleModel, type CirclePointsJson, type EnteredCompound, type WalkGraphJson } from './engine/model.ts'
 import type { MultiPolygonCoordinates } from './engine/contour.ts'
 import { defaultWalk } from '../shared/defaults.ts'
 
@@ -26,6 +26,8 @@ export type WhatIfAnswer =
       residents: number
       /** metres from the point to its road */
       snapDistance: number
+      /** the compounds its walk enters through a gate: their land within reach (compound_land()) is the circle's too */
+      compounds: EnteredCompound[]
       /** milliseconds the engine took, measured in the worker */
       ms: number
     }
@@ -75,6 +77,7 @@ const api = {
         households: result.households,
         residents: result.residents,
         snapDistance: result.snap.distance,
+        compounds: result.compounds,
         ms: result.ms,
       }
     } catch (error) {

@@ -3,6 +3,8 @@
 // access time decides, and the uncovered layer shows who is not), so small holes would only
 // hatch the map. Holes of a couple of hectares or more — a river between two bridges, a park, a
 // district the walk never entered — stay, so the map never shows a circle leaping them.
+import { featureCollection, multiPolygon, union } from '@turf/turf'
+import type { MultiPolygon } from 'geojson'
 import type { MultiPolygonCoordinates, Ring } from './engine/contour.ts'
 import { localPlane } from './engine/projection.ts'
 
@@ -19,4 +21,17 @@ function ringArea(ring: Ring): number {
 
 export function drawnParts(polygons: MultiPolygonCoordinates, minHole = drawnHoleM2): MultiPolygonCoordinates {
   return polygons.map(([shell, ...holes]) => [shell, ...holes.filter((hole) => ringArea(hole) >= minHole)])
+}
+
+/**
+ * A trial facility's circle with the land of the compounds its walk enters through a gate
+ * (compound_land(), as a stored circle takes it in): one outline round both.
+ */
+export function withCompoundLand(polygons: MultiPolygonCoordinates, land: MultiPolygon | null): MultiPolygonCoordinates {
+  if (!land?.coordinates.length) return polygons
+  if (!polygons.length) return land.coordinates as MultiPolygonCoordinates
+  const joined = union(featureCollection([multiPolygon(polygons), multiPolygon(land.coordinates)]))
+  if (!joined) return polygons
+  const geometry = joined.geometry
+  return (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) as MultiPolygonCoordinates
 }

@@ -108,11 +108,7 @@ async function store(tx: Queryable, model: CircleModel, modelMs: number, params:
       `insert into atlas.service_circle (facility_code, minutes, speed_m_per_min, method, geom, reached_nodes, reached_km)
        select c ->> 0, (c ->> 1)::numeric, (c ->> 2)::numeric, c ->> 3,
               case when json_array_length(c -> 7) = 0 then w.g
-                   else extensions.st_multi(extensions.st_collectionextract(extensions.st_union(w.g, coalesce((
-                     select extensions.st_union(extensions.st_intersection(r.geom, extensions.st_buffer(
-                              extensions.st_setsrid(extensions.st_makepoint((e ->> 1)::float8, (e ->> 2)::float8), 4326)::extensions.geography,
-                              (e ->> 3)::float8)::extensions.geometry))
-                     from json_array_elements(c -> 7) e join atlas.residence r on r.code = e ->> 0), w.g)), 3)) end,
+                   else extensions.st_multi(extensions.st_collectionextract(extensions.st_union(w.g, coalesce(atlas.compound_land(c -> 7), w.g)), 3)) end,
               (c ->> 5)::integer, (c ->> 6)::double precision
        from json_array_elements($1::json) c,
             lateral (select extensions.st_geomfromwkb(decode(c ->> 4, 'base64'), 4326) as g) w`,

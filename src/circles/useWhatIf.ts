@@ -6,7 +6,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { flushSync } from 'react-dom'
 import type { AtlasClient } from '../data/client.ts'
 import { toAtlasError } from '../data/errors.ts'
-import { walkGraph } from './api.ts'
+import type { MultiPolygon } from 'geojson'
+import { compoundLand, walkGraph } from './api.ts'
 import type { WalkParams } from './engine/isochrone.ts'
 import type { CirclesWorker, LoadSummary, WhatIfAnswer } from './circles.worker.ts'
 import type { CirclePointsJson } from './engine/model.ts'
@@ -147,4 +148,27 @@ export function useWhatIfEngine(client: AtlasClient, wanted: boolean, points: Ci
   )
 
   return { stage, error, summary, request, busy, retry: () => setAttempt((a) => a + 1) }
+}
+
+/**
+ * The land of the compounds a what-if's walk enters through a gate, asked of the server once the
+ * answer has stood a moment (a drag's passing positions ask nothing): null until it comes, for
+ * an answer that enters none, or when it cannot be had (the roads' circle is drawn alone).
+ */
+export function useCompoundLand(client: AtlasClient, answer: WhatIfResult | null | undefined): MultiPolygon | null {
+  const [land, setLand] = useState<{ for: WhatIfResult; land: MultiPolygon | null } | null>(null)
+  useEffect(() => {
+    if (!answer?.ok || !answer.compounds.length) return
+    const controller = new AbortController()
+    const timer = setTimeout(() => {
+      compoundLand(client, answer.compounds, controller.signal)
+        .then((found) => !controller.signal.aborted && setLand({ for: answer, land: found }))
+        .catch(() => {})
+    }, 150)
+    return () => {
+      clearTimeout(timer)
+      controller.abort()
+    }
+  }, [client, answer])
+  return land && land.for === answer ? land.land : null
 }

@@ -14,6 +14,7 @@ import { facilityTypes } from '../shared/layers.ts'
 import { LegendRow } from '../views/Legend.tsx'
 import { CirclesPanel, typeName } from './CirclesPanel.tsx'
 import { CoverageSection } from './CoverageSection.tsx'
+import { withCompoundLand } from './display.ts'
 import {
   bandOpacity,
   circleStyle,
@@ -31,7 +32,7 @@ import {
 } from './layers.ts'
 import type { Proposal } from './types.ts'
 import { bandMinutes, defaultCirclesUrl, useCircles, type CirclesUrl } from './useCircles.ts'
-import type { WhatIfResult } from './useWhatIf.ts'
+import { useCompoundLand, type WhatIfResult } from './useWhatIf.ts'
 import type { CirclePointsJson } from './engine/model.ts'
 
 const emptyFeatures = { type: 'FeatureCollection' as const, features: [] }
@@ -108,6 +109,9 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
     // drawn where the latest answer was computed: the marker and its circle move together, and
     // nothing new is drawn between a click and its answer (a frame there would delay the answer)
     const answer = whatIf.placed ? whatIf.result : null
+    // the compounds its walk enters through a gate: their land within reach is the circle's, as a stored circle's
+    const answerLand = useCompoundLand(client, answer)
+    const comparedLand = useCompoundLand(client, whatIf.compared?.result)
     const cityZoom = zoom < 13
     const layers = useMemo(() => {
       if (!open) return []
@@ -115,19 +119,19 @@ export const circlesWorkspace = defineWorkspace<CirclesUrl>({
       if (url.uncovered && uncovered.data) out.push(uncoveredLayer(uncovered.data.features as AtlasFeature[], cityZoom ? 12 : 14))
       const compared = whatIf.compared
       if (compared?.result?.ok) {
-        out.push(proposedCircleLayer('circles/compare-circle', compared.result.polygon, compared.proposal.facility_type))
+        out.push(proposedCircleLayer('circles/compare-circle', withCompoundLand(compared.result.polygon, comparedLand), compared.proposal.facility_type))
         out.push(newlyLayer('circles/compare-newly', residencesOf(model.points.data, compared.result)))
       }
       if (saved.data?.length) out.push(proposalsLayer(saved.data, compared?.proposal.id ?? null))
       if (answer) {
         if (answer.ok) {
-          out.push(proposedCircleLayer('circles/whatif-circle', answer.polygon, answer.request.type))
+          out.push(proposedCircleLayer('circles/whatif-circle', withCompoundLand(answer.polygon, answerLand), answer.request.type))
           out.push(newlyLayer('circles/whatif-newly', residencesOf(model.points.data, answer)))
         }
         out.push(markerLayer([answer.request.lon, answer.request.lat], answer.request.type))
       }
       return out
-    }, [open, url.uncovered, uncovered.data, saved.data, whatIf.compared, answer, model.points.data, cityZoom])
+    }, [open, url.uncovered, uncovered.data, saved.data, whatIf.compared, comparedLand, answer, answerLand, model.points.data, cityZoom])
 
     const loading: string[] = []
     if (open) {

@@ -48,6 +48,12 @@ export const apiFunctions = {
     ],
     returns: 'jsonb',
   },
+  compound_land: {
+    args: [
+      { name: 'entered', type: 'json' },
+    ],
+    returns: 'json',
+  },
   coverage: {
     args: [
       { name: 'minutes', type: 'numeric', default: null },
@@ -298,6 +304,9 @@ export interface ApiArguments {
     /** default true */
     with_geometry?: boolean
   }
+  compound_land: {
+    entered: Json
+  }
   coverage: {
     /** default null */
     minutes?: number | null
@@ -504,6 +513,7 @@ export interface ApiReturns {
   circle_status: Json
   city_profile: Json
   co_managed: Json
+  compound_land: Json
   coverage: Json
   declare_co_management: Json
   edit_backlog_item: Json

@@ -12,6 +12,7 @@ import type { PlacementAnswer, PlacementReading } from '../db/offsets.ts'
 import type { Indicators } from '../leader/types.ts'
 import type { Standard, StandardChange } from '../standards/types.ts'
 import type { CoManagement, DecisionRecord, SettleResult, ZoneApplication, ZoneSummary, ZoneThresholds, ZonesResult } from '../zones/types.ts'
+import type { MultiPolygon } from 'geojson'
 import type { ApiArguments, ApiReturns, Json } from './api.generated.ts'
 
 export { apiFunctions, type Json } from './api.generated.ts'
@@ -31,6 +32,7 @@ export interface ApiResults {
   coverage: Coverage
   uncovered_residences: AtlasFeatureCollection
   circle_status: CircleStatus
+  compound_land: MultiPolygon | null
   save_proposal: Proposal
   proposals: Proposal[]
   remove_proposal: boolean

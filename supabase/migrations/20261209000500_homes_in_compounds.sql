@@ -123,3 +123,50 @@ revoke all on function atlas.compound_gates(text), atlas.outline_crossings(exten
   atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) from public;
 grant execute on function atlas.compound_gates(text), atlas.outline_crossings(extensions.geometry),
   atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) to authenticated, service_role;
+
+-- ── compound land ────────────────────────────────────────────────────────────────────────
+-- The land of the compounds a walk enters through a gate: each compound's part within what is
+-- left of the walk at the gate (`entered`: [[compound code, gate lon, gate lat, metres left], …]),
+-- as one (multi)polygon, or null. The stored circles add it to the roads' polygon
+-- (src/circles/store.ts), and the page adds the same to a trial facility's circle.
+create function atlas.compound_land(entered json) returns extensions.geometry
+language sql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+  select st_multi(st_collectionextract(st_union(st_intersection(r.geom, st_buffer(
+           st_setsrid(st_makepoint((e ->> 1)::float8, (e ->> 2)::float8), 4326)::geography, (e ->> 3)::float8)::geometry)), 3))
+  from json_array_elements(entered) e join atlas.residence r on r.code = e ->> 0
+  where geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON') and (e ->> 3)::float8 > 0
+$$;
+
+-- For the page's trial facility: the land of the compounds its walk enters, as GeoJSON (null for none).
+create function public.compound_land(entered json)
+returns json
+language plpgsql stable
+set search_path = atlas, extensions, pg_temp
+as $$
+declare
+  land geometry;
+begin
+  perform atlas.require_app_role();
+  if json_typeof(entered) is distinct from 'array' then
+    raise exception 'entered must be a JSON array of [compound code, gate lon, gate lat, metres left]' using errcode = '22023';
+  end if;
+  if json_array_length(entered) > 10000 then
+    raise exception 'at most 10000 compounds at once, not %', json_array_length(entered) using errcode = '22023';
+  end if;
+  if exists (select 1 from json_array_elements(entered) e
+             where json_typeof(e) <> 'array' or json_array_length(e) <> 4 or json_typeof(e -> 0) <> 'string'
+               or json_typeof(e -> 1) <> 'number' or json_typeof(e -> 2) <> 'number' or json_typeof(e -> 3) <> 'number'
+               or abs((e ->> 1)::float8) > 180 or abs((e ->> 2)::float8) > 90 or (e ->> 3)::float8 not between 0 and 10000) then
+    raise exception 'each entered compound is [its code, the gate''s lon (−180…180), lat (−90…90), the metres left (0…10000)]' using errcode = '22023';
+  end if;
+  land := atlas.compound_land(entered);
+  return case when land is null or st_isempty(land) then null else st_asgeojson(land, 7)::json end;
+end
+$$;
+comment on function public.compound_land is 'The land of the compounds a walk enters through a gate, within what is left of the walk there: a trial facility''s circle takes it in as the stored ones do';
+
+revoke all on function atlas.compound_land(json), public.compound_land(json) from public;
+grant execute on function atlas.compound_land(json) to authenticated, service_role;
+grant execute on function public.compound_land(json) to anon, authenticated, service_role;

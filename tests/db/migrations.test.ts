@@ -119,7 +119,7 @@ describe.each(['embedded', 'postgres'] as const)('migrations on the %s database'
        order by 1`,
     )
     expect(api.map((f) => f.name)).toEqual([
-      'apply_zone', 'backlog_history', 'backlog_scores', 'backlog_weight_history', 'circle_points', 'circle_status', 'city_profile', 'co_managed', 'coverage',
+      'apply_zone', 'backlog_history', 'backlog_scores', 'backlog_weight_history', 'circle_points', 'circle_status', 'city_profile', 'co_managed', 'compound_land', 'coverage',
       'declare_co_management', 'edit_backlog_item', 'import_layer', 'import_placement', 'indicators', 'layer_stats', 'map_layer', 'my_access', 'proposals', 'remove_proposal', 'save_proposal', 'search_units',
       'service_circles', 'set_backlog_status', 'set_backlog_weights', 'set_city_profile', 'set_standard', 'set_zone_settings', 'settle_zone', 'standard_history',
       'standards', 'uncovered_residences', 'unit_record', 'walk_graph', 'withdraw_co_management', 'zone_decisions', 'zone_summary', 'zones',

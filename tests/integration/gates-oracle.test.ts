@@ -9,6 +9,8 @@
 // inside a compound (a building, an address) through the compound's ways in. The walk inside is the engine's plane
 // distance against PostGIS's geodesic one: times agree within 1e-4 relative.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { withCompoundLand } from '../../src/circles/display.ts'
+import { CircleModel, type CirclePointsJson, type WalkGraphJson } from '../../src/circles/engine/model.ts'
 import { localPlane } from '../../src/circles/engine/projection.ts'
 import { computeAndStore } from '../../src/circles/store.ts'
 import { connect, type Connection } from '../../src/db/connect.ts'
@@ -244,6 +246,38 @@ describe('compounds entered through their gates, against pgr_withPointsCost', ()
     // and a compound reached from its own point is drawn as before: C-N's place lies 90 m from its street
     expect(await covers('F-2', 15, 'C-N', 'place')).toBe(false)
   })
+  test('a trial facility where F-2 stands is drawn as F-2’s stored circle: the roads’ polygon and the land compound_land() gives', async () => {
+    const [graph, points, f2] = await asCaller(db, planner, async (tx) => [
+      (await tx.query<{ g: WalkGraphJson }>('select public.walk_graph() as g')).rows[0].g,
+      (await tx.query<{ p: CirclePointsJson }>('select public.circle_points() as p')).rows[0].p,
+      (await tx.query<{ lon: number; lat: number }>(`select extensions.st_x(geom) as lon, extensions.st_y(geom) as lat from atlas.facility where code = 'F-2'`)).rows[0],
+    ] as const)
+    const trial = CircleModel.fromJson(graph, points).whatIf(f2.lon, f2.lat, 'canteen', { minutes: 8, speed })
+    // C-F through its south gate 42 m into the walk, and the others whose gates (or crossing) lie within 533.6 m
+    expect(trial.compounds.map((c) => c.code).sort()).toEqual(['B-F1', 'C-A', 'C-B', 'C-F', 'C-X', 'P-3'])
+    const entered = trial.compounds.map((c) => [c.code, c.gate[0], c.gate[1], Math.round(c.remaining * 100) / 100])
+    const land = await asCaller(db, planner, async (tx) => (await tx.query<{ land: object }>('select public.compound_land($1::json) as land', [JSON.stringify(entered)])).rows[0].land)
+    const drawn = withCompoundLand(trial.polygon, land as never)
+    const { rows } = await db.query<{ diff: number; area: number }>(
+      `select extensions.st_area(extensions.st_symdifference(c.geom, extensions.st_geomfromgeojson($1))::extensions.geography) as diff,
+              extensions.st_area(c.geom::extensions.geography) as area
+       from atlas.service_circle c where c.facility_code = 'F-2' and c.minutes = 8`,
+      [JSON.stringify({ type: 'MultiPolygon', coordinates: drawn })],
+    )
+    // the compound's land is a good part of the circle, and the page draws what is stored
+    expect(rows[0].area).toBeGreaterThan(0)
+    expect(rows[0].diff / rows[0].area).toBeLessThan(1e-3)
+    const roadsOnly = await db.query<{ diff: number }>(
+      `select extensions.st_area(extensions.st_symdifference(c.geom, extensions.st_geomfromgeojson($1))::extensions.geography) as diff
+       from atlas.service_circle c where c.facility_code = 'F-2' and c.minutes = 8`,
+      [JSON.stringify({ type: 'MultiPolygon', coordinates: trial.polygon })],
+    )
+    expect(roadsOnly.rows[0].diff / rows[0].area).toBeGreaterThan(0.05)
+    // refused in words: not an array, a bad entry
+    await expect(asCaller(db, planner, (tx) => tx.query(`select public.compound_land('{}'::json)`))).rejects.toThrow('entered must be a JSON array')
+    await expect(asCaller(db, planner, (tx) => tx.query(`select public.compound_land('[["C-F", 114, 22.5, -3]]'::json)`))).rejects.toThrow('the metres left (0…10000)')
+  })
+
   test('a gate written, or a compound drawn round homes, makes the times of the homes inside it stale, and only theirs', async () => {
     const stale = async () =>
       (await db.query<{ code: string }>(`select distinct residence_code as code from atlas.access_time where stale order by 1`)).rows.map((r) => r.code)

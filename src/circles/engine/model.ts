@@ -153,6 +153,8 @@ export interface WhatIf {
   residents: number
   /** The proposed point's road point and its distance from the road. */
   snap: Snap
+  /** The compounds its walk enters through a gate, as a stored circle's: their land within reach is the circle's too. */
+  compounds: EnteredCompound[]
   method: CircleMethod
   /** Milliseconds the computation took. */
   ms: number
@@ -251,21 +253,27 @@ export class CircleModel {
   /**
    * After a walk from the starts (the search still holding its costs): the compounds it enters
    * through a gate within the budget, each gate with what is left of the budget there (the walk to
-   * the gate's road point and on to the gate spent). Only the stored circles need it.
+   * the gate's road point and on to the gate spent).
    */
   private enteredCompounds(starts: readonly Snap[], budget: number): EnteredCompound[] {
     const out: EnteredCompound[] = []
     for (const entry of this.entries) {
-      if (entry.gate < 0) continue
-      const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => sameEdgeStart(s, -1))
-      const [cost] = this.costAt(entry.snap, sameEdge)
-      const remaining = budget - cost - entry.snap.distance
-      if (!(remaining > 0)) continue
-      const residence = this.residences[entry.residence]
-      const gate = residence.gates![entry.gate]
-      out.push({ code: residence.code, gate: [gate.lon, gate.lat], remaining })
+      const entered = this.enteredThrough(entry, starts, budget)
+      if (entered) out.push(entered)
     }
     return out
+  }
+
+  /** The compound an entry's gate lets the walk from the starts into, with what is left of the budget there; null when none. */
+  private enteredThrough(entry: Entry, starts: readonly Snap[], budget: number): EnteredCompound | null {
+    if (entry.gate < 0) return null
+    const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => sameEdgeStart(s, -1))
+    const [cost] = this.costAt(entry.snap, sameEdge)
+    const remaining = budget - cost - entry.snap.distance
+    if (!(remaining > 0)) return null
+    const residence = this.residences[entry.residence]
+    const gate = residence.gates![entry.gate]
+    return { code: residence.code, gate: [gate.lon, gate.lat], remaining }
   }
 
   /** Every facility's circle at the budget and the 5/10/15-minute life-circle bands (GB 50180-2018). */
@@ -372,11 +380,15 @@ export class CircleModel {
     let residents = 0
     const seen = new Set<number>()
     const gained = new Set<number>()
+    const compounds: EnteredCompound[] = []
     const visit = (e: number) => {
       if (seen.has(e)) return
       seen.add(e)
       for (let k = this.edgeStart[e]; k < this.edgeStart[e + 1]; k++) {
         const entry = this.entries[this.byEdge[k]]
+        // the compounds entered through a gate on the edges the walk reaches, as a stored circle's
+        const entered = this.enteredThrough(entry, [snap], budget)
+        if (entered) compounds.push(entered)
         const i = entry.residence
         if (gained.has(i) || before.total[i] <= budget + 1e-9) continue
         const [cost] = this.costAt(entry.snap, e === snap.edge ? [sameEdgeStart(snap, -2)] : undefined)
@@ -395,7 +407,7 @@ export class CircleModel {
       const node = touched[n]
       for (let h = adjStart[node]; h < adjStart[node + 1]; h++) visit(adjEdge[h])
     }
-    return { polygon: c.polygon, newly: newly.sort((a, b) => a - b), households, residents, snap, method: c.method, ms: performance.now() - t0 }
+    return { polygon: c.polygon, newly: newly.sort((a, b) => a - b), households, residents, snap, compounds, method: c.method, ms: performance.now() - t0 }
   }
 }
 
