@@ -9,16 +9,12 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { localPlane } from '../../src/circles/engine/projection.ts'
 import { importFile, importText } from '../../src/db/import.ts'
 import { ImportError } from '../../src/db/validate.ts'
 import { openAtlas, type AtlasSession } from '../helpers/cli.ts'
+import { at, box, feature } from '../helpers/compounds.ts'
 import { copyEmptyDatabase, tempDir } from '../helpers/databases.ts'
 
-const plane = localPlane(114.05, 22.53)
-const at = (x: number, y: number): [number, number] => [Math.round((114.05 + x / plane.kx) * 1e7) / 1e7, Math.round((22.53 + y / plane.ky) * 1e7) / 1e7]
-const feature = (properties: Record<string, unknown>, geometry: object) => ({ type: 'Feature', properties, geometry })
-const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[at(w, s), at(e, s), at(e, n), at(w, n), at(w, s)]] })
 const collection = (features: object[]) => JSON.stringify({ type: 'FeatureCollection', features })
 
 /** Two compounds, C-A (0–200 m) and C-B (300–500 m), and a point residence. */
