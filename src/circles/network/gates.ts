@@ -8,7 +8,8 @@ import tinyosmpbf from 'tiny-osmpbf'
 import type { Feature } from '../../db/validate.ts'
 import { checkBlobs } from './osmPbf.ts'
 import { NetworkError, osmDegrees, tally, type NetworkFormat } from './split.ts'
-import { streamXml } from './xml.ts'
+import { streamOsmXml } from './osmXml.ts'
+import type { XmlInput } from './xml.ts'
 
 /** The barrier=* values a person walks through: gates, and the barriers that stand in a way in. */
 export const gateBarriers: readonly string[] = [
@@ -74,32 +75,22 @@ class GateCollector {
 }
 
 /** The gates of an OSM XML file, streamed: nodes with their tags; ways and relations skipped. */
-export async function parseOsmGatesXml(input: Parameters<typeof streamXml>[0]): Promise<Omit<OsmGates, 'format'>> {
+export async function parseOsmGatesXml(input: XmlInput): Promise<Omit<OsmGates, 'format'>> {
   const collector = new GateCollector()
-  let root: string | undefined
   let node: { id: number; lon: number; lat: number; tags: Record<string, string> } | undefined
-  let depth = 0
-  await streamXml(input, {
-    open(name, a) {
-      depth++
-      if (root === undefined) {
-        root = name
-        if (name !== 'osm') throw new NetworkError(`not an OSM XML file: its root element is <${name}>, not <osm>`)
-        return
-      }
+  await streamOsmXml(input, {
+    open(name, a, depth) {
       if (depth === 2 && name === 'node' && a.visible !== 'false' && a.action !== 'delete')
         node = { id: Number(a.id), lon: Number(a.lon), lat: Number(a.lat), tags: {} }
       else if (depth === 3 && node && name === 'tag' && a.k !== undefined) node.tags[a.k] = a.v ?? ''
     },
-    close(name) {
-      depth--
-      if (depth === 1 && name === 'node' && node) {
+    close(name, depth) {
+      if (depth === 2 && name === 'node' && node) {
         collector.node(node.id, node.lon, node.lat, node.tags)
         node = undefined
       }
     },
   })
-  if (root === undefined) throw new NetworkError('not an OSM XML file: it holds no XML element')
   return { features: collector.features, excluded: collector.excluded }
 }
 

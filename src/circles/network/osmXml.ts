@@ -3,19 +3,36 @@ import type { OsmImportRule } from '../engine/rules.ts'
 import { WayCollector, NetworkError, type NetworkResult } from './split.ts'
 import { streamXml, type XmlInput } from './xml.ts'
 
-export async function parseOsmXml(input: XmlInput, walkable: readonly OsmImportRule[] = []): Promise<NetworkResult> {
-  const collector = new WayCollector(walkable)
+/**
+ * Streams an OSM XML document's elements below its <osm> root, with their depth (2: a node, way or
+ * relation; 3: what is inside one); refused as a NetworkError when the root is not <osm>.
+ */
+export async function streamOsmXml(
+  input: XmlInput,
+  handlers: { open(name: string, attributes: Record<string, string>, depth: number): void; close(name: string, depth: number): void },
+): Promise<void> {
   let root: string | undefined
-  let way: { id: number; refs: number[]; tags: Record<string, string> } | undefined
   let depth = 0
   await streamXml(input, {
     open(name, a) {
       depth++
-      if (root === undefined) {
-        root = name
-        if (name !== 'osm') throw new NetworkError(`not an OSM XML file: its root element is <${name}>, not <osm>`)
-        return
-      }
+      if (root !== undefined) return handlers.open(name, a, depth)
+      root = name
+      if (name !== 'osm') throw new NetworkError(`not an OSM XML file: its root element is <${name}>, not <osm>`)
+    },
+    close(name) {
+      handlers.close(name, depth)
+      depth--
+    },
+  })
+  if (root === undefined) throw new NetworkError('not an OSM XML file: it holds no XML element')
+}
+
+export async function parseOsmXml(input: XmlInput, walkable: readonly OsmImportRule[] = []): Promise<NetworkResult> {
+  const collector = new WayCollector(walkable)
+  let way: { id: number; refs: number[]; tags: Record<string, string> } | undefined
+  await streamOsmXml(input, {
+    open(name, a, depth) {
       if (depth !== 2) {
         // <nd> and <tag> inside the way being read; anything else nested is ignored
         if (way && depth === 3) {
@@ -32,14 +49,12 @@ export async function parseOsmXml(input: XmlInput, walkable: readonly OsmImportR
           collector.addNode(Number(a.id), lon, lat)
       } else if (name === 'way') way = { id: Number(a.id), refs: [], tags: {} }
     },
-    close(name) {
-      depth--
-      if (depth === 1 && name === 'way' && way) {
+    close(name, depth) {
+      if (depth === 2 && name === 'way' && way) {
         collector.addWay(way.id, way.refs, way.tags)
         way = undefined
       }
     },
   })
-  if (root === undefined) throw new NetworkError('not an OSM XML file: it holds no XML element')
   return collector.finish()
 }
