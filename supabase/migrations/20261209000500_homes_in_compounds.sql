@@ -10,15 +10,6 @@
 set search_path = atlas, extensions, public;
 
 -- ── functions ────────────────────────────────────────────────────────────────────────────
--- A compound's gates as [lon, lat], by code; null when it has none.
-create function atlas.compound_gates(compound text) returns json
-language sql stable
-set search_path = atlas, extensions, pg_temp
-as $$
-  select json_agg(json_build_array(round(st_x(g.geom)::numeric, 7), round(st_y(g.geom)::numeric, 7)) order by g.code)
-  from atlas.gate g where g.compound_code = compound
-$$;
-
 -- Where a road of the network crosses an outline, as [lon, lat, the road's code]; null when none does.
 create function atlas.outline_crossings(outline extensions.geometry) returns json
 language sql stable
@@ -32,25 +23,10 @@ as $$
   where geometrytype(c.geom) = 'POINT'
 $$;
 
--- The smallest compound (a residence drawn as its outline, larger than this one) around a home's
--- point that has ways in, with them; null when none.
-create function atlas.host_compound(home text, home_geom extensions.geometry, home_point extensions.geometry)
-returns table (code text, ways json)
-language sql stable
-set search_path = atlas, extensions, pg_temp
-as $$
-  select h.code, h.ways
-  from (select h.code, st_area(h.geom) as area, coalesce(atlas.compound_gates(h.code), atlas.outline_crossings(h.geom)) as ways
-        from atlas.residence h
-        where h.code <> home and h.geom && home_point and geometrytype(h.geom) in ('POLYGON', 'MULTIPOLYGON')
-          and st_area(h.geom) > st_area(home_geom) and st_covers(h.geom, home_point)) h
-  where h.ways is not null
-  order by h.area, h.code
-  limit 1
-$$;
-
--- As before, each residence with its ways in: its own gates; else the compound's around it;
--- else the crossings of its own outline; null for a home reached from its own point.
+-- As before, each residence with its ways in: its own gates; else those of the smallest compound
+-- around its point that has any; else the crossings of its own outline; null for a home reached
+-- from its own point. Set-based: the gates grouped once, the compounds around a point found
+-- through the residences' spatial index.
 create or replace function public.circle_points()
 returns json
 language plpgsql stable
@@ -61,12 +37,30 @@ begin
   return json_build_object(
     'facilities', (select coalesce(json_agg(json_build_array(f.code, f.name, f.facility_type, round(st_x(f.geom)::numeric, 7),
         round(st_y(f.geom)::numeric, 7), f.community_code) order by f.code), '[]'::json) from atlas.facility f),
-    'residences', (select coalesce(json_agg(json_build_array(r.code, round(st_x(r.p)::numeric, 7), round(st_y(r.p)::numeric, 7),
-        r.households, r.residents, r.community_code,
-        coalesce(atlas.compound_gates(r.code),
-                 (select h.ways from atlas.host_compound(r.code, r.geom, r.p) h),
-                 case when geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON') then atlas.outline_crossings(r.geom) end)) order by r.code), '[]'::json)
-        from (select r.*, st_pointonsurface(r.geom) p from atlas.residence r) r),
+    'residences', (
+      with gated as (
+        select g.compound_code as code, json_agg(json_build_array(round(st_x(g.geom)::numeric, 7), round(st_y(g.geom)::numeric, 7)) order by g.code) as ways
+        from atlas.gate g group by g.compound_code
+      ),
+      compound as (
+        select r.code, st_area(r.geom) as area, coalesce(g.ways, atlas.outline_crossings(r.geom)) as ways
+        from atlas.residence r left join gated g on g.code = r.code
+        where geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON')
+      ),
+      home as (
+        select r.code, r.geom, st_pointonsurface(r.geom) as p, r.households, r.residents, r.community_code from atlas.residence r
+      ),
+      host as (
+        select distinct on (r.code) r.code, c.ways
+        from home r
+        join atlas.residence h on h.geom && r.p and h.code <> r.code and geometrytype(h.geom) in ('POLYGON', 'MULTIPOLYGON')
+                               and st_covers(h.geom, r.p)
+        join compound c on c.code = h.code and c.ways is not null and c.area > st_area(r.geom)
+        order by r.code, c.area, c.code
+      )
+      select coalesce(json_agg(json_build_array(r.code, round(st_x(r.p)::numeric, 7), round(st_y(r.p)::numeric, 7),
+               r.households, r.residents, r.community_code, coalesce(g.ways, h.ways, c.ways)) order by r.code), '[]'::json)
+      from home r left join gated g on g.code = r.code left join host h on h.code = r.code left join compound c on c.code = r.code),
     'types', (select json_agg(json_build_object('type', t.facility_type, 'basic', t.basic, 'name_zh', t.name_zh,
         'name_en', t.name_en, 'source', t.source) order by t.facility_type) from atlas.facility_type t));
 end
@@ -119,10 +113,8 @@ begin
 end
 $$;
 
-revoke all on function atlas.compound_gates(text), atlas.outline_crossings(extensions.geometry),
-  atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) from public;
-grant execute on function atlas.compound_gates(text), atlas.outline_crossings(extensions.geometry),
-  atlas.host_compound(text, extensions.geometry, extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) to authenticated, service_role;
+revoke all on function atlas.outline_crossings(extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) from public;
+grant execute on function atlas.outline_crossings(extensions.geometry), atlas.stale_homes_within(extensions.geometry[]) to authenticated, service_role;
 
 -- ── compound land ────────────────────────────────────────────────────────────────────────
 -- The land of the compounds a walk enters through a gate: each compound's part within what is

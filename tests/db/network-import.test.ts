@@ -259,7 +259,7 @@ describe('OSM XML and PBF', () => {
         /the GraphML nodes have no coordinates: 2 of 2 nodes lack the attributes x \(longitude\) and y \(latitude\)/,
       ],
       ['a truncated PBF', () => bad('cut.osm.pbf', fs.readFileSync(pbfFile).subarray(0, 100)), 'walk_edge', /not a readable OSM PBF file/],
-      ['a network into another layer', () => xmlFile, 'community', /OSM XML file, a walking network: it can only be imported into walk_edge; the community layer takes GeoJSON/],
+      ['a network into another layer', () => xmlFile, 'community', /OSM XML file, a walking network: it can only be imported into walk_edge \(its ways\) or gate \(its entrances and gates\); the community layer takes GeoJSON/],
       ['the same codes again, without --upsert', () => pbfFile, 'walk_edge', /feature 0 \(code w1-0\): code already exists in the walk_edge layer/],
     ]
     test.each(cases)('%s', async (_, file, layer, reason) => {
