@@ -255,20 +255,39 @@ export class CircleModel {
    * through a gate within the budget, each gate with what is left of the budget there (the walk to
    * the gate's road point and on to the gate spent).
    */
-  private enteredCompounds(starts: readonly Snap[], budget: number): EnteredCompound[] {
+  private enteredCompounds(start: Snap, budget: number): EnteredCompound[] {
     const out: EnteredCompound[] = []
-    for (const entry of this.entries) {
-      const entered = this.enteredThrough(entry, starts, budget)
+    this.forEachReachedEntry(start, (entry) => {
+      const entered = this.enteredThrough(entry, start, budget)
       if (entered) out.push(entered)
-    }
+    })
     return out
   }
 
-  /** The compound an entry's gate lets the walk from the starts into, with what is left of the budget there; null when none. */
-  private enteredThrough(entry: Entry, starts: readonly Snap[], budget: number): EnteredCompound | null {
+  /**
+   * After a walk from a start (the search still holding its costs): each entry on the start's
+   * edge or on an edge at a node the walk reached, once — the only ones it can reach.
+   */
+  private forEachReachedEntry(start: Snap, visit: (entry: Entry) => void): void {
+    const seen = new Set<number>()
+    const onEdge = (e: number) => {
+      if (seen.has(e)) return
+      seen.add(e)
+      for (let k = this.edgeStart[e]; k < this.edgeStart[e + 1]; k++) visit(this.entries[this.byEdge[k]])
+    }
+    onEdge(start.edge)
+    const { touched, touchedCount } = this.search
+    const { adjStart, adjEdge } = this.graph
+    for (let n = 0; n < touchedCount; n++) {
+      const node = touched[n]
+      for (let h = adjStart[node]; h < adjStart[node + 1]; h++) onEdge(adjEdge[h])
+    }
+  }
+
+  /** The compound an entry's gate lets the walk from the start into, with what is left of the budget there; null when none. */
+  private enteredThrough(entry: Entry, start: Snap, budget: number): EnteredCompound | null {
     if (entry.gate < 0) return null
-    const sameEdge = starts.filter((s) => s.edge === entry.snap.edge).map((s) => sameEdgeStart(s, -1))
-    const [cost] = this.costAt(entry.snap, sameEdge)
+    const [cost] = this.costAt(entry.snap, entry.snap.edge === start.edge ? [sameEdgeStart(start, -1)] : undefined)
     const remaining = budget - cost - entry.snap.distance
     if (!(remaining > 0)) return null
     const residence = this.residences[entry.residence]
@@ -286,7 +305,7 @@ export class CircleModel {
       for (const c of this.circles([snap], params.speed, minutesList))
         yield {
           facility: this.facilities[i], minutes: c.minutes, speed: params.speed, polygon: c.polygon,
-          compounds: this.enteredCompounds([snap], c.minutes * params.speed), method: c.method, reachedNodes: c.nodes, reachedKm: c.km,
+          compounds: this.enteredCompounds(snap, c.minutes * params.speed), method: c.method, reachedNodes: c.nodes, reachedKm: c.km,
         }
     }
   }
@@ -378,35 +397,22 @@ export class CircleModel {
     const newly: number[] = []
     let households = 0
     let residents = 0
-    const seen = new Set<number>()
     const gained = new Set<number>()
     const compounds: EnteredCompound[] = []
-    const visit = (e: number) => {
-      if (seen.has(e)) return
-      seen.add(e)
-      for (let k = this.edgeStart[e]; k < this.edgeStart[e + 1]; k++) {
-        const entry = this.entries[this.byEdge[k]]
-        // the compounds entered through a gate on the edges the walk reaches, as a stored circle's
-        const entered = this.enteredThrough(entry, [snap], budget)
-        if (entered) compounds.push(entered)
-        const i = entry.residence
-        if (gained.has(i) || before.total[i] <= budget + 1e-9) continue
-        const [cost] = this.costAt(entry.snap, e === snap.edge ? [sameEdgeStart(snap, -2)] : undefined)
-        if (cost + entry.extra <= budget + 1e-9) {
-          gained.add(i)
-          newly.push(i)
-          households += this.residences[i].households
-          residents += this.residences[i].residents
-        }
+    this.forEachReachedEntry(snap, (entry) => {
+      // the compounds entered through a gate, as a stored circle's
+      const entered = this.enteredThrough(entry, snap, budget)
+      if (entered) compounds.push(entered)
+      const i = entry.residence
+      if (gained.has(i) || before.total[i] <= budget + 1e-9) return
+      const [cost] = this.costAt(entry.snap, entry.snap.edge === snap.edge ? [sameEdgeStart(snap, -2)] : undefined)
+      if (cost + entry.extra <= budget + 1e-9) {
+        gained.add(i)
+        newly.push(i)
+        households += this.residences[i].households
+        residents += this.residences[i].residents
       }
-    }
-    visit(snap.edge)
-    const { touched, touchedCount } = this.search
-    const { adjStart, adjEdge } = this.graph
-    for (let n = 0; n < touchedCount; n++) {
-      const node = touched[n]
-      for (let h = adjStart[node]; h < adjStart[node + 1]; h++) visit(adjEdge[h])
-    }
+    })
     return { polygon: c.polygon, newly: newly.sort((a, b) => a - b), households, residents, snap, compounds, method: c.method, ms: performance.now() - t0 }
   }
 }
