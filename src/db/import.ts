@@ -182,16 +182,20 @@ async function compoundsOfGates(q: Queryable, gates: Feature[]): Promise<{ compo
   const points = gates.map((gate) => (gate.geometry.coordinates as [number, number]).map(Number))
   await q.exec('set local search_path = atlas, extensions, public')
   const tolerance = await q.query<{ m: number }>('select atlas.nesting_tolerance_m() as m')
+  const toleranceM = tolerance.rows[0].m
+  // the outlines near each gate through the residences' spatial index (a box the tolerance wide,
+  // in degrees at the gate's latitude), then the geodesic distance to each
   const { rows } = await q.query<{ i: number; code: string | null }>(
     `select p.i::int, (select r.code from atlas.residence r
-                       where geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON')
-                         and st_dwithin(st_boundary(r.geom)::geography, p.g::geography, atlas.nesting_tolerance_m())
+                       where r.geom && st_expand(p.g, $2::float8 / (110000 * cos(radians(st_y(p.g)))))
+                         and geometrytype(r.geom) in ('POLYGON', 'MULTIPOLYGON')
+                         and st_dwithin(st_boundary(r.geom)::geography, p.g::geography, $2)
                        order by st_distance(st_boundary(r.geom)::geography, p.g::geography), r.code limit 1) as code
      from (select i, st_setsrid(st_point(x, y), 4326) as g from jsonb_to_recordset($1::jsonb) as t (i int, x float8, y float8)) p
      order by p.i`,
-    [JSON.stringify(points.map(([x, y], i) => ({ i, x, y })))],
+    [JSON.stringify(points.map(([x, y], i) => ({ i, x, y }))), toleranceM],
   )
-  return { compounds: rows.map((row) => row.code), toleranceM: tolerance.rows[0].m }
+  return { compounds: rows.map((row) => row.code), toleranceM }
 }
 
 function isFolder(file: string): boolean {
